@@ -1,18 +1,91 @@
-import { awscdk, javascript } from "projen";
+import { awscdk, javascript } from 'projen';
+
+/** The oldest aws-cdk-lib users may pair with this library (cdk-nag 3 needs it). */
+const CDK_FLOOR = '2.257.0';
+/** What tests run against: cdk-nag 3's validation plugins report nothing on older versions. */
+const CDK_TESTED = '2.276.0';
+/** The newest 2.x CLI; 3.0.0 cannot read current cloud assemblies ("schema version mismatch"). */
+const CDK_CLI = '2.1148.1';
+
 const project = new awscdk.AwsCdkConstructLibrary({
-  author: "cdk-kms-encryption developers",
-  authorAddress: "maintainers@cdk-kms-encryption.dev",
-  cdkVersion: "2.257.0",
-  defaultReleaseBranch: "main",
-  jsiiVersion: "~6.0.0",
-  name: "cdk-kms-encryption",
+  name: 'cdk-kms-encryption',
+  description:
+    'Customer-managed KMS encryption as the easy, correct default: keys with typed policies, SSE-KMS buckets, encrypted log groups, SecureString parameters, rotating secrets and snapshot sharing.',
+  author: 'cdk-kms-encryption developers',
+  authorAddress: 'maintainers@cdk-kms-encryption.dev',
+  repositoryUrl: 'https://github.com/cdk-kms-encryption/cdk-kms-encryption.git',
+  license: 'Apache-2.0',
+  keywords: ['cdk', 'awscdk', 'kms', 'encryption', 's3', 'cloudwatch-logs', 'ssm', 'secrets-manager'],
+  defaultReleaseBranch: 'main',
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
-  repositoryUrl: "https://github.com/cdk-kms-encryption/cdk-kms-encryption.git",
+  jsiiVersion: '~6.0.0',
 
-  // deps: [],                /* Runtime dependencies of this module. */
-  // description: undefined,  /* The description is just a string that helps people understand the purpose of the package. */
-  // devDeps: [],             /* Build dependencies for this module. */
-  // packageName: undefined,  /* The "name" in package.json. */
+  cdkVersion: CDK_FLOOR,
+  // Tests run against CDK_TESTED (added below) rather than the floor.
+  peerDependencyOptions: { pinnedDevDependency: false },
+  devDeps: [
+    `aws-cdk-lib@${CDK_TESTED}`,
+    `aws-cdk@${CDK_CLI}`,
+    'cdk-nag@^3',
+    '@cloud-copilot/iam-simulate',
+    '@aws-sdk/client-ssm',
+    '@aws-sdk/client-secrets-manager',
+    '@aws-sdk/client-kms',
+    'aws-sdk-client-mock',
+    'aws-sdk-client-mock-jest',
+    '@types/aws-lambda',
+    'esbuild',
+    '@aws-cdk/integ-tests-alpha',
+  ],
+
+  lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_22_X },
+  integrationTestAutoDiscover: false,
+
+  publishToPypi: { distName: 'cdk-kms-encryption', module: 'cdk_kms_encryption' },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkkmsencryption',
+    mavenGroupId: 'io.github.cdk-kms-encryption',
+    mavenArtifactId: 'cdk-kms-encryption',
+  },
+  publishToNuget: { dotNetNamespace: 'CdkKmsEncryption', packageId: 'CdkKmsEncryption' },
+  publishToGo: { moduleName: 'github.com/cdk-kms-encryption/cdk-kms-encryption-go' },
+
+  jestOptions: {
+    jestConfig: {
+      testMatch: ['<rootDir>/test/**/*.test.ts'],
+    },
+  },
+  tsconfigDev: { include: ['../demo/**/*.ts', '../integ/**/*.ts', '../scripts/**/*.ts'] },
+  gitignore: ['cdk.out', '.tmp', 'cdk-integ.out.*'],
 });
+
+// The registry reachable from CI only has the platform bindings of unrs-resolver 1.12.2.
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
+// Lambda handlers are bundled into assets/ (git-ignored), which the constructs load at synth time:
+// bundle before the unit tests so `npm test` works on a fresh clone.
+project.testTask.prependSpawn(project.bundler.bundleTask);
+
+// Integration tests are deployable apps under integ/ with committed snapshots, verified offline in
+// `npm test` (docs/decisions/0002-integ-snapshots.md). `integ:update` rewrites the snapshots.
+const integTask = project.addTask('integ', {
+  description: 'Verify the integration test snapshots (no AWS account needed)',
+  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --project test/tsconfig.json scripts/integ-snapshots.ts', receiveArgs: true }],
+});
+project.addTask('integ:update', {
+  description: 'Rewrite the integration test snapshots (review the diff before committing)',
+  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --project test/tsconfig.json scripts/integ-snapshots.ts --update', receiveArgs: true }],
+});
+project.testTask.spawn(integTask);
+
+project.addTask('demo', {
+  description: 'Synthesize the example app with the cdk CLI and print what it defines',
+  steps: [
+    { spawn: 'bundle' },
+    { exec: 'cdk synth --quiet', cwd: 'demo' },
+    { exec: 'ts-node --project ../test/tsconfig.json summarize.ts cdk.out', cwd: 'demo' },
+  ],
+});
+
 project.synth();

@@ -1,0 +1,2 @@
+export * from './customer-managed-key';
+export * from './key-access';

@@ -1,0 +1,51 @@
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+
+/** One request to evaluate against a resource policy (a key or bucket policy). */
+export interface PolicyRequest {
+  /** The calling principal's ARN, or a service principal such as `logs.eu-west-1.amazonaws.com`. */
+  readonly principal: string;
+  readonly action: string;
+  /** The ARN of the resource the request is about. */
+  readonly resource: string;
+  /** The account that owns the resource. */
+  readonly resourceAccount: string;
+  /** Request context: condition keys and their values. */
+  readonly context?: Record<string, string | string[]>;
+  /** Statements of the caller's IAM policies. @default none */
+  readonly identityStatements?: any[];
+}
+
+export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
+
+/**
+ * Evaluates a request against a resource policy with AWS's policy evaluation logic
+ * (@cloud-copilot/iam-simulate), including the KMS rule that a key policy naming an account
+ * delegates to that account's IAM policies.
+ */
+export async function evaluate(resourcePolicy: any, request: PolicyRequest): Promise<Decision> {
+  const identityStatements = request.identityStatements ?? [];
+  const result = await runSimulation(
+    {
+      request: {
+        principal: request.principal,
+        action: request.action,
+        resource: { resource: request.resource, accountId: request.resourceAccount },
+        contextVariables: request.context ?? {},
+      },
+      identityPolicies: identityStatements.length === 0
+        ? []
+        : [{ name: 'identity', policy: { Version: '2012-10-17', Statement: identityStatements } }],
+      serviceControlPolicies: [],
+      resourceControlPolicies: [],
+      resourcePolicy,
+    },
+    { simulationMode: 'Strict' },
+  );
+  if (result.resultType === 'error') {
+    throw new Error(`The request could not be simulated: ${JSON.stringify(result.errors)}`);
+  }
+  return result.overallResult as Decision;
+}
+
+/** An IAM policy statement allowing everything: the caller's IAM side is not what a test is about. */
+export const ALLOW_ALL_IDENTITY = { Effect: 'Allow', Action: '*', Resource: '*' };
