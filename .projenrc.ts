@@ -39,7 +39,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-cdk/integ-tests-alpha',
   ],
 
-  lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_22_X },
+  lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_24_X },
   integrationTestAutoDiscover: false,
 
   publishToPypi: { distName: 'cdk-kms-encryption', module: 'cdk_kms_encryption' },
