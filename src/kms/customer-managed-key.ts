@@ -128,6 +128,8 @@ export class CustomerManagedKey extends kms.Key {
   public readonly aliasName?: string;
 
   private readonly trustsAccountIdentities: boolean;
+  /** Statements added so far, by everything but their actions, so that same-scope intents merge. */
+  private mergeableStatements?: Map<string, iam.PolicyStatement>;
 
   constructor(scope: Construct, id: string, props: CustomerManagedKeyProps = {}) {
     const keySpec = props.keySpec ?? kms.KeySpec.SYMMETRIC_DEFAULT;
@@ -177,10 +179,44 @@ export class CustomerManagedKey extends kms.Key {
   }
 
   /**
+   * Adds a statement to the key policy. A statement with the same effect, principals, resources and
+   * conditions as an earlier one (and no `Sid`) is merged into it, so the policy grows slowly.
+   * (aws-cdk-lib's policy minimization cannot compare principals whose ARN holds the partition token.)
+   */
+  public override addToResourcePolicy(statement: iam.PolicyStatement, allowNoOp = true): iam.AddToResourcePolicyResult {
+    this.mergeableStatements ??= new Map();
+    const scopeKey = statement.sid ? undefined : this.scopeKeyOf(statement);
+    const earlier = scopeKey === undefined ? undefined : this.mergeableStatements.get(scopeKey);
+    if (earlier) {
+      earlier.addActions(...statement.actions);
+      return { statementAdded: true, policyDependable: this.policy };
+    }
+    if (scopeKey !== undefined) {
+      this.mergeableStatements.set(scopeKey, statement);
+    }
+    return super.addToResourcePolicy(statement, allowNoOp);
+  }
+
+  /**
    * Lets the principal administer the key (including `kms:RotateKeyOnDemand`) but not use it.
    */
   public override grantAdmin(grantee: iam.IGrantable): iam.Grant {
     return this.grant(grantee, ...ADMINISTRATION_ACTIONS);
+  }
+
+  /** Lets the principal encrypt, re-encrypt and generate data keys, with explicit actions (no wildcards). */
+  public override grantEncrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, ...accessActions(KeyAccess.ENCRYPT));
+  }
+
+  /** Lets the principal decrypt. */
+  public override grantDecrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, ...accessActions(KeyAccess.DECRYPT));
+  }
+
+  /** Lets the principal encrypt and decrypt, with explicit actions (no wildcards). */
+  public override grantEncryptDecrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, ...accessActions(KeyAccess.ENCRYPT_DECRYPT));
   }
 
   /**
@@ -240,6 +276,11 @@ export class CustomerManagedKey extends kms.Key {
   public allowAccount(accountId: string, access: KeyAccess = KeyAccess.DECRYPT): void {
     throwIfInvalid(this, present(accountIdProblem('accountId', accountId)));
     this.addToResourcePolicy(accountStatement(accountId, access));
+  }
+
+  private scopeKeyOf(statement: iam.PolicyStatement): string {
+    const { Action: _actions, ...scope } = Stack.of(this).resolve(statement.toStatementJson());
+    return JSON.stringify(scope);
   }
 
   private validatePolicy(): string[] {

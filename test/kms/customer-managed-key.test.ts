@@ -1,0 +1,430 @@
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { CustomerManagedKey, CustomerManagedKeyProps, KeyAccess } from '../../src/kms';
+import { ACCOUNT, OTHER_ACCOUNT, REGION, testApp, testStack } from '../util/app';
+import { Intrinsics } from '../util/intrinsics';
+import { expectNoNagFindings } from '../util/nag';
+import { ALLOW_ALL_IDENTITY, evaluate } from '../util/policy';
+
+function keyPolicy(stack: Stack): any {
+  const intrinsics = new Intrinsics(stack);
+  const keyId = intrinsics.logicalIdOf('AWS::KMS::Key');
+  return intrinsics.resolve(Template.fromStack(stack).toJSON().Resources[keyId].Properties.KeyPolicy);
+}
+
+function keyArn(stack: Stack): string {
+  const intrinsics = new Intrinsics(stack);
+  return intrinsics.arn(intrinsics.logicalIdOf('AWS::KMS::Key'));
+}
+
+describe('CustomerManagedKey', () => {
+  test('defaults: symmetric, rotating yearly, 30-day pending window, retained, account root keeps IAM delegation', () => {
+    // GIVEN
+    const stack = testStack();
+
+    // WHEN
+    new CustomerManagedKey(stack, 'Key');
+
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResource('AWS::KMS::Key', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: {
+        EnableKeyRotation: true,
+        RotationPeriodInDays: 365,
+        PendingWindowInDays: 30,
+        KeySpec: 'SYMMETRIC_DEFAULT',
+        KeyPolicy: {
+          Statement: [
+            {
+              Sid: 'EnableIamPolicies',
+              Effect: 'Allow',
+              Principal: { AWS: `arn:${'aws'}:iam::${ACCOUNT}:root` },
+              Action: 'kms:*',
+              Resource: '*',
+            },
+          ],
+        },
+      },
+    });
+    template.resourceCountIs('AWS::KMS::Alias', 0);
+  });
+
+  test('logical IDs of a default key and its alias are stable', () => {
+    const stack = testStack();
+    new CustomerManagedKey(stack, 'Key', { alias: 'app/data' });
+    expect(Object.keys(Template.fromStack(stack).toJSON().Resources)).toEqual(['Key961B73FD', 'KeyAlias910D852D']);
+  });
+
+  test('options: alias gets its prefix, rotation period, pending window, description, removal policy', () => {
+    const stack = testStack();
+    const key = new CustomerManagedKey(stack, 'Key', {
+      alias: 'app/data',
+      description: 'Application data',
+      rotationPeriod: Duration.days(90),
+      pendingWindow: Duration.days(7),
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    expect(key.aliasName).toBe('alias/app/data');
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/app/data' });
+    template.hasResource('AWS::KMS::Key', {
+      DeletionPolicy: 'Delete',
+      Properties: { Description: 'Application data', RotationPeriodInDays: 90, PendingWindowInDays: 7 },
+    });
+  });
+
+  test('an alias that already has its prefix is kept as is', () => {
+    const stack = testStack();
+    new CustomerManagedKey(stack, 'Key', { alias: 'alias/app/data' });
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/app/data' });
+  });
+
+  test('asymmetric and HMAC keys do not rotate', () => {
+    const stack = testStack();
+    new CustomerManagedKey(stack, 'Signing', { keySpec: kms.KeySpec.ECC_NIST_P256, keyUsage: kms.KeyUsage.SIGN_VERIFY });
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+      KeySpec: 'ECC_NIST_P256',
+      KeyUsage: 'SIGN_VERIFY',
+      EnableKeyRotation: false,
+      RotationPeriodInDays: Match.absent(),
+    });
+  });
+
+  test('administrators get administration actions including on-demand rotation, and no cryptographic actions', () => {
+    const stack = testStack();
+    const admin = new iam.Role(stack, 'Admin', { assumedBy: new iam.AccountRootPrincipal() });
+    new CustomerManagedKey(stack, 'Key', { administrators: [admin] });
+
+    const statement = keyPolicy(stack).Statement.find((s: any) => s.Sid === 'KeyAdministrators');
+    expect(statement.Action).toContain('kms:RotateKeyOnDemand');
+    expect(statement.Action).not.toEqual(expect.arrayContaining(['kms:Decrypt']));
+    expect(statement.Action.filter((action: string) => /Encrypt|Decrypt|GenerateDataKey|Sign|Verify|Mac/.test(action))).toEqual([]);
+  });
+
+  test('users get encrypt and decrypt, with explicit actions, through their IAM policy', () => {
+    const stack = testStack();
+    const user = new iam.Role(stack, 'User', { assumedBy: new iam.AccountRootPrincipal() });
+    new CustomerManagedKey(stack, 'Key', { users: [user] });
+
+    const [statement] = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .map((policy: any) => policy.Properties.PolicyDocument.Statement[0]);
+    expect(statement.Resource).toEqual({ 'Fn::GetAtt': ['Key961B73FD', 'Arn'] });
+    expect([...statement.Action].sort()).toEqual([
+      'kms:Decrypt',
+      'kms:DescribeKey',
+      'kms:Encrypt',
+      'kms:GenerateDataKey',
+      'kms:GenerateDataKeyWithoutPlaintext',
+      'kms:ReEncryptFrom',
+      'kms:ReEncryptTo',
+    ]);
+  });
+
+  test('grantAdmin includes kms:RotateKeyOnDemand', () => {
+    const stack = testStack();
+    const key = new CustomerManagedKey(stack, 'Key');
+    const operator = new iam.Role(stack, 'Operator', { assumedBy: new iam.AccountRootPrincipal() });
+    key.grantAdmin(operator);
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: Match.arrayWith(['kms:RotateKeyOnDemand']) })] },
+    });
+  });
+
+  test('statements for the same principal and conditions are merged', () => {
+    const stack = testStack();
+    const key = new CustomerManagedKey(stack, 'Key');
+    key.allowAccount(OTHER_ACCOUNT, KeyAccess.DECRYPT);
+    key.allowAccount(OTHER_ACCOUNT, KeyAccess.ENCRYPT);
+
+    const statements = keyPolicy(stack).Statement.filter((s: any) => s.Principal?.AWS === `arn:aws:iam::${OTHER_ACCOUNT}:root`);
+    expect(statements).toHaveLength(1);
+    expect(statements[0].Action).toEqual(expect.arrayContaining(['kms:Decrypt', 'kms:Encrypt', 'kms:DescribeKey']));
+  });
+
+  describe('policy behaviour', () => {
+    function roleArn(stack: Stack, id: string): string {
+      const intrinsics = new Intrinsics(stack);
+      return intrinsics.arn(stack.getLogicalId(stack.node.findChild(id).node.defaultChild as iam.CfnRole));
+    }
+
+    test('grantViaService: use through S3 from this account is allowed; not via S3, or via another service, is not', async () => {
+      // GIVEN a key whose policy alone decides (no IAM delegation), so the key policy is what is tested
+      const stack = testStack();
+      const admin = new iam.Role(stack, 'Admin', { assumedBy: new iam.AccountRootPrincipal() });
+      const key = new CustomerManagedKey(stack, 'Key', { trustAccountIdentities: false, administrators: [admin] });
+      const app = new iam.Role(stack, 'App', { assumedBy: new iam.AccountRootPrincipal() });
+
+      // WHEN
+      key.grantViaService(app, 's3');
+
+      // THEN
+      const policy = keyPolicy(stack);
+      const request = (context: Record<string, string>) => ({
+        principal: roleArn(stack, 'App'),
+        action: 'kms:Decrypt',
+        resource: keyArn(stack),
+        resourceAccount: ACCOUNT,
+        context,
+      });
+      await expect(evaluate(policy, request({ 'kms:ViaService': `s3.${REGION}.amazonaws.com`, 'kms:CallerAccount': ACCOUNT })))
+        .resolves.toBe('Allowed');
+      await expect(evaluate(policy, request({ 'kms:ViaService': `ssm.${REGION}.amazonaws.com`, 'kms:CallerAccount': ACCOUNT })))
+        .resolves.toBe('ImplicitlyDenied');
+      await expect(evaluate(policy, request({ 'kms:CallerAccount': ACCOUNT }))).resolves.toBe('ImplicitlyDenied');
+      await expect(evaluate(policy, request({ 'kms:ViaService': `s3.${REGION}.amazonaws.com`, 'kms:CallerAccount': OTHER_ACCOUNT })))
+        .resolves.toBe('ImplicitlyDenied');
+    });
+
+    test('grantViaService also gives the principal an IAM policy with the same conditions', () => {
+      const stack = testStack();
+      const key = new CustomerManagedKey(stack, 'Key');
+      const app = new iam.Role(stack, 'App', { assumedBy: new iam.AccountRootPrincipal() });
+      key.grantViaService(app, 'secretsmanager', KeyAccess.DECRYPT);
+      Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: {
+          Statement: [Match.objectLike({
+            Action: ['kms:Decrypt', 'kms:DescribeKey'],
+            Condition: {
+              StringEquals: {
+                'kms:ViaService': stack.resolve(`secretsmanager.${REGION}.${stack.urlSuffix}`),
+                'kms:CallerAccount': ACCOUNT,
+              },
+            },
+          })],
+        },
+      });
+    });
+
+    test('administrators may rotate on demand but not decrypt', async () => {
+      const stack = testStack();
+      const admin = new iam.Role(stack, 'Admin', { assumedBy: new iam.AccountRootPrincipal() });
+      new CustomerManagedKey(stack, 'Key', { trustAccountIdentities: false, administrators: [admin] });
+      const request = (action: string) => ({ principal: roleArn(stack, 'Admin'), action, resource: keyArn(stack), resourceAccount: ACCOUNT });
+
+      await expect(evaluate(keyPolicy(stack), request('kms:RotateKeyOnDemand'))).resolves.toBe('Allowed');
+      await expect(evaluate(keyPolicy(stack), request('kms:PutKeyPolicy'))).resolves.toBe('Allowed');
+      await expect(evaluate(keyPolicy(stack), request('kms:Decrypt'))).resolves.toBe('ImplicitlyDenied');
+    });
+
+    test('with the account trusted, an IAM policy in this account decides; another account cannot use the key', async () => {
+      const stack = testStack();
+      new CustomerManagedKey(stack, 'Key');
+      const policy = keyPolicy(stack);
+
+      await expect(evaluate(policy, {
+        principal: `arn:aws:iam::${ACCOUNT}:role/Reader`,
+        action: 'kms:Decrypt',
+        resource: keyArn(stack),
+        resourceAccount: ACCOUNT,
+        identityStatements: [ALLOW_ALL_IDENTITY],
+      })).resolves.toBe('Allowed');
+      await expect(evaluate(policy, {
+        principal: `arn:aws:iam::${ACCOUNT}:role/Reader`,
+        action: 'kms:Decrypt',
+        resource: keyArn(stack),
+        resourceAccount: ACCOUNT,
+      })).resolves.toBe('ImplicitlyDenied');
+      await expect(evaluate(policy, {
+        principal: `arn:aws:iam::${OTHER_ACCOUNT}:role/Reader`,
+        action: 'kms:Decrypt',
+        resource: keyArn(stack),
+        resourceAccount: ACCOUNT,
+        identityStatements: [ALLOW_ALL_IDENTITY],
+      })).resolves.toBe('ImplicitlyDenied');
+    });
+
+    test('allowPrincipalsMatching: matching roles (existing or not) may decrypt, others may not', async () => {
+      const stack = testStack();
+      const key = new CustomerManagedKey(stack, 'Key', {
+        trustAccountIdentities: false,
+        administrators: [new iam.ArnPrincipal(`arn:aws:iam::${ACCOUNT}:role/KeyAdmin`)],
+      });
+      key.allowPrincipalsMatching(`arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_DataReader_*`, KeyAccess.DECRYPT);
+      const request = (principal: string) => ({
+        principal,
+        action: 'kms:Decrypt',
+        resource: keyArn(stack),
+        resourceAccount: ACCOUNT,
+        context: { 'aws:PrincipalArn': principal },
+        identityStatements: [ALLOW_ALL_IDENTITY],
+      });
+
+      await expect(evaluate(keyPolicy(stack), request(
+        `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_DataReader_0123456789abcdef`,
+      ))).resolves.toBe('Allowed');
+      await expect(evaluate(keyPolicy(stack), request(`arn:aws:iam::${ACCOUNT}:role/AWSReservedSSO_Admin_01`)))
+        .resolves.toBe('ImplicitlyDenied');
+      Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` } })]) },
+      });
+    });
+
+    test('allowOrganization: principals in the organization may decrypt, others may not, nobody may encrypt', async () => {
+      const stack = testStack();
+      const key = new CustomerManagedKey(stack, 'Key');
+      key.allowOrganization('o-abcdef1234');
+      const request = (orgId: string, action = 'kms:Decrypt') => ({
+        principal: `arn:aws:iam::${OTHER_ACCOUNT}:role/Reader`,
+        action,
+        resource: keyArn(stack),
+        resourceAccount: ACCOUNT,
+        context: { 'aws:PrincipalOrgID': orgId },
+        identityStatements: [ALLOW_ALL_IDENTITY],
+      });
+
+      await expect(evaluate(keyPolicy(stack), request('o-abcdef1234'))).resolves.toBe('Allowed');
+      await expect(evaluate(keyPolicy(stack), request('o-zzzzzz9999'))).resolves.toBe('ImplicitlyDenied');
+      await expect(evaluate(keyPolicy(stack), request('o-abcdef1234', 'kms:Encrypt'))).resolves.toBe('ImplicitlyDenied');
+    });
+  });
+
+  describe('key policy checks', () => {
+    test('lockout guard: without account trust, administrators are required', () => {
+      const stack = testStack();
+      expect(() => new CustomerManagedKey(stack, 'Key', { trustAccountIdentities: false })).toThrow(
+        '[TestStack/Key] Invalid configuration: `administrators` must name at least one principal when `trustAccountIdentities` is false, got none: the key could never be managed again. Name the roles that administer the key, or keep `trustAccountIdentities` true.',
+      );
+    });
+
+    test('without account trust, grants are written into the key policy', () => {
+      const stack = testStack();
+      const key = new CustomerManagedKey(stack, 'Key', {
+        trustAccountIdentities: false,
+        administrators: [new iam.ArnPrincipal(`arn:aws:iam::${ACCOUNT}:role/KeyAdmin`)],
+      });
+      const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+      key.grantDecrypt(reader);
+      Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
+        KeyPolicy: {
+          Statement: Match.arrayWith([Match.objectLike({
+            Action: ['kms:Decrypt', 'kms:DescribeKey'],
+            Principal: { AWS: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Reader'), 'Arn'] } },
+          })]),
+        },
+      });
+    });
+
+    test('an Allow for everyone without a condition is a synth error', () => {
+      const stack = testStack();
+      const key = new CustomerManagedKey(stack, 'Key');
+      key.addToResourcePolicy(new iam.PolicyStatement({ sid: 'Public', principals: [new iam.AnyPrincipal()], actions: ['kms:Decrypt'], resources: ['*'] }));
+      expect(() => Template.fromStack(stack)).toThrow(
+        "The key policy allows everyone ('*') without a condition in statement 'Public'. Add a narrowing condition (for example aws:PrincipalOrgID) or name the principals.",
+      );
+    });
+
+    function keyWithPatterns(count: number): Stack {
+      const stack = testStack();
+      const key = new CustomerManagedKey(stack, 'Key');
+      for (let i = 0; i < count; i++) {
+        // Distinct accounts keep statements from merging, so the policy grows by one statement each.
+        key.allowPrincipalsMatching(`arn:aws:iam::${String(100000000000 + i)}:role/team-${i}-*`);
+      }
+      return stack;
+    }
+
+    test('a policy above 80 % of 32 KB warns, with a stable id', () => {
+      const stack = keyWithPatterns(85);
+      Annotations.fromStack(stack).hasWarning('/TestStack/Key', Match.stringLikeRegexp('^The key policy is 2\\d{4} bytes, over 80% of the 32768-byte KMS limit.*\\[ack: cdk-kms-encryption:keyPolicySize\\]$'));
+    });
+
+    test('a policy above 32 KB is a synth error', () => {
+      const stack = keyWithPatterns(125);
+      expect(() => Template.fromStack(stack)).toThrow(/The key policy is \d+ bytes, above the 32768-byte KMS limit\. Use account-wide statements/);
+    });
+
+    test('a small policy gives no size warning', () => {
+      const stack = keyWithPatterns(3);
+      Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
+    });
+  });
+
+  describe('validation', () => {
+    test.each<[string, CustomerManagedKeyProps, string]>([
+      ['rotation period too short', { rotationPeriod: Duration.days(30) },
+        '`rotationPeriod` must be between 90 and 2560 days, got 30 days.'],
+      ['rotation period too long', { rotationPeriod: Duration.days(2561) },
+        '`rotationPeriod` must be between 90 and 2560 days, got 2561 days.'],
+      ['rotation on an asymmetric key', { keySpec: kms.KeySpec.RSA_2048, keyUsage: kms.KeyUsage.SIGN_VERIFY, rotationPeriod: Duration.days(365) },
+        '`rotationPeriod` cannot be set on a RSA_2048 key, got 365 days: KMS rotates only symmetric encryption keys. Remove `rotationPeriod`, or use keySpec SYMMETRIC_DEFAULT.'],
+      ['rotation on an HMAC key', { keySpec: kms.KeySpec.HMAC_256, keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC, rotationPeriod: Duration.days(365) },
+        '`rotationPeriod` cannot be set on a HMAC_256 key, got 365 days: KMS rotates only symmetric encryption keys. Remove `rotationPeriod`, or use keySpec SYMMETRIC_DEFAULT.'],
+      ['pending window too short', { pendingWindow: Duration.days(6) },
+        '`pendingWindow` must be between 7 and 30 days, got 6 days.'],
+      ['pending window too long', { pendingWindow: Duration.days(31) },
+        '`pendingWindow` must be between 7 and 30 days, got 31 days.'],
+      ['reserved alias', { alias: 'alias/aws/s3' },
+        "`alias` must not start with 'alias/aws/', which AWS reserves for AWS managed keys, got 'alias/aws/s3'. Choose another name."],
+      ['alias characters', { alias: 'my alias!' },
+        "`alias` may contain only letters, digits, '/', '_' and '-' and be at most 256 characters, got 'alias/my alias!'."],
+      ['key usage that does not fit the key spec', { keySpec: kms.KeySpec.HMAC_256, keyUsage: kms.KeyUsage.SIGN_VERIFY },
+        '`keyUsage` SIGN_VERIFY does not fit keySpec HMAC_256. Use one of: GENERATE_VERIFY_MAC.'],
+      ['default key usage on a signing-only spec', { keySpec: kms.KeySpec.ECC_NIST_P256 },
+        '`keyUsage` must be set for a ECC_NIST_P256 key, which does not support the default ENCRYPT_DECRYPT. Use one of: SIGN_VERIFY, KEY_AGREEMENT.'],
+    ])('%s', (_name, props, message) => {
+      const stack = testStack();
+      expect(() => new CustomerManagedKey(stack, 'Key', props)).toThrow(`[TestStack/Key] Invalid configuration: ${message}`);
+    });
+
+    test('every problem is reported at once', () => {
+      const stack = testStack();
+      expect(() => new CustomerManagedKey(stack, 'Key', { rotationPeriod: Duration.days(1), pendingWindow: Duration.days(1) })).toThrow(
+        '[TestStack/Key] Invalid configuration: \n  - `rotationPeriod` must be between 90 and 2560 days, got 1 days.\n  - `pendingWindow` must be between 7 and 30 days, got 1 days.',
+      );
+    });
+
+    test.each<[string, (key: CustomerManagedKey) => void, string]>([
+      ['account id', (key) => key.allowAccount('12345'),
+        "`accountId` must be a 12-digit AWS account id, got '12345'. Use the account id, not an alias or ARN."],
+      ['organization id', (key) => key.allowOrganization('org-123'),
+        "`organizationId` must be 'o-' followed by 10 to 32 lowercase letters or digits, got 'org-123'. Copy it from the AWS Organizations console."],
+      ['principal ARN pattern', (key) => key.allowPrincipalsMatching('arn:aws:iam::*:role/x'),
+        "`arnPattern` must be an IAM or STS ARN with a 12-digit account id and wildcards only after it, got 'arn:aws:iam::*:role/x'. Example: 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*'."],
+      ['service name', (key) => key.grantViaService(new iam.AccountRootPrincipal(), 's3.eu-west-1.amazonaws.com'),
+        "`service` must be a service endpoint prefix such as 's3' or 'secretsmanager', got 's3.eu-west-1.amazonaws.com'. Leave out the Region and '.amazonaws.com'."],
+    ])('intent with a bad %s', (_name, act, message) => {
+      const key = new CustomerManagedKey(testStack(), 'Key');
+      expect(() => act(key)).toThrow(`[TestStack/Key] Invalid configuration: ${message}`);
+    });
+
+    test('tokens are not validated', () => {
+      const stack = new Stack(testApp(), 'Agnostic');
+      const key = new CustomerManagedKey(stack, 'Key');
+      expect(() => key.allowAccount(stack.account)).not.toThrow();
+    });
+  });
+
+  test('an imported key is a plain IKey whose policy cannot be edited', () => {
+    const stack = testStack();
+    const imported = CustomerManagedKey.fromKeyArn(stack, 'Imported', `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`);
+    expect(imported).not.toBeInstanceOf(CustomerManagedKey);
+    expect(imported.addToResourcePolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: ['*'] })).statementAdded).toBe(false);
+  });
+
+  test('cdk-nag: default and fully configured keys have no findings', () => {
+    const app = testApp();
+    const stack = testStack('Keys', {}, app);
+    new CustomerManagedKey(stack, 'Default');
+    // Principals without IAM policies of their own, so every grant lands in the key policy under test.
+    const admin = new iam.ArnPrincipal(`arn:aws:iam::${ACCOUNT}:role/KeyAdmin`);
+    const user = new iam.ArnPrincipal(`arn:aws:iam::${ACCOUNT}:role/App`);
+    const full = new CustomerManagedKey(stack, 'Full', {
+      alias: 'app/full',
+      description: 'Fully configured',
+      rotationPeriod: Duration.days(90),
+      pendingWindow: Duration.days(7),
+      administrators: [admin],
+      users: [user],
+    });
+    full.grantViaService(user, 's3');
+    full.allowOrganization('o-abcdef1234');
+    full.allowAccount(OTHER_ACCOUNT);
+    full.allowPrincipalsMatching(`arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/*`);
+    expectNoNagFindings(app);
+  });
+});
