@@ -1,25 +1,26 @@
-import { Annotations, Duration, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { KeyAccess } from './key-access';
-import { ADMINISTRATION_ACTIONS } from './private/actions';
-import {
-  KEY_POLICY_SIZE_LIMIT,
-  KEY_POLICY_WARNING_RATIO,
-  policySizeBytes,
-} from './private/key-policy';
-import {
-  accessActions,
-  accountRootStatement,
-  accountStatement,
-  administratorsStatement,
-  organizationStatement,
-  principalArnPatternStatement,
-  viaServiceConditions,
-} from './private/statements';
-import { validateKeyProps, validateOrganizationId, validatePrincipalArnPattern, validateServiceName, unconditionalPublicAllowProblems } from './private/validation';
-import { accountIdProblem, present, throwIfInvalid } from '../private/validation';
+import { ADMINISTRATION_ACTIONS, PUBLIC_KEY_ACTIONS } from './private/actions';
+import { addBaseStatements, allowAccount, allowOrganization, allowPrincipalsMatching, grantViaService } from './private/intents';
+import { ManagedKeyPolicy } from './private/managed-key-policy';
+import { accessActions } from './private/statements';
+import { keyUsageForGrantProblem, validateKeyProps } from './private/validation';
+import { present, throwIfInvalid } from '../private/validation';
+
+/** Where a key's cryptographic material comes from. */
+export enum KeyMaterialOrigin {
+  /** KMS generates the material, and can rotate it automatically. */
+  AWS_KMS = 'AWS_KMS',
+  /**
+   * You import the material (bring your own key). KMS cannot rotate it: rotate by creating a new key
+   * and moving the alias, as `ExternalKeyRing` does.
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html
+   */
+  EXTERNAL = 'EXTERNAL',
+}
 
 /** Properties of a {@link CustomerManagedKey}. */
 export interface CustomerManagedKeyProps {
@@ -55,8 +56,25 @@ export interface CustomerManagedKeyProps {
   readonly keyUsage?: kms.KeyUsage;
 
   /**
+   * Whether the key is a multi-Region primary key, which `ReplicaKey` can replicate into other Regions.
+   *
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html
+   * @default false
+   */
+  readonly multiRegion?: boolean;
+
+  /**
+   * Where the key material comes from. Keys with imported material (`EXTERNAL`) do not rotate
+   * automatically.
+   *
+   * @default KeyMaterialOrigin.AWS_KMS
+   */
+  readonly keyMaterialOrigin?: KeyMaterialOrigin;
+
+  /**
    * How often KMS rotates the key material of a symmetric key. Rotation is always on for symmetric
-   * keys; asymmetric and HMAC keys cannot rotate, so they must not set this.
+   * keys with KMS-generated material; asymmetric and HMAC keys, and keys with imported material,
+   * cannot rotate automatically, so they must not set this.
    *
    * @see https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html#rotation-period
    * @default Duration.days(365)
@@ -109,8 +127,8 @@ export interface CustomerManagedKeyProps {
 }
 
 /**
- * A customer-managed symmetric KMS key that rotates, is retained, and whose key policy is written
- * from typed intents rather than raw JSON.
+ * A customer-managed KMS key that rotates, is retained, and whose key policy is written from typed
+ * intents rather than raw JSON.
  *
  * The key policy is checked at synth time: it must keep an administration path, must not allow
  * everyone without a narrowing condition, and must fit the 32 KB KMS limit (warning at 80 %).
@@ -124,50 +142,68 @@ export class CustomerManagedKey extends kms.Key {
   /** The key spec, to check that a key fits the construct that uses it. */
   public readonly keySpec: kms.KeySpec;
 
+  /** What the key is for. */
+  public readonly keyUsage: kms.KeyUsage;
+
+  /** Whether the key is a multi-Region primary key. */
+  public readonly multiRegion: boolean;
+
+  /** Where the key material comes from. */
+  public readonly keyMaterialOrigin: KeyMaterialOrigin;
+
+  /** Whether KMS rotates the key material automatically. */
+  public readonly rotationEnabled: boolean;
+
   /** The alias given in `alias`, with its `alias/` prefix, if any. */
   public readonly aliasName?: string;
 
   private readonly trustsAccountIdentities: boolean;
-  /** Statements added so far, by everything but their actions, so that same-scope intents merge. */
-  private mergeableStatements?: Map<string, iam.PolicyStatement>;
+  private readonly keyPolicy: ManagedKeyPolicy;
 
   constructor(scope: Construct, id: string, props: CustomerManagedKeyProps = {}) {
     const keySpec = props.keySpec ?? kms.KeySpec.SYMMETRIC_DEFAULT;
-    const symmetric = keySpec === kms.KeySpec.SYMMETRIC_DEFAULT;
+    const keyUsage = props.keyUsage ?? kms.KeyUsage.ENCRYPT_DECRYPT;
+    const keyMaterialOrigin = props.keyMaterialOrigin ?? KeyMaterialOrigin.AWS_KMS;
+    const rotationEnabled = keySpec === kms.KeySpec.SYMMETRIC_DEFAULT && keyMaterialOrigin === KeyMaterialOrigin.AWS_KMS;
     const trustAccountIdentities = props.trustAccountIdentities ?? true;
     const aliasName = props.alias === undefined ? undefined : withAliasPrefix(props.alias);
 
     // The base class validates some props with its own wording; ours run first and name every problem.
-    throwIfInvalid(scope, validateKeyProps({ ...props, keySpec, trustAccountIdentities, alias: aliasName }), id);
+    throwIfInvalid(scope, validateKeyProps({ ...props, keySpec, keyMaterialOrigin, trustAccountIdentities, alias: aliasName }), id);
 
+    // An explicit document replaces aws-cdk-lib's default policy, so this class decides every statement.
+    const keyPolicy = new ManagedKeyPolicy();
     super(scope, id, {
       description: props.description,
       keySpec,
       keyUsage: props.keyUsage,
-      enableKeyRotation: symmetric,
-      rotationPeriod: symmetric ? props.rotationPeriod ?? CustomerManagedKey.DEFAULT_ROTATION_PERIOD : undefined,
+      multiRegion: props.multiRegion,
+      enableKeyRotation: rotationEnabled,
+      rotationPeriod: rotationEnabled ? props.rotationPeriod ?? CustomerManagedKey.DEFAULT_ROTATION_PERIOD : undefined,
       pendingWindow: props.pendingWindow ?? Duration.days(30),
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       alias: aliasName,
-      // An explicit (empty) document replaces aws-cdk-lib's default policy, so this class decides every statement.
-      policy: new iam.PolicyDocument({ minimize: true }),
+      policy: keyPolicy.document,
     });
+    if (keyMaterialOrigin === KeyMaterialOrigin.EXTERNAL) {
+      (this.node.defaultChild as kms.CfnKey).origin = KeyMaterialOrigin.EXTERNAL;
+      acknowledgeManualRotation(this);
+    }
 
     this.keySpec = keySpec;
+    this.keyUsage = keyUsage;
+    this.multiRegion = props.multiRegion ?? false;
+    this.keyMaterialOrigin = keyMaterialOrigin;
+    this.rotationEnabled = rotationEnabled;
     this.aliasName = aliasName;
     this.trustsAccountIdentities = trustAccountIdentities;
+    this.keyPolicy = keyPolicy;
+    keyPolicy.attachTo(this);
 
-    if (trustAccountIdentities) {
-      this.addToResourcePolicy(accountRootStatement());
-    }
-    if (props.administrators && props.administrators.length > 0) {
-      this.addToResourcePolicy(administratorsStatement(props.administrators));
-    }
+    addBaseStatements(this, trustAccountIdentities, props.administrators ?? []);
     for (const user of props.users ?? []) {
       this.grantEncryptDecrypt(user);
     }
-
-    this.node.addValidation({ validate: () => this.validatePolicy() });
   }
 
   /**
@@ -181,42 +217,75 @@ export class CustomerManagedKey extends kms.Key {
   /**
    * Adds a statement to the key policy. A statement with the same effect, principals, resources and
    * conditions as an earlier one (and no `Sid`) is merged into it, so the policy grows slowly.
-   * (aws-cdk-lib's policy minimization cannot compare principals whose ARN holds the partition token.)
    */
-  public override addToResourcePolicy(statement: iam.PolicyStatement, allowNoOp = true): iam.AddToResourcePolicyResult {
-    this.mergeableStatements ??= new Map();
-    const scopeKey = statement.sid ? undefined : this.scopeKeyOf(statement);
-    const earlier = scopeKey === undefined ? undefined : this.mergeableStatements.get(scopeKey);
-    if (earlier) {
-      earlier.addActions(...statement.actions);
-      return { statementAdded: true, policyDependable: this.policy };
-    }
-    if (scopeKey !== undefined) {
-      this.mergeableStatements.set(scopeKey, statement);
-    }
-    return super.addToResourcePolicy(statement, allowNoOp);
+  public override addToResourcePolicy(statement: iam.PolicyStatement, _allowNoOp?: boolean): iam.AddToResourcePolicyResult {
+    this.keyPolicy.add(statement);
+    return { statementAdded: true, policyDependable: this.keyPolicy.document };
   }
 
-  /**
-   * Lets the principal administer the key (including `kms:RotateKeyOnDemand`) but not use it.
-   */
+  /** Lets the principal administer the key (including `kms:RotateKeyOnDemand`) but not use it. */
   public override grantAdmin(grantee: iam.IGrantable): iam.Grant {
     return this.grant(grantee, ...ADMINISTRATION_ACTIONS);
   }
 
   /** Lets the principal encrypt, re-encrypt and generate data keys, with explicit actions (no wildcards). */
   public override grantEncrypt(grantee: iam.IGrantable): iam.Grant {
+    this.assertUsage('grantEncrypt', kms.KeyUsage.ENCRYPT_DECRYPT);
     return this.grant(grantee, ...accessActions(KeyAccess.ENCRYPT));
   }
 
   /** Lets the principal decrypt. */
   public override grantDecrypt(grantee: iam.IGrantable): iam.Grant {
+    this.assertUsage('grantDecrypt', kms.KeyUsage.ENCRYPT_DECRYPT);
     return this.grant(grantee, ...accessActions(KeyAccess.DECRYPT));
   }
 
   /** Lets the principal encrypt and decrypt, with explicit actions (no wildcards). */
   public override grantEncryptDecrypt(grantee: iam.IGrantable): iam.Grant {
+    this.assertUsage('grantEncryptDecrypt', kms.KeyUsage.ENCRYPT_DECRYPT);
     return this.grant(grantee, ...accessActions(KeyAccess.ENCRYPT_DECRYPT));
+  }
+
+  /** Lets the principal sign with an asymmetric `SIGN_VERIFY` key. */
+  public override grantSign(grantee: iam.IGrantable): iam.Grant {
+    this.assertUsage('grantSign', kms.KeyUsage.SIGN_VERIFY);
+    return super.grantSign(grantee);
+  }
+
+  /** Lets the principal verify signatures of an asymmetric `SIGN_VERIFY` key. */
+  public override grantVerify(grantee: iam.IGrantable): iam.Grant {
+    this.assertUsage('grantVerify', kms.KeyUsage.SIGN_VERIFY);
+    return super.grantVerify(grantee);
+  }
+
+  /** Lets the principal sign and verify with an asymmetric `SIGN_VERIFY` key. */
+  public override grantSignVerify(grantee: iam.IGrantable): iam.Grant {
+    this.assertUsage('grantSignVerify', kms.KeyUsage.SIGN_VERIFY);
+    return super.grantSignVerify(grantee);
+  }
+
+  /** Lets the principal generate MACs with an HMAC key. */
+  public override grantGenerateMac(grantee: iam.IGrantable): iam.Grant {
+    this.assertUsage('grantGenerateMac', kms.KeyUsage.GENERATE_VERIFY_MAC);
+    return super.grantGenerateMac(grantee);
+  }
+
+  /** Lets the principal verify MACs with an HMAC key. */
+  public override grantVerifyMac(grantee: iam.IGrantable): iam.Grant {
+    this.assertUsage('grantVerifyMac', kms.KeyUsage.GENERATE_VERIFY_MAC);
+    return super.grantVerifyMac(grantee);
+  }
+
+  /**
+   * Lets the principal download the public key of an asymmetric key, to encrypt or verify outside AWS.
+   */
+  public grantGetPublicKey(grantee: iam.IGrantable): iam.Grant {
+    throwIfInvalid(this, present(
+      this.keySpec === kms.KeySpec.SYMMETRIC_DEFAULT || this.keyUsage === kms.KeyUsage.GENERATE_VERIFY_MAC
+        ? `\`grantGetPublicKey\` needs an asymmetric key, got a ${this.keySpec} key, which has no public key.`
+        : undefined,
+    ));
+    return this.grant(grantee, ...PUBLIC_KEY_ACTIONS);
   }
 
   /**
@@ -228,15 +297,7 @@ export class CustomerManagedKey extends kms.Key {
    * @param access how much use; default `KeyAccess.ENCRYPT_DECRYPT`
    */
   public grantViaService(grantee: iam.IGrantable, service: string, access: KeyAccess = KeyAccess.ENCRYPT_DECRYPT): iam.Grant {
-    throwIfInvalid(this, present(validateServiceName(service)));
-    return iam.Grant.addToPrincipalAndResource({
-      grantee,
-      actions: accessActions(access),
-      resourceArns: [this.keyArn],
-      resourceSelfArns: ['*'],
-      resource: this,
-      conditions: { StringEquals: viaServiceConditions(service, Stack.of(this)) },
-    });
+    return grantViaService(this, grantee, service, access);
   }
 
   /**
@@ -250,9 +311,7 @@ export class CustomerManagedKey extends kms.Key {
    * @param access how much use; default `KeyAccess.ENCRYPT_DECRYPT`
    */
   public allowPrincipalsMatching(arnPattern: string, access: KeyAccess = KeyAccess.ENCRYPT_DECRYPT): void {
-    throwIfInvalid(this, present(validatePrincipalArnPattern(arnPattern)));
-    const account = Token.isUnresolved(arnPattern) ? Stack.of(this).account : arnPattern.split(':')[4];
-    this.addToResourcePolicy(principalArnPatternStatement(account, [arnPattern], access));
+    allowPrincipalsMatching(this, arnPattern, access);
   }
 
   /**
@@ -262,8 +321,7 @@ export class CustomerManagedKey extends kms.Key {
    * @param access how much use; default `KeyAccess.DECRYPT`
    */
   public allowOrganization(organizationId: string, access: KeyAccess = KeyAccess.DECRYPT): void {
-    throwIfInvalid(this, present(validateOrganizationId(organizationId)));
-    this.addToResourcePolicy(organizationStatement(organizationId, access));
+    allowOrganization(this, organizationId, access);
   }
 
   /**
@@ -274,30 +332,27 @@ export class CustomerManagedKey extends kms.Key {
    * @param access how much use; default `KeyAccess.DECRYPT`
    */
   public allowAccount(accountId: string, access: KeyAccess = KeyAccess.DECRYPT): void {
-    throwIfInvalid(this, present(accountIdProblem('accountId', accountId)));
-    this.addToResourcePolicy(accountStatement(accountId, access));
+    allowAccount(this, accountId, access);
   }
 
-  private scopeKeyOf(statement: iam.PolicyStatement): string {
-    const { Action: _actions, ...scope } = Stack.of(this).resolve(statement.toStatementJson());
-    return JSON.stringify(scope);
+  private assertUsage(method: string, needed: kms.KeyUsage): void {
+    throwIfInvalid(this, present(keyUsageForGrantProblem(method, needed, this.keySpec, this.keyUsage)));
   }
+}
 
-  private validatePolicy(): string[] {
-    const policy = this.policy!;
-    const problems = unconditionalPublicAllowProblems(Stack.of(this).resolve(policy.toJSON()));
-    const size = policySizeBytes(this, policy);
-    if (size > KEY_POLICY_SIZE_LIMIT) {
-      problems.push(
-        `The key policy is ${size} bytes, above the ${KEY_POLICY_SIZE_LIMIT}-byte KMS limit. Use account-wide statements where a construct offers them, fewer principals, or a second key.`,
-      );
-    } else if (size > KEY_POLICY_SIZE_LIMIT * KEY_POLICY_WARNING_RATIO) {
-      Annotations.of(this).addWarningV2(
-        'cdk-kms-encryption:keyPolicySize',
-        `The key policy is ${size} bytes, over ${KEY_POLICY_WARNING_RATIO * 100}% of the ${KEY_POLICY_SIZE_LIMIT}-byte KMS limit. Plan a second key or account-wide statements before it is full.`,
-      );
-    }
-    return problems;
+/** The rotation rules cannot know that KMS never rotates imported material automatically. */
+const ROTATION_RULES = [
+  'AwsSolutions::AwsSolutions-KMS5',
+  'NIST.800.53.R5::NIST.800.53.R5-KMSBackingKeyRotationEnabled',
+  'PCI.DSS.321::PCI.DSS.321-KMSBackingKeyRotationEnabled',
+];
+
+function acknowledgeManualRotation(key: CustomerManagedKey): void {
+  for (const id of ROTATION_RULES) {
+    Validations.of(key).acknowledge({
+      id,
+      reason: 'Key material is imported (Origin EXTERNAL): KMS cannot rotate it automatically. Rotate by adding a generation to an ExternalKeyRing, which moves the alias to a new key.',
+    });
   }
 }
 

@@ -20,6 +20,7 @@ export class Intrinsics {
     const name = this.ref(logicalId);
     switch (resource.Type) {
       case 'AWS::KMS::Key':
+      case 'AWS::KMS::ReplicaKey':
         return `arn:aws:kms:${region}:${account}:key/${name}`;
       case 'AWS::S3::Bucket':
         return `arn:aws:s3:::${name}`;
@@ -93,7 +94,8 @@ export class Intrinsics {
       case 'AWS::Region':
         return this.stack.region;
       default:
-        return this.ref(name);
+        // `Ref` of a secret is its ARN, not its name.
+        return this.resource(name).Type === 'AWS::SecretsManager::Secret' ? this.arn(name) : this.ref(name);
     }
   }
 

@@ -63,16 +63,17 @@ export const LOGS_SERVICE_ACTIONS = [
 /**
  * What another account needs to copy, restore or launch from a snapshot or AMI encrypted with the key,
  * besides `kms:CreateGrant` (which is only allowed for AWS resources, see SNAPSHOT_SHARING_GRANT_ACTIONS).
- * `kms:GenerateDataKey*` covers GenerateDataKey and GenerateDataKeyWithoutPlaintext, `kms:ReEncrypt*`
- * ReEncryptFrom and ReEncryptTo.
+ * Spelled out rather than `kms:ReEncrypt*` / `kms:GenerateDataKey*`, which would also allow data key pairs.
  * @see https://docs.aws.amazon.com/ebs/latest/userguide/share-kms-key.html
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/share-encrypted-snapshot.html
  */
 export const SNAPSHOT_SHARING_ACTIONS = [
   'kms:DescribeKey',
   'kms:Decrypt',
-  'kms:ReEncrypt*',
-  'kms:GenerateDataKey*',
+  'kms:ReEncryptFrom',
+  'kms:ReEncryptTo',
+  'kms:GenerateDataKey',
+  'kms:GenerateDataKeyWithoutPlaintext',
 ] as const;
 
 /**
@@ -136,3 +137,18 @@ export const PARAMETER_STORE_READ_KEY_ACTIONS = ['kms:Decrypt'] as const;
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-authz
  */
 export const SECRETS_MANAGER_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'] as const;
+
+/**
+ * Downloading the public key of an asymmetric key.
+ * @see https://docs.aws.amazon.com/kms/latest/APIReference/API_GetPublicKey.html
+ */
+export const PUBLIC_KEY_ACTIONS = ['kms:GetPublicKey', 'kms:DescribeKey'] as const;
+
+/**
+ * Asymmetric signing and HMAC use.
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/kms-api-permissions-reference.html
+ */
+export const SIGN_ACTIONS = ['kms:Sign'] as const;
+export const VERIFY_ACTIONS = ['kms:Verify'] as const;
+export const GENERATE_MAC_ACTIONS = ['kms:GenerateMac'] as const;
+export const VERIFY_MAC_ACTIONS = ['kms:VerifyMac'] as const;

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 /** What `validateKeyProps` checks, after defaults are applied. */
 export interface KeyPropsToValidate {
   readonly keySpec: kms.KeySpec;
+  readonly keyMaterialOrigin: string;
   readonly keyUsage?: kms.KeyUsage;
   readonly rotationPeriod?: Duration;
   readonly pendingWindow?: Duration;
@@ -30,6 +31,10 @@ export function validateKeyProps(props: KeyPropsToValidate): string[] {
     if (!symmetric) {
       problems.push(
         `\`rotationPeriod\` cannot be set on a ${props.keySpec} key, got ${days} days: KMS rotates only symmetric encryption keys. Remove \`rotationPeriod\`, or use keySpec SYMMETRIC_DEFAULT.`,
+      );
+    } else if (props.keyMaterialOrigin === 'EXTERNAL') {
+      problems.push(
+        `\`rotationPeriod\` cannot be set on a key with imported material (keyMaterialOrigin EXTERNAL), got ${days} days: KMS cannot rotate material it did not generate. Remove \`rotationPeriod\` and rotate with an ExternalKeyRing.`,
       );
     } else if (days < ROTATION_DAYS.min || days > ROTATION_DAYS.max) {
       problems.push(`\`rotationPeriod\` must be between ${ROTATION_DAYS.min} and ${ROTATION_DAYS.max} days, got ${days} days.`);
@@ -99,6 +104,14 @@ function keyUsageProblem(keySpec: kms.KeySpec, keyUsage: kms.KeyUsage | undefine
   return supported.includes(keyUsage)
     ? undefined
     : `\`keyUsage\` ${keyUsage} does not fit keySpec ${keySpec}. Use one of: ${supported.join(', ')}.`;
+}
+
+/** A grant that the key's usage cannot serve, e.g. `grantSign` on an encryption key. */
+export function keyUsageForGrantProblem(method: string, needed: kms.KeyUsage, keySpec: kms.KeySpec, keyUsage: kms.KeyUsage): string | undefined {
+  if (keyUsage === needed) {
+    return undefined;
+  }
+  return `\`${method}\` needs a key with keyUsage ${needed}, got a ${keySpec} key with keyUsage ${keyUsage}. Use a key created for ${needed}.`;
 }
 
 /** @see https://docs.aws.amazon.com/organizations/latest/APIReference/API_Organization.html */

@@ -1,0 +1,58 @@
+import { Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import {
+  accessActions,
+  accountRootStatement,
+  accountStatement,
+  administratorsStatement,
+  organizationStatement,
+  principalArnPatternStatement,
+  viaServiceConditions,
+} from './statements';
+import { validateOrganizationId, validatePrincipalArnPattern, validateServiceName } from './validation';
+import { accountIdProblem, present, throwIfInvalid } from '../../private/validation';
+import { KeyAccess } from '../key-access';
+
+/**
+ * The typed policy intents shared by every key this library defines (`CustomerManagedKey`,
+ * `ReplicaKey`): each validates its input, then adds statements from `statements.ts`.
+ */
+
+/** The statements every key starts with: the account root (unless opted out) and the administrators. */
+export function addBaseStatements(key: kms.IKey, trustAccountIdentities: boolean, administrators: iam.IPrincipal[]): void {
+  if (trustAccountIdentities) {
+    key.addToResourcePolicy(accountRootStatement());
+  }
+  if (administrators.length > 0) {
+    key.addToResourcePolicy(administratorsStatement(administrators));
+  }
+}
+
+export function grantViaService(key: kms.IKey, grantee: iam.IGrantable, service: string, access: KeyAccess): iam.Grant {
+  throwIfInvalid(key, present(validateServiceName(service)));
+  return iam.Grant.addToPrincipalAndResource({
+    grantee,
+    actions: accessActions(access),
+    resourceArns: [key.keyArn],
+    resourceSelfArns: ['*'],
+    resource: key,
+    conditions: { StringEquals: viaServiceConditions(service, Stack.of(key)) },
+  });
+}
+
+export function allowPrincipalsMatching(key: kms.IKey, arnPattern: string, access: KeyAccess): void {
+  throwIfInvalid(key, present(validatePrincipalArnPattern(arnPattern)));
+  const account = Token.isUnresolved(arnPattern) ? Stack.of(key).account : arnPattern.split(':')[4];
+  key.addToResourcePolicy(principalArnPatternStatement(account, [arnPattern], access));
+}
+
+export function allowOrganization(key: kms.IKey, organizationId: string, access: KeyAccess): void {
+  throwIfInvalid(key, present(validateOrganizationId(organizationId)));
+  key.addToResourcePolicy(organizationStatement(organizationId, access));
+}
+
+export function allowAccount(key: kms.IKey, accountId: string, access: KeyAccess): void {
+  throwIfInvalid(key, present(accountIdProblem('accountId', accountId)));
+  key.addToResourcePolicy(accountStatement(accountId, access));
+}

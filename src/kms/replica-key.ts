@@ -1,0 +1,276 @@
+import { Arn, ArnFormat, Duration, RemovalPolicy, Resource, Stack, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { CustomerManagedKey } from './customer-managed-key';
+import { KeyAccess } from './key-access';
+import { GENERATE_MAC_ACTIONS, SIGN_ACTIONS, VERIFY_ACTIONS, VERIFY_MAC_ACTIONS } from './private/actions';
+import { addBaseStatements, allowAccount, allowOrganization, allowPrincipalsMatching, grantViaService } from './private/intents';
+import { ManagedKeyPolicy } from './private/managed-key-policy';
+import { accessActions } from './private/statements';
+import { validateKeyProps } from './private/validation';
+import { throwIfInvalid } from '../private/validation';
+
+/** Properties of a {@link ReplicaKey}. */
+export interface ReplicaKeyProps {
+  /**
+   * The multi-Region primary key to replicate, in another Region.
+   *
+   * Import it by ARN in this stack (`CustomerManagedKey.fromKeyArn(this, 'Primary', 'arn:aws:kms:us-east-1:111122223333:key/mrk-...')`):
+   * a multi-Region key keeps its key id in every Region, and a reference across Regions would tie the two
+   * stacks together.
+   */
+  readonly primaryKey: kms.IKey;
+
+  /**
+   * An alias for the replica. `alias/` is added when missing.
+   *
+   * @default - no alias
+   */
+  readonly alias?: string;
+
+  /**
+   * A description of the replica.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * How long KMS waits before deleting the replica after it leaves the stack (7 to 30 days).
+   *
+   * @default Duration.days(30)
+   */
+  readonly pendingWindow?: Duration;
+
+  /**
+   * What happens to the replica when it leaves the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Whether the replica's key policy keeps the AWS default statement for the account root.
+   * Key policies are not replicated: each replica has its own.
+   *
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-auth.html
+   * @default true
+   */
+  readonly trustAccountIdentities?: boolean;
+
+  /**
+   * Principals that administer the replica without being able to use it.
+   *
+   * @default - no administrators besides the account, when `trustAccountIdentities` is true
+   */
+  readonly administrators?: iam.IPrincipal[];
+
+  /**
+   * Principals that may encrypt and decrypt with the replica.
+   *
+   * @default - no users
+   */
+  readonly users?: iam.IGrantable[];
+}
+
+/**
+ * A replica of a multi-Region `CustomerManagedKey` in another Region, with the same typed policy
+ * intents. Rotation follows the primary key. Use it where data must be encrypted in the replica's
+ * Region: replica secrets, cross-Region snapshot copies.
+ *
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-replicate.html
+ * @resource AWS::KMS::ReplicaKey
+ */
+export class ReplicaKey extends Resource implements kms.IKey {
+  /** The ARN of the replica key (same key id as the primary, in this Region). */
+  public readonly keyArn: string;
+
+  /** The id of the replica key (`mrk-...`, the primary's id). */
+  public readonly keyId: string;
+
+  /** The alias given in `alias`, with its `alias/` prefix, if any. */
+  public readonly aliasName?: string;
+
+  private readonly trustsAccountIdentities: boolean;
+  private readonly keyPolicy = new ManagedKeyPolicy();
+  private aliasCount = 0;
+
+  constructor(scope: Construct, id: string, props: ReplicaKeyProps) {
+    super(scope, id);
+    const trustAccountIdentities = props.trustAccountIdentities ?? true;
+    const aliasName = props.alias === undefined || Token.isUnresolved(props.alias) || props.alias.startsWith('alias/')
+      ? props.alias
+      : `alias/${props.alias}`;
+    throwIfInvalid(this, [
+      ...primaryKeyProblems(props.primaryKey, Stack.of(this).region),
+      ...validateKeyProps({
+        keySpec: kms.KeySpec.SYMMETRIC_DEFAULT,
+        keyMaterialOrigin: 'AWS_KMS',
+        pendingWindow: props.pendingWindow,
+        alias: aliasName,
+        trustAccountIdentities,
+        administrators: props.administrators,
+      }),
+    ]);
+
+    this.trustsAccountIdentities = trustAccountIdentities;
+    this.keyPolicy.attachTo(this);
+    const resource = new kms.CfnReplicaKey(this, 'Resource', {
+      primaryKeyArn: props.primaryKey.keyArn,
+      description: props.description,
+      keyPolicy: this.keyPolicy.document,
+      pendingWindowInDays: (props.pendingWindow ?? Duration.days(30)).toDays(),
+    });
+    resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
+    this.keyArn = resource.attrArn;
+    this.keyId = resource.attrKeyId;
+    this.aliasName = aliasName;
+
+    addBaseStatements(this, trustAccountIdentities, props.administrators ?? []);
+    for (const user of props.users ?? []) {
+      this.grantEncryptDecrypt(user);
+    }
+    if (aliasName !== undefined) {
+      this.addAlias(aliasName);
+    }
+  }
+
+  /** A reference to this key, for L1 properties that take one. */
+  public get keyRef(): kms.KeyReference {
+    return { keyArn: this.keyArn, keyId: this.keyId };
+  }
+
+  /** Adds an alias for the replica in its Region. */
+  public addAlias(aliasName: string): kms.Alias {
+    const id = this.aliasCount === 0 ? 'Alias' : `Alias${this.aliasCount}`;
+    this.aliasCount++;
+    return new kms.Alias(this, id, { aliasName, targetKey: this });
+  }
+
+  /** Adds a statement to the replica's key policy, merging statements of the same scope. */
+  public addToResourcePolicy(statement: iam.PolicyStatement, _allowNoOp?: boolean): iam.AddToResourcePolicyResult {
+    this.keyPolicy.add(statement);
+    return { statementAdded: true, policyDependable: this.keyPolicy.document };
+  }
+
+  /**
+   * Grants actions on the replica: through IAM policies when the account is trusted, otherwise also
+   * in the key policy.
+   */
+  public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    const options = { grantee, actions, resourceArns: [this.keyArn], resourceSelfArns: ['*'], resource: this };
+    return this.trustsAccountIdentities ? iam.Grant.addToPrincipalOrResource(options) : iam.Grant.addToPrincipalAndResource(options);
+  }
+
+  /** Lets the principal decrypt. */
+  public grantDecrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, ...accessActions(KeyAccess.DECRYPT));
+  }
+
+  /** Lets the principal encrypt, re-encrypt and generate data keys. */
+  public grantEncrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, ...accessActions(KeyAccess.ENCRYPT));
+  }
+
+  /** Lets the principal encrypt and decrypt. */
+  public grantEncryptDecrypt(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, ...accessActions(KeyAccess.ENCRYPT_DECRYPT));
+  }
+
+  /** Lets the principal sign (replicas of signing keys only). */
+  public grantSign(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, ...SIGN_ACTIONS);
+  }
+
+  /** Lets the principal verify signatures (replicas of signing keys only). */
+  public grantVerify(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, ...VERIFY_ACTIONS);
+  }
+
+  /** Lets the principal sign and verify (replicas of signing keys only). */
+  public grantSignVerify(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, ...SIGN_ACTIONS, ...VERIFY_ACTIONS);
+  }
+
+  /** Lets the principal generate MACs (replicas of HMAC keys only). */
+  public grantGenerateMac(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, ...GENERATE_MAC_ACTIONS);
+  }
+
+  /** Lets the principal verify MACs (replicas of HMAC keys only). */
+  public grantVerifyMac(grantee: iam.IGrantable): iam.Grant {
+    return this.grant(grantee, ...VERIFY_MAC_ACTIONS);
+  }
+
+  /**
+   * Lets the principal use the replica only through one AWS service in this Region, as a caller from
+   * this account.
+   *
+   * @param grantee the principal
+   * @param service the service's endpoint prefix, e.g. `secretsmanager`
+   * @param access how much use; default `KeyAccess.ENCRYPT_DECRYPT`
+   */
+  public grantViaService(grantee: iam.IGrantable, service: string, access: KeyAccess = KeyAccess.ENCRYPT_DECRYPT): iam.Grant {
+    return grantViaService(this, grantee, service, access);
+  }
+
+  /**
+   * Allows principals whose ARN matches a pattern (see `CustomerManagedKey.allowPrincipalsMatching`).
+   *
+   * @param arnPattern an IAM ARN with `*` or `?` wildcards in the resource part
+   * @param access how much use; default `KeyAccess.ENCRYPT_DECRYPT`
+   */
+  public allowPrincipalsMatching(arnPattern: string, access: KeyAccess = KeyAccess.ENCRYPT_DECRYPT): void {
+    allowPrincipalsMatching(this, arnPattern, access);
+  }
+
+  /**
+   * Allows every principal in an AWS Organization (`aws:PrincipalOrgID`).
+   *
+   * @param organizationId `o-` followed by 10 to 32 lowercase letters or digits
+   * @param access how much use; default `KeyAccess.DECRYPT`
+   */
+  public allowOrganization(organizationId: string, access: KeyAccess = KeyAccess.DECRYPT): void {
+    allowOrganization(this, organizationId, access);
+  }
+
+  /**
+   * Allows another AWS account to use the replica.
+   *
+   * @param accountId the 12-digit account id
+   * @param access how much use; default `KeyAccess.DECRYPT`
+   */
+  public allowAccount(accountId: string, access: KeyAccess = KeyAccess.DECRYPT): void {
+    allowAccount(this, accountId, access);
+  }
+}
+
+/**
+ * A replica needs a multi-Region primary in another Region. A primary defined in this app is checked
+ * directly; an imported one through its ARN (multi-Region key ids start with `mrk-`).
+ */
+function primaryKeyProblems(primary: kms.IKey, region: string): string[] {
+  if (primary instanceof CustomerManagedKey) {
+    const primaryRegion = Stack.of(primary).region;
+    if (!primary.multiRegion) {
+      return [`\`primaryKey\` must be a multi-Region key, got ${primary.node.path}, which is single-Region. Set \`multiRegion: true\` on it (this replaces the key).`];
+    }
+    if (!Token.isUnresolved(primaryRegion) && primaryRegion === region) {
+      return [`\`primaryKey\` must be in another Region than the replica, got ${primary.node.path} in ${region}. Put the ReplicaKey in a stack for another Region.`];
+    }
+    return [`\`primaryKey\` must be imported by ARN in the replica's stack, got ${primary.node.path} from another Region's stack. Use CustomerManagedKey.fromKeyArn() with the primary's ARN.`];
+  }
+  if (Token.isUnresolved(primary.keyArn)) {
+    return [];
+  }
+  const arn = Arn.split(primary.keyArn, ArnFormat.SLASH_RESOURCE_NAME);
+  const problems: string[] = [];
+  if (!arn.resourceName?.startsWith('mrk-')) {
+    problems.push(`\`primaryKey\` must be a multi-Region key (its id starts with 'mrk-'), got '${primary.keyArn}'. Replicate a key created with \`multiRegion: true\`.`);
+  }
+  if (!Token.isUnresolved(region) && arn.region === region) {
+    problems.push(`\`primaryKey\` must be in another Region than the replica, got '${primary.keyArn}' for a replica in ${region}. Put the ReplicaKey in a stack for another Region.`);
+  }
+  return problems;
+}
