@@ -37,6 +37,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/aws-lambda',
     'esbuild',
     '@aws-cdk/integ-tests-alpha',
+    '@cdklabs/cdk-validator-cfnguard',
   ],
 
   lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_24_X },
@@ -57,8 +58,20 @@ const project = new awscdk.AwsCdkConstructLibrary({
     },
   },
   tsconfigDev: { include: ['../demo/**/*.ts', '../integ/**/*.ts', '../scripts/**/*.ts'] },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'integ', 'demo', 'scripts'] },
   gitignore: ['cdk.out', '.tmp', 'cdk-integ.out.*'],
 });
+
+// Folders of development-only TypeScript outside src/ and test/: each gets a tsconfig extending the
+// test one, so the editor, ts-node and eslint's project service type-check them alike.
+for (const dir of ['demo', 'integ', 'scripts']) {
+  new javascript.TypescriptConfig(project, {
+    fileName: `${dir}/tsconfig.json`,
+    extends: javascript.TypescriptConfigExtends.fromPaths(['../test/tsconfig.json']),
+    include: ['**/*.ts'],
+    exclude: ['cdk.out', '**/*.snapshot'],
+  });
+}
 
 // The registry reachable from CI only has the platform bindings of unrs-resolver 1.12.2.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });

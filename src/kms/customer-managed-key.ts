@@ -9,6 +9,7 @@ import { ManagedKeyPolicy } from './private/managed-key-policy';
 import { accessActions } from './private/statements';
 import { keyUsageForGrantProblem, validateKeyProps } from './private/validation';
 import { present, throwIfInvalid } from '../private/validation';
+import { SnapshotSharingGrant, SnapshotSharingOptions } from '../sharing/snapshot-sharing-grant';
 
 /** Where a key's cryptographic material comes from. */
 export enum KeyMaterialOrigin {
@@ -333,6 +334,17 @@ export class CustomerManagedKey extends kms.Key {
    */
   public allowAccount(accountId: string, access: KeyAccess = KeyAccess.DECRYPT): void {
     allowAccount(this, accountId, access);
+  }
+
+  /**
+   * Lets other accounts, or the accounts of an organization, copy and restore EBS snapshots, RDS and
+   * Aurora snapshots and AMIs encrypted with this key. See {@link SnapshotSharingGrant}.
+   *
+   * @param id the construct id of the SnapshotSharingGrant, a child of this key
+   * @param options who the snapshots are shared with, through which services
+   */
+  public shareSnapshots(id: string, options: SnapshotSharingOptions): SnapshotSharingGrant {
+    return new SnapshotSharingGrant(this, id, { ...options, key: this });
   }
 
   private assertUsage(method: string, needed: kms.KeyUsage): void {

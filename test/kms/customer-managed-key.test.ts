@@ -3,6 +3,7 @@ import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CustomerManagedKey, CustomerManagedKeyProps, KeyAccess } from '../../src/kms';
+import { SnapshotService } from '../../src/sharing';
 import { ACCOUNT, OTHER_ACCOUNT, REGION, testApp, testStack } from '../util/app';
 import { Intrinsics } from '../util/intrinsics';
 import { expectNoNagFindings } from '../util/nag';
@@ -397,6 +398,19 @@ describe('CustomerManagedKey', () => {
       const key = new CustomerManagedKey(stack, 'Key');
       expect(() => key.allowAccount(stack.account)).not.toThrow();
     });
+  });
+
+  test('shareSnapshots: a SnapshotSharingGrant as a child of the key', () => {
+    // GIVEN
+    const stack = testStack();
+    const key = new CustomerManagedKey(stack, 'Key', { alias: 'snapshots' });
+    // WHEN
+    const share = key.shareSnapshots('ShareWithBackup', { accounts: [OTHER_ACCOUNT], services: [SnapshotService.EBS] });
+    // THEN
+    expect(share.node.path).toBe('TestStack/Key/ShareWithBackup');
+    expect(share.key).toBe(key);
+    expect(Template.fromStack(stack).toJSON().Resources.Key961B73FD.Properties.KeyPolicy.Statement).toHaveLength(3);
+    expect(Object.keys(Template.fromStack(stack).toJSON().Resources)).toEqual(['Key961B73FD', 'KeyAlias910D852D']);
   });
 
   test('an imported key is a plain IKey whose policy cannot be edited', () => {

@@ -90,5 +90,10 @@ export function accountStatement(account: string, access: KeyAccess): iam.Policy
 
 /** The endpoint `kms:ViaService` compares against in the stack's Region, e.g. `s3.eu-west-1.amazonaws.com`. */
 export function serviceEndpoint(service: string, stack: Stack): string {
-  return `${service}.${stack.region}.${stack.urlSuffix}`;
+  return regionalEndpoint(service, stack.region, stack.urlSuffix);
+}
+
+/** A service's endpoint in a Region: `<prefix>.<region>.<urlSuffix>`. */
+export function regionalEndpoint(endpointPrefix: string, region: string, urlSuffix: string): string {
+  return `${endpointPrefix}.${region}.${urlSuffix}`;
 }

@@ -1,0 +1,2 @@
+export * from './snapshot-service';
+export * from './snapshot-sharing-grant';
