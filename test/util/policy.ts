@@ -23,21 +23,21 @@ export type Decision = 'Allowed' | 'ExplicitlyDenied' | 'ImplicitlyDenied';
  * delegates to that account's IAM policies.
  */
 export async function evaluate(resourcePolicy: any, request: PolicyRequest): Promise<Decision> {
-  const identityStatements = request.identityStatements ?? [];
+  const identityStatements = (request.identityStatements ?? []).map(withSimulatableKeys);
   const result = await runSimulation(
     {
       request: {
         principal: request.principal,
         action: request.action,
         resource: { resource: request.resource, accountId: request.resourceAccount },
-        contextVariables: request.context ?? {},
+        contextVariables: renameKeys(request.context ?? {}),
       },
       identityPolicies: identityStatements.length === 0
         ? []
         : [{ name: 'identity', policy: { Version: '2012-10-17', Statement: identityStatements } }],
       serviceControlPolicies: [],
       resourceControlPolicies: [],
-      resourcePolicy,
+      resourcePolicy: resourcePolicy && { ...resourcePolicy, Statement: [resourcePolicy.Statement].flat().map(withSimulatableKeys) },
     },
     { simulationMode: 'Strict' },
   );
@@ -49,3 +49,31 @@ export async function evaluate(resourcePolicy: any, request: PolicyRequest): Pro
 
 /** An IAM policy statement allowing everything: the caller's IAM side is not what a test is about. */
 export const ALLOW_ALL_IDENTITY = { Effect: 'Allow', Action: '*', Resource: '*' };
+
+/**
+ * iam-simulate only understands variable condition keys whose variable follows a slash
+ * (`aws:ResourceTag/<key>`); it never matches `kms:EncryptionContext:<key>`, so every such condition
+ * would fail and "denied" tests would pass whatever the policy says. The same string comparison is
+ * simulated under a slash-variable global key, in the policy and the request alike
+ * (policy.test.ts proves both outcomes).
+ */
+const ENCRYPTION_CONTEXT_KEY = /^kms:EncryptionContext:(.+)$/i;
+
+function simulatableKey(key: string): string {
+  const match = ENCRYPTION_CONTEXT_KEY.exec(key);
+  return match ? `aws:ResourceTag/kms-encryption-context/${match[1]}` : key;
+}
+
+function renameKeys<T>(values: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [simulatableKey(key), value]));
+}
+
+function withSimulatableKeys(statement: any): any {
+  if (!statement.Condition) {
+    return statement;
+  }
+  const condition = Object.fromEntries(
+    Object.entries<Record<string, unknown>>(statement.Condition).map(([operator, values]) => [operator, renameKeys(values)]),
+  );
+  return { ...statement, Condition: condition };
+}

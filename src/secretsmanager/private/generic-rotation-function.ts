@@ -1,0 +1,79 @@
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct, IConstruct } from 'constructs';
+import { RotationFunction } from './rotation-function';
+import { keyViaSecretsManagerStatement, logWriteStatement, randomPasswordStatement, rotationSecretStatement } from './statements';
+import { SECRETS_MANAGER_KEY_ACTIONS } from '../../kms/private/actions';
+import { EncryptedLogGroup } from '../../logs/encrypted-log-group';
+
+/** Construct id of the stack's generic rotation function, under the stack. */
+const SINGLETON_ID = 'CdkKmsEncryptionGenericRotation';
+
+/**
+ * The generic rotation function of a stack, shared by all its secrets that use generic rotation. Its role
+ * has no managed AWS policies and no inline policy: one customer-managed policy lists exactly the secrets
+ * it rotates, their keys (through Secrets Manager only) and its own log group.
+ */
+export class GenericRotationFunction extends Construct {
+  /** The stack's generic rotation function, defined on first use. */
+  public static of(scope: IConstruct): GenericRotationFunction {
+    const stack = Stack.of(scope);
+    const existing = stack.node.tryFindChild(SINGLETON_ID);
+    return existing instanceof GenericRotationFunction ? existing : new GenericRotationFunction(stack, SINGLETON_ID);
+  }
+
+  public readonly function: RotationFunction;
+  /** The role's permissions; a rotation schedule must wait for it before Secrets Manager invokes the function. */
+  public readonly policy: iam.ManagedPolicy;
+
+  private constructor(scope: Construct, id: string) {
+    super(scope, id);
+    const logGroup = new EncryptedLogGroup(this, 'LogGroup');
+    const role = new iam.Role(this, 'ServiceRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    this.policy = new iam.ManagedPolicy(this, 'Policy', {
+      roles: [role],
+      statements: [randomPasswordStatement(), logWriteStatement(logGroup.logGroupArn)],
+    });
+    this.function = new RotationFunction(this, 'Function', {
+      description: 'Rotates secrets with a new random value (cdk-kms-encryption generic rotation)',
+      role,
+      logGroup,
+      timeout: Duration.seconds(30),
+    });
+    this.function.node.addDependency(this.policy);
+    acknowledgeFindings(this.policy, this.function);
+  }
+
+  /** Lets the function rotate a secret encrypted with `key`. */
+  public addSecret(secretArn: string, key: kms.IKey): void {
+    this.policy.addStatements(
+      rotationSecretStatement([secretArn]),
+      keyViaSecretsManagerStatement(key.keyArn, secretArn, SECRETS_MANAGER_KEY_ACTIONS, Stack.of(this)),
+    );
+  }
+}
+
+/** The findings that cannot be fixed for this function, each acknowledged on the one construct it concerns. */
+function acknowledgeFindings(policy: iam.ManagedPolicy, fn: RotationFunction): void {
+  Validations.of(policy).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
+    reason: 'secretsmanager:GetRandomPassword has no resource type, so IAM requires Resource "*"; every other statement names its resources.',
+  });
+  for (const pack of ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']) {
+    Validations.of(fn).acknowledge(
+      {
+        id: `${pack}::${pack}-LambdaInsideVPC`,
+        reason: 'The function only calls the Secrets Manager API and reaches no resource in a VPC; placing it in one would require a VPC with a Secrets Manager endpoint in every stack.',
+      },
+      {
+        id: `${pack}::${pack}-LambdaConcurrency`,
+        reason: 'Secrets Manager runs one rotation step at a time per secret; reserved concurrency would take capacity from the account and fail deployments in accounts with the minimum concurrency quota.',
+      },
+      {
+        id: `${pack}::${pack}-LambdaDLQ`,
+        reason: 'Secrets Manager invokes rotation functions synchronously and retries failed steps itself; a dead-letter queue only receives failed asynchronous invocations.',
+      },
+    );
+  }
+}

@@ -1,0 +1,68 @@
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { LOG_WRITE_ACTIONS, RANDOM_PASSWORD_ACTIONS, ROTATION_SECRET_ACTIONS } from './actions';
+import { SECRETS_MANAGER_KEY_ACTIONS } from '../../kms/private/actions';
+import { regionalEndpoint } from '../../kms/private/statements';
+
+/**
+ * The ARN every version and replica of a named secret has in a Region: Secrets Manager appends a hyphen
+ * and six random characters to the name, matched here by `??????`.
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#iam-resources
+ */
+export function secretArnPattern(secretName: string, region: string, stack: Stack): string {
+  return `arn:${stack.partition}:secretsmanager:${region}:${stack.account}:secret:${secretName}-??????`;
+}
+
+/**
+ * Key-policy statement letting principals of the stack's account use the key through Secrets Manager in
+ * one Region, for one secret only (its `SecretARN` encryption context). The account principal delegates
+ * to IAM, so only principals whose IAM policies allow it (readers, rotation functions, hosted rotation
+ * roles whose names are never known here) get through.
+ *
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-encryption-context
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+ */
+export function secretsManagerKeyStatement(secretArn: string, region: string, stack: Stack): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    principals: [new iam.AccountPrincipal(stack.account)],
+    actions: [...SECRETS_MANAGER_KEY_ACTIONS],
+    resources: ['*'],
+    conditions: {
+      StringEquals: { 'kms:ViaService': regionalEndpoint('secretsmanager', region, stack.urlSuffix), 'kms:CallerAccount': stack.account },
+      StringLike: { 'kms:EncryptionContext:SecretARN': secretArn },
+    },
+  });
+}
+
+/**
+ * IAM statement letting a principal use a secret's key only through Secrets Manager and only for that
+ * secret, whatever the key policy trusts.
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html#rotating-secrets-required-permissions-function-cust-key-example
+ */
+export function keyViaSecretsManagerStatement(keyArn: string, secretArn: string, actions: readonly string[], stack: Stack): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: [...actions],
+    resources: [keyArn],
+    conditions: {
+      StringEquals: {
+        'kms:ViaService': regionalEndpoint('secretsmanager', stack.region, stack.urlSuffix),
+        'kms:EncryptionContext:SecretARN': secretArn,
+      },
+    },
+  });
+}
+
+/** IAM statement for a rotation function on the secrets it rotates. */
+export function rotationSecretStatement(secretArns: string[]): iam.PolicyStatement {
+  return new iam.PolicyStatement({ actions: [...ROTATION_SECRET_ACTIONS], resources: secretArns });
+}
+
+/** IAM statement for `GetRandomPassword`, which has no resource type. */
+export function randomPasswordStatement(): iam.PolicyStatement {
+  return new iam.PolicyStatement({ actions: [...RANDOM_PASSWORD_ACTIONS], resources: ['*'] });
+}
+
+/** IAM statement for writing to one log group (its `Arn` attribute covers its streams). */
+export function logWriteStatement(logGroupArn: string): iam.PolicyStatement {
+  return new iam.PolicyStatement({ actions: [...LOG_WRITE_ACTIONS], resources: [logGroupArn] });
+}

@@ -1,0 +1,426 @@
+import { Duration, Fn, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { GenericRotationFunction } from './private/generic-rotation-function';
+import { MAX_SETTINGS_JSON_LENGTH, ROTATION_SETTINGS_TAG, RotationSettings, settingsJson } from './private/rotation-settings';
+import { keyViaSecretsManagerStatement, rotationSecretStatement, secretArnPattern, secretsManagerKeyStatement } from './private/statements';
+import {
+  expressionProblems,
+  genericRotationProblems,
+  hostedRotationProblems,
+  intervalProblems,
+  rateExpression,
+  replicaProblems,
+} from './private/validation';
+import { CustomerManagedKey } from '../kms/customer-managed-key';
+import { DECRYPT_ACTIONS, SECRETS_MANAGER_KEY_ACTIONS } from '../kms/private/actions';
+import { addToKeyPolicyOrWarn } from '../kms/private/key-policy';
+import { symmetricKeyProblem } from '../kms/private/key-spec';
+import { present, throwIfInvalid } from '../private/validation';
+
+/**
+ * When Secrets Manager rotates a secret: every interval, or on a `rate()` / `cron()` expression.
+ *
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html
+ */
+export class SecretRotationSchedule {
+  /**
+   * Rotate every `interval`: between 4 hours and 1000 days, whole hours below a day, whole days above.
+   */
+  public static rate(interval: Duration): SecretRotationSchedule {
+    return new SecretRotationSchedule(() => rateExpression(interval), () => intervalProblems(interval));
+  }
+
+  /**
+   * Rotate on a Secrets Manager schedule expression, such as `rate(12 hours)` or `cron(0 4 ? * SUN *)`
+   * (minutes must be 0 and the year `*`).
+   */
+  public static expression(expression: string): SecretRotationSchedule {
+    return new SecretRotationSchedule(() => expression, () => expressionProblems(expression));
+  }
+
+  private constructor(private readonly expressionOf: () => string, private readonly problemsOf: () => string[]) {}
+
+  /** The `ScheduleExpression` of the rotation rules. */
+  public get expressionString(): string {
+    return this.expressionOf();
+  }
+
+  /** @internal */
+  public _problems(): string[] {
+    return this.problemsOf();
+  }
+}
+
+/** Options of the bundled generic rotation function. */
+export interface GenericSecretRotationOptions {
+  /**
+   * The field of a JSON secret that each rotation replaces; the other fields are kept. Must be the
+   * field Secrets Manager generates (`generateSecretString.generateStringKey`).
+   *
+   * @default - `generateSecretString.generateStringKey` for a JSON secret; the whole value otherwise
+   */
+  readonly jsonField?: string;
+}
+
+/** Options of a rotation function that Secrets Manager hosts for a database. */
+export interface HostedSecretRotationOptions {
+  /** The database engine and rotation strategy (single or multi-user). */
+  readonly rotationType: secretsmanager.HostedRotationType;
+
+  /**
+   * The VPC of the database; the hosted function runs in it.
+   *
+   * @default - the hosted function runs outside any VPC (databases with a public endpoint only)
+   */
+  readonly vpc?: ec2.IVpc;
+
+  /**
+   * Where in `vpc` the hosted function runs; the subnets must reach the database and Secrets Manager.
+   *
+   * @default - the VPC's default subnet selection
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+
+  /**
+   * Security groups of the hosted function, which the database must accept connections from. Required with `vpc`.
+   *
+   * @default - none; only valid without `vpc`
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+
+  /**
+   * The secret of the user that changes passwords. Required for multi-user rotation types.
+   *
+   * @default - none (single-user rotation)
+   */
+  readonly masterSecret?: secretsmanager.ISecret;
+
+  /**
+   * The name of the hosted function.
+   *
+   * @default - a name CloudFormation generates
+   */
+  readonly functionName?: string;
+}
+
+/**
+ * How a secret rotates: the bundled generic function, a hosted database rotation, or your own function.
+ *
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets.html
+ */
+export class SecretRotation {
+  /**
+   * A new random value on every rotation, for API keys and tokens that no database holds. One function per
+   * stack rotates every such secret; JSON secrets rotate one field and keep the others.
+   */
+  public static generic(options: GenericSecretRotationOptions = {}): SecretRotation {
+    return new SecretRotation(options, undefined, undefined);
+  }
+
+  /**
+   * A rotation function Secrets Manager creates and manages for an RDS, Redshift or DocumentDB secret.
+   *
+   * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_managed.html
+   */
+  public static hosted(options: HostedSecretRotationOptions): SecretRotation {
+    return new SecretRotation(undefined, options, undefined);
+  }
+
+  /**
+   * Your own rotation function. It is allowed to rotate this secret, use its key through Secrets Manager,
+   * and be invoked by Secrets Manager for this secret only.
+   *
+   * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda-functions.html
+   */
+  public static fromFunction(rotationFunction: lambda.IFunction): SecretRotation {
+    return new SecretRotation(undefined, undefined, rotationFunction);
+  }
+
+  /** @internal */
+  public readonly _generic?: GenericSecretRotationOptions;
+  /** @internal */
+  public readonly _hosted?: HostedSecretRotationOptions;
+  /** @internal */
+  public readonly _function?: lambda.IFunction;
+
+  private constructor(generic?: GenericSecretRotationOptions, hosted?: HostedSecretRotationOptions, fn?: lambda.IFunction) {
+    this._generic = generic;
+    this._hosted = hosted;
+    this._function = fn;
+  }
+}
+
+/** A Region the secret is replicated to, with the key that encrypts the replica there. */
+export interface SecretReplicaRegion {
+  /** The Region, e.g. `eu-central-1`; not the stack's own. */
+  readonly region: string;
+
+  /**
+   * The symmetric key in that Region that encrypts the replica, e.g. a multi-Region replica key
+   * (`kms.Key.fromKeyArn`). Its key policy must allow Secrets Manager there; when it cannot be edited
+   * from this app, a `cdk-kms-encryption:keyPolicyNotEditable` warning shows the statement to add.
+   */
+  readonly encryptionKey: kms.IKey;
+}
+
+/** Properties of a {@link RotatingSecret}. */
+export interface RotatingSecretProps {
+  /**
+   * The name of the secret.
+   *
+   * @default - a name derived from the construct path, unique in the account: the key policy names it
+   */
+  readonly secretName?: string;
+
+  /**
+   * A description of the secret.
+   *
+   * @default - no description
+   */
+  readonly description?: string;
+
+  /**
+   * The symmetric customer-managed key that encrypts the secret.
+   *
+   * @default - a new CustomerManagedKey is defined
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * How Secrets Manager generates the value, at creation and (with generic rotation) at every rotation.
+   * For a JSON secret set `secretStringTemplate` and `generateStringKey`.
+   *
+   * @see https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetRandomPassword.html
+   * @default - a 32-character random string from Secrets Manager's default character set
+   */
+  readonly generateSecretString?: secretsmanager.SecretStringGenerator;
+
+  /**
+   * How the secret rotates.
+   *
+   * @default SecretRotation.generic()
+   */
+  readonly rotation?: SecretRotation;
+
+  /**
+   * When the secret rotates.
+   *
+   * @default SecretRotationSchedule.rate(Duration.days(30))
+   */
+  readonly rotationSchedule?: SecretRotationSchedule;
+
+  /**
+   * Whether to rotate as soon as rotation is configured or changed, rather than at the next scheduled window.
+   *
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-secretsmanager-rotationschedule.html#cfn-secretsmanager-rotationschedule-rotateimmediatelyonupdate
+   * @default true
+   */
+  readonly rotateImmediately?: boolean;
+
+  /**
+   * Regions to replicate the secret to, each with its own key.
+   *
+   * @default - no replicas
+   */
+  readonly replicaRegions?: SecretReplicaRegion[];
+
+  /**
+   * What happens to the secret when it leaves the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A Secrets Manager secret encrypted with a customer-managed key, whose value Secrets Manager generates
+ * and which rotates from the first deployment.
+ *
+ * The key policy lets Secrets Manager use the key for this secret only (`kms:ViaService` and the
+ * `SecretARN` encryption context); `grantRead` adds the matching `kms:Decrypt` to the reader; any resource
+ * policy blocks public access.
+ *
+ * @resource AWS::SecretsManager::Secret
+ */
+export class RotatingSecret extends secretsmanager.Secret {
+  /** Default interval between rotations. */
+  public static readonly DEFAULT_ROTATION_INTERVAL = Duration.days(30);
+
+  /** The key that encrypts the secret. */
+  public override readonly encryptionKey?: kms.IKey;
+
+  /** The rotation schedule resource. */
+  public readonly rotationSchedule: secretsmanager.CfnRotationSchedule;
+
+  constructor(scope: Construct, id: string, props: RotatingSecretProps = {}) {
+    const rotation = props.rotation ?? SecretRotation.generic();
+    const schedule = props.rotationSchedule ?? SecretRotationSchedule.rate(RotatingSecret.DEFAULT_ROTATION_INTERVAL);
+    const replicas = props.replicaRegions ?? [];
+    const generateSecretString = props.generateSecretString ?? {};
+    const settingsText = rotation._generic && settingsTagText(Stack.of(scope), {
+      ...generatorSettings(generateSecretString),
+      jsonField: rotation._generic.jsonField ?? generateSecretString.generateStringKey,
+    });
+    throwIfInvalid(scope, [
+      ...schedule._problems(),
+      ...replicaProblems(replicas, Stack.of(scope).region),
+      ...present(props.encryptionKey && symmetricKeyProblem('encryptionKey', props.encryptionKey)),
+      ...replicas.flatMap((replica, index) => present(symmetricKeyProblem(`replicaRegions[${index}].encryptionKey`, replica.encryptionKey))),
+      ...(rotation._generic ? genericRotationProblems({
+        jsonField: rotation._generic.jsonField,
+        generateStringKey: generateSecretString.generateStringKey,
+        settingsJson: Token.isUnresolved(settingsText) ? undefined : settingsText,
+        maxSettingsLength: MAX_SETTINGS_JSON_LENGTH,
+      }) : []),
+      ...(rotation._hosted ? hostedRotationProblems({
+        rotationType: rotation._hosted.rotationType.name,
+        isMultiUser: rotation._hosted.rotationType.isMultiUser ?? false,
+        hasVpc: rotation._hosted.vpc !== undefined,
+        hasVpcSubnets: rotation._hosted.vpcSubnets !== undefined,
+        hasSecurityGroups: (rotation._hosted.securityGroups ?? []).length > 0,
+        hasMasterSecret: rotation._hosted.masterSecret !== undefined,
+      }) : []),
+    ], id);
+
+    // The key is not passed to the base class, which would add a key-policy statement for Secrets Manager
+    // without the secret's encryption context; this class adds the scoped one.
+    super(scope, id, {
+      secretName: props.secretName,
+      description: props.description,
+      generateSecretString,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      replicaRegions: replicas.map((replica) => ({ region: replica.region, encryptionKey: replica.encryptionKey })),
+    });
+    const stack = Stack.of(this);
+
+    const resource = this.node.defaultChild as secretsmanager.CfnSecret;
+    // A known name lets the key policy name this secret without depending on it (which would be a cycle).
+    const secretName = props.secretName ?? Names.uniqueResourceName(this, { maxLength: 256 });
+    resource.name = secretName;
+    const key = props.encryptionKey ?? new CustomerManagedKey(this, 'Key', { description: `Encrypts the secret ${this.node.path}` });
+    this.encryptionKey = key;
+    resource.kmsKeyId = key.keyArn;
+
+    addToKeyPolicyOrWarn(this, key, secretsManagerKeyStatement(secretArnPattern(secretName, stack.region, stack), stack.region, stack));
+    for (const replica of replicas) {
+      // The replica's ARN keeps the name and suffix in another Region.
+      addToKeyPolicyOrWarn(this, replica.encryptionKey, secretsManagerKeyStatement(secretArnPattern(secretName, '*', stack), replica.region, stack));
+    }
+
+    this.rotationSchedule = new secretsmanager.CfnRotationSchedule(this, 'RotationSchedule', {
+      secretId: this.secretArn,
+      rotationRules: { scheduleExpression: schedule.expressionString },
+      rotateImmediatelyOnUpdate: props.rotateImmediately ?? true,
+    });
+    if (rotation._generic && settingsText !== undefined) {
+      resource.tags.setTag(ROTATION_SETTINGS_TAG, Token.isUnresolved(settingsText) ? Fn.base64(settingsText) : Buffer.from(settingsText).toString('base64'));
+      const generic = GenericRotationFunction.of(this);
+      generic.addSecret(this.secretArn, key);
+      this.rotateWith(generic.function);
+      this.rotationSchedule.node.addDependency(generic.policy);
+    } else if (rotation._function) {
+      rotation._function.addToRolePolicy(rotationSecretStatement([this.secretArn]));
+      rotation._function.addToRolePolicy(keyViaSecretsManagerStatement(key.keyArn, this.secretArn, SECRETS_MANAGER_KEY_ACTIONS, stack));
+      this.rotateWith(rotation._function);
+    } else if (rotation._hosted) {
+      this.rotationSchedule.hostedRotationLambda = this.hostedRotationLambda(rotation._hosted, key, generateSecretString.excludeCharacters);
+    }
+  }
+
+  /**
+   * Grants reading the secret, including `kms:Decrypt` on its key through Secrets Manager for this secret,
+   * on the principal's side, so reading works whatever the key policy trusts.
+   */
+  public override grantRead(grantee: iam.IGrantable, versionStages?: string[]): iam.Grant {
+    const grant = super.grantRead(grantee, versionStages);
+    if (!this.encryptionKey) {
+      return grant;
+    }
+    return grant.combine(iam.Grant.addToPrincipal({
+      grantee,
+      actions: [...DECRYPT_ACTIONS],
+      resourceArns: [this.encryptionKey.keyArn],
+      conditions: keyViaSecretsManagerStatement(this.encryptionKey.keyArn, this.secretArn, DECRYPT_ACTIONS, Stack.of(this)).conditions,
+    }));
+  }
+
+  /**
+   * Adds a statement to the secret's resource policy, which always blocks policies that would make the
+   * secret public.
+   *
+   * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/determine-acccess_examine-iam-policies.html#BPA
+   */
+  public override addToResourcePolicy(statement: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+    const result = super.addToResourcePolicy(statement);
+    const policy = result.policyDependable;
+    if (policy instanceof secretsmanager.ResourcePolicy) {
+      (policy.node.defaultChild as secretsmanager.CfnResourcePolicy).blockPublicPolicy = true;
+    }
+    return result;
+  }
+
+  /** Lets Secrets Manager invoke `fn` for this secret only, and rotate with it. */
+  private rotateWith(fn: lambda.IFunction): void {
+    const stack = Stack.of(this);
+    const permission = new lambda.CfnPermission(this, 'RotationPermission', {
+      action: 'lambda:InvokeFunction',
+      functionName: fn.functionArn,
+      principal: 'secretsmanager.amazonaws.com',
+      sourceAccount: stack.account,
+      sourceArn: this.secretArn,
+    });
+    this.rotationSchedule.rotationLambdaArn = fn.functionArn;
+    this.rotationSchedule.node.addDependency(permission);
+  }
+
+  /**
+   * The hosted rotation function's settings. Its role is created by Secrets Manager's transform and named
+   * nowhere here: it reaches the key through the account-scoped, Secrets-Manager-only key-policy statement.
+   *
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-rotationschedule-hostedrotationlambda.html
+   */
+  private hostedRotationLambda(
+    hosted: HostedSecretRotationOptions,
+    key: kms.IKey,
+    excludeCharacters: string | undefined,
+  ): secretsmanager.CfnRotationSchedule.HostedRotationLambdaProperty {
+    Stack.of(this).addTransform('AWS::SecretsManager-2024-09-16');
+    return {
+      rotationType: hosted.rotationType.name,
+      kmsKeyArn: key.keyArn,
+      masterSecretArn: hosted.masterSecret?.secretArn,
+      masterSecretKmsKeyArn: hosted.masterSecret?.encryptionKey?.keyArn,
+      rotationLambdaName: hosted.functionName,
+      vpcSecurityGroupIds: hosted.securityGroups?.map((group) => group.securityGroupId).join(','),
+      vpcSubnetIds: hosted.vpc?.selectSubnets(hosted.vpcSubnets).subnetIds.join(','),
+      // New passwords avoid the characters the first one avoided.
+      excludeCharacters,
+    };
+  }
+}
+
+/** The settings tag's JSON: plain text, or a CloudFormation expression when a setting is a token. */
+function settingsTagText(stack: Stack, settings: RotationSettings): string {
+  const json = settingsJson(settings);
+  const text = JSON.stringify(json);
+  return Token.isUnresolved(text) ? stack.toJsonString(json) : text;
+}
+
+/** The generation options a rotation reuses, so rotated values look like the first one. */
+function generatorSettings(generator: secretsmanager.SecretStringGenerator): RotationSettings {
+  return {
+    passwordLength: generator.passwordLength,
+    excludeCharacters: generator.excludeCharacters,
+    excludeLowercase: generator.excludeLowercase,
+    excludeNumbers: generator.excludeNumbers,
+    excludePunctuation: generator.excludePunctuation,
+    excludeUppercase: generator.excludeUppercase,
+    includeSpace: generator.includeSpace,
+    requireEachIncludedType: generator.requireEachIncludedType,
+  };
+}

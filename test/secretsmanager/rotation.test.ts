@@ -1,0 +1,361 @@
+import {
+  DescribeSecretCommand,
+  GetRandomPasswordCommand,
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+  UpdateSecretVersionStageCommand,
+} from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import { nextValue, pendingValueProblem, rotate } from '../../src/secretsmanager/private/rotation';
+import { ROTATION_SETTINGS_TAG, RotationSettings, settingsFromTags } from '../../src/secretsmanager/private/rotation-settings';
+
+const ARN = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:api-key-AbCdEf';
+const TOKEN = 'token-2';
+
+/**
+ * An in-memory secret behind a mocked Secrets Manager client, with the version and staging-label rules the
+ * rotation protocol relies on: a label is on one version at a time, a version id with a label but no value
+ * (what RotateSecret creates) is not readable, PutSecretValue is idempotent per ClientRequestToken.
+ */
+class FakeSecret {
+  public readonly client = new SecretsManagerClient({});
+  public readonly mock = mockClient(this.client);
+  public rotationEnabled = true;
+  public binary = false;
+  private readonly versions = new Map<string, { value?: string; stages: string[] }>();
+  private randomCount = 0;
+
+  constructor(currentValue: string, settings?: RotationSettings) {
+    this.versions.set('token-1', { value: currentValue, stages: ['AWSCURRENT'] });
+    const tags = settings ? [{ Key: ROTATION_SETTINGS_TAG, Value: Buffer.from(JSON.stringify(settings)).toString('base64') }] : [];
+    this.mock.on(DescribeSecretCommand).callsFake(() => ({
+      RotationEnabled: this.rotationEnabled,
+      VersionIdsToStages: Object.fromEntries([...this.versions].map(([id, version]) => [id, [...version.stages]])),
+      Tags: tags,
+    }));
+    this.mock.on(GetSecretValueCommand).callsFake((input) => {
+      const match = [...this.versions].find(([id, version]) =>
+        (input.VersionId === undefined || input.VersionId === id) &&
+        (input.VersionStage === undefined || version.stages.includes(input.VersionStage)) &&
+        version.value !== undefined);
+      if (!match) {
+        throw new ResourceNotFoundException({ message: 'not found', $metadata: {} });
+      }
+      return this.binary ? { SecretBinary: new Uint8Array([1]) } : { VersionId: match[0], SecretString: match[1].value };
+    });
+    this.mock.on(GetRandomPasswordCommand).callsFake(() => ({ RandomPassword: `Rand0m-${++this.randomCount}` }));
+    this.mock.on(PutSecretValueCommand).callsFake((input) => {
+      const existing = this.versions.get(input.ClientRequestToken);
+      if (existing?.value !== undefined && existing.value !== input.SecretString) {
+        throw new Error('ResourceExistsException: a version with this token and another value exists');
+      }
+      for (const stage of input.VersionStages) {
+        this.removeStage(stage);
+      }
+      this.versions.set(input.ClientRequestToken, { value: input.SecretString, stages: [...input.VersionStages] });
+      return {};
+    });
+    this.mock.on(UpdateSecretVersionStageCommand).callsFake((input) => {
+      const from = this.versions.get(input.RemoveFromVersionId);
+      if (!from?.stages.includes(input.VersionStage)) {
+        throw new Error('InvalidParameterException: RemoveFromVersionId does not hold the stage');
+      }
+      this.removeStage('AWSPREVIOUS');
+      from.stages = [...from.stages.filter((stage) => stage !== input.VersionStage), 'AWSPREVIOUS'];
+      const to = this.versions.get(input.MoveToVersionId)!;
+      to.stages = [...to.stages.filter((stage) => stage !== 'AWSPENDING'), input.VersionStage];
+      return {};
+    });
+  }
+
+  /** What RotateSecret does before invoking the function: a version id labelled AWSPENDING, no value yet. */
+  public startRotation(token: string): void {
+    this.removeStage('AWSPENDING');
+    this.versions.set(token, { stages: ['AWSPENDING'] });
+  }
+
+  public valueAt(stage: string): string | undefined {
+    return [...this.versions.values()].find((version) => version.stages.includes(stage))?.value;
+  }
+
+  public versionAt(stage: string): string | undefined {
+    return [...this.versions].find(([, version]) => version.stages.includes(stage))?.[0];
+  }
+
+  private removeStage(stage: string): void {
+    for (const version of this.versions.values()) {
+      version.stages = version.stages.filter((s) => s !== stage);
+    }
+  }
+}
+
+async function step(secret: FakeSecret, name: string, token = TOKEN): Promise<void> {
+  await rotate(secret.client, { SecretId: ARN, ClientRequestToken: token, Step: name });
+}
+
+async function fullRotation(secret: FakeSecret, token = TOKEN): Promise<void> {
+  secret.startRotation(token);
+  for (const name of ['createSecret', 'setSecret', 'testSecret', 'finishSecret']) {
+    await step(secret, name, token);
+  }
+}
+
+let logs: string[];
+beforeEach(() => {
+  logs = [];
+  jest.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+    logs.push(args.join(' '));
+  });
+});
+afterEach(() => jest.restoreAllMocks());
+
+describe('the four rotation steps', () => {
+  test('a plain secret gets a new random value, made AWSCURRENT by finishSecret; the old one becomes AWSPREVIOUS', async () => {
+    // GIVEN
+    const secret = new FakeSecret('old-value');
+
+    // WHEN
+    await fullRotation(secret);
+
+    // THEN
+    expect(secret.versionAt('AWSCURRENT')).toEqual(TOKEN);
+    expect(secret.valueAt('AWSCURRENT')).toEqual('Rand0m-1');
+    expect(secret.valueAt('AWSPREVIOUS')).toEqual('old-value');
+    expect(secret.versionAt('AWSPENDING')).toBeUndefined();
+  });
+
+  test('createSecret stores the pending value under the request token, with stage AWSPENDING only', async () => {
+    // GIVEN
+    const secret = new FakeSecret('old-value');
+    secret.startRotation(TOKEN);
+
+    // WHEN
+    await step(secret, 'createSecret');
+
+    // THEN
+    expect(secret.mock.commandCalls(PutSecretValueCommand).map((call) => call.args[0].input)).toEqual([
+      { SecretId: ARN, ClientRequestToken: TOKEN, SecretString: 'Rand0m-1', VersionStages: ['AWSPENDING'] },
+    ]);
+  });
+
+  test('a retried createSecret keeps the pending value it created: one random value, one PutSecretValue', async () => {
+    // GIVEN
+    const secret = new FakeSecret('old-value');
+    secret.startRotation(TOKEN);
+    await step(secret, 'createSecret');
+
+    // WHEN
+    await step(secret, 'createSecret');
+
+    // THEN
+    expect(secret.mock.commandCalls(GetRandomPasswordCommand)).toHaveLength(1);
+    expect(secret.mock.commandCalls(PutSecretValueCommand)).toHaveLength(1);
+    expect(secret.valueAt('AWSPENDING')).toEqual('Rand0m-1');
+  });
+
+  test('AWSCURRENT does not move before finishSecret', async () => {
+    // GIVEN
+    const secret = new FakeSecret('old-value');
+    secret.startRotation(TOKEN);
+
+    // WHEN
+    for (const name of ['createSecret', 'setSecret', 'testSecret']) {
+      await step(secret, name);
+    }
+
+    // THEN
+    expect(secret.valueAt('AWSCURRENT')).toEqual('old-value');
+    expect(secret.versionAt('AWSCURRENT')).toEqual('token-1');
+    expect(secret.mock.commandCalls(UpdateSecretVersionStageCommand)).toHaveLength(0);
+  });
+
+  test('finishSecret moves AWSCURRENT from the current version to the token', async () => {
+    // GIVEN
+    const secret = new FakeSecret('old-value');
+    secret.startRotation(TOKEN);
+    await step(secret, 'createSecret');
+
+    // WHEN
+    await step(secret, 'finishSecret');
+
+    // THEN
+    expect(secret.mock.commandCalls(UpdateSecretVersionStageCommand).map((call) => call.args[0].input)).toEqual([
+      { SecretId: ARN, VersionStage: 'AWSCURRENT', MoveToVersionId: TOKEN, RemoveFromVersionId: 'token-1' },
+    ]);
+  });
+
+  test('any step retried after the rotation finished does nothing', async () => {
+    // GIVEN
+    const secret = new FakeSecret('old-value');
+    await fullRotation(secret);
+    secret.mock.resetHistory();
+
+    // WHEN
+    for (const name of ['createSecret', 'setSecret', 'testSecret', 'finishSecret']) {
+      await step(secret, name);
+    }
+
+    // THEN
+    expect(secret.mock.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+    expect(secret.mock.commandCalls(UpdateSecretVersionStageCommand)).toHaveLength(0);
+    expect(secret.valueAt('AWSCURRENT')).toEqual('Rand0m-1');
+  });
+
+  test('a second rotation replaces the value again', async () => {
+    // GIVEN
+    const secret = new FakeSecret('old-value');
+    await fullRotation(secret);
+
+    // WHEN
+    await fullRotation(secret, 'token-3');
+
+    // THEN
+    expect(secret.valueAt('AWSCURRENT')).toEqual('Rand0m-2');
+    expect(secret.valueAt('AWSPREVIOUS')).toEqual('Rand0m-1');
+  });
+});
+
+describe('JSON secrets', () => {
+  test('rotate the configured field and keep every other field', async () => {
+    // GIVEN
+    const secret = new FakeSecret(JSON.stringify({ username: 'app', password: 'old', host: 'db.example.com' }), { jsonField: 'password' });
+
+    // WHEN
+    await fullRotation(secret);
+
+    // THEN
+    expect(JSON.parse(secret.valueAt('AWSCURRENT')!)).toEqual({ username: 'app', password: 'Rand0m-1', host: 'db.example.com' });
+  });
+
+  test('a current value that is not a JSON object fails createSecret without quoting the value', async () => {
+    // GIVEN
+    const secret = new FakeSecret('not-json-s3cr3t', { jsonField: 'password' });
+    secret.startRotation(TOKEN);
+
+    // WHEN
+    const result = step(secret, 'createSecret');
+
+    // THEN
+    await expect(result).rejects.toThrow('The current value is not a JSON object, but generic rotation is configured to rotate one of its fields.');
+    await expect(result).rejects.not.toThrow(/s3cr3t/);
+    expect(secret.mock.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+  });
+});
+
+describe('the entry point checks the version before any step', () => {
+  test('a secret without rotation enabled', async () => {
+    const secret = new FakeSecret('old-value');
+    secret.rotationEnabled = false;
+    secret.startRotation(TOKEN);
+    await expect(step(secret, 'createSecret')).rejects.toThrow(`Secret ${ARN} is not enabled for rotation.`);
+  });
+
+  test('a token that is not a version of the secret', async () => {
+    const secret = new FakeSecret('old-value');
+    await expect(step(secret, 'createSecret')).rejects.toThrow(`Secret version ${TOKEN} has no stage for rotation of secret ${ARN}.`);
+  });
+
+  test('a token that is neither AWSCURRENT nor AWSPENDING', async () => {
+    // GIVEN a finished rotation: token-1 is now AWSPREVIOUS
+    const secret = new FakeSecret('old-value');
+    await fullRotation(secret);
+
+    // THEN
+    await expect(step(secret, 'finishSecret', 'token-1')).rejects.toThrow(`Secret version token-1 is not AWSPENDING for rotation of secret ${ARN}.`);
+  });
+
+  test('an unknown step', async () => {
+    const secret = new FakeSecret('old-value');
+    secret.startRotation(TOKEN);
+    await expect(step(secret, 'dropSecret')).rejects.toThrow(`Unknown rotation step dropSecret for secret ${ARN}.`);
+  });
+
+  test('a binary secret', async () => {
+    const secret = new FakeSecret('old-value');
+    secret.binary = true;
+    secret.startRotation(TOKEN);
+    await expect(step(secret, 'createSecret')).rejects.toThrow(`Secret ${ARN} has no string value: generic rotation rotates string and JSON secrets only.`);
+  });
+});
+
+describe('testSecret', () => {
+  test.each([
+    ['a pending value equal to the current one', 'same', 'same', undefined, 'equals the current value.'],
+    ['an empty pending value', 'old', '', undefined, 'is empty.'],
+    ['a pending JSON value without the field', '{"password":"a"}', '{"pass":"b"}', 'password', "has no new value in field 'password'."],
+    ['a pending JSON value with the old field value', '{"password":"a"}', '{"password":"a"}', 'password', "has the current value in field 'password'."],
+    ['a pending JSON value that changes other fields', '{"password":"a","user":"x","host":"h"}', '{"password":"b","user":"y"}', 'password', "changes fields other than 'password': host, user."],
+  ])('rejects %s', (_, current, pending, jsonField, problem) => {
+    expect(pendingValueProblem(current, pending, jsonField)).toEqual(problem);
+  });
+
+  test('accepts a new value that keeps the other fields', () => {
+    expect(pendingValueProblem('{"password":"a","user":"x"}', '{"user":"x","password":"b"}', 'password')).toBeUndefined();
+  });
+
+  test('fails the rotation on a bad pending value, so AWSCURRENT never moves to it', async () => {
+    // GIVEN a pending version someone else wrote with the same value
+    const secret = new FakeSecret('old-value');
+    secret.startRotation(TOKEN);
+    await secret.client.send(new PutSecretValueCommand({ SecretId: ARN, ClientRequestToken: TOKEN, SecretString: 'old-value', VersionStages: ['AWSPENDING'] }));
+
+    // THEN
+    await expect(step(secret, 'testSecret')).rejects.toThrow(`testSecret: version ${TOKEN} of ${ARN} equals the current value.`);
+    expect(secret.valueAt('AWSCURRENT')).toEqual('old-value');
+  });
+});
+
+describe('values are never logged', () => {
+  test('a full rotation logs the secret, steps and versions but no value', async () => {
+    // GIVEN
+    const secret = new FakeSecret(JSON.stringify({ password: 'old-s3cr3t' }), { jsonField: 'password' });
+
+    // WHEN
+    await fullRotation(secret);
+
+    // THEN
+    expect(logs.length).toBeGreaterThanOrEqual(3);
+    expect(logs.join('\n')).not.toMatch(/s3cr3t|Rand0m/);
+    expect(logs.join('\n')).toContain(ARN);
+  });
+});
+
+describe('per-secret settings', () => {
+  test('are passed to GetRandomPassword', async () => {
+    // GIVEN
+    const secret = new FakeSecret('old-value', { passwordLength: 48, excludeCharacters: '"@/\\', excludePunctuation: true, requireEachIncludedType: true });
+
+    // WHEN
+    await fullRotation(secret);
+
+    // THEN
+    expect(secret.mock.commandCalls(GetRandomPasswordCommand)[0].args[0].input).toEqual({
+      PasswordLength: 48,
+      ExcludeCharacters: '"@/\\',
+      ExcludePunctuation: true,
+      RequireEachIncludedType: true,
+    });
+  });
+
+  test('default to Secrets Manager defaults when the tag is absent', () => {
+    expect(settingsFromTags([{ Key: 'other', Value: 'x' }])).toEqual({});
+  });
+
+  const tag = (json: string) => [{ Key: ROTATION_SETTINGS_TAG, Value: Buffer.from(json).toString('base64') }];
+  test.each([
+    ['not JSON', [{ Key: ROTATION_SETTINGS_TAG, Value: '%%%' }], `The ${ROTATION_SETTINGS_TAG} tag is not base64-encoded JSON.`],
+    ['an array', tag('[1]'), `The ${ROTATION_SETTINGS_TAG} tag must hold a JSON object.`],
+    ['a length that is not a number', tag('{"passwordLength":"4"}'), `The ${ROTATION_SETTINGS_TAG} tag's passwordLength must be a number.`],
+    ['a flag that is not a boolean', tag('{"excludeNumbers":1}'), `The ${ROTATION_SETTINGS_TAG} tag's excludeNumbers must be a boolean.`],
+    ['an unknown setting', tag('{"length":4}'), `The ${ROTATION_SETTINGS_TAG} tag has unknown settings: length.`],
+  ])('reject a tag with %s', (_, tags, message) => {
+    expect(() => settingsFromTags(tags)).toThrow(message);
+  });
+});
+
+test('nextValue replaces only the field of a JSON secret', () => {
+  expect(nextValue('{"a":1,"password":"x"}', 'new', 'password')).toEqual('{"a":1,"password":"new"}');
+  expect(nextValue('anything', 'new')).toEqual('new');
+});

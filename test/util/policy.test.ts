@@ -1,0 +1,41 @@
+import { evaluate } from './policy';
+
+const KEY_ARN = 'arn:aws:kms:eu-west-1:111111111111:key/1234';
+const ROLE = 'arn:aws:iam::111111111111:role/App';
+
+function keyPolicy(condition: Record<string, Record<string, string>>) {
+  return {
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { AWS: ROLE }, Action: 'kms:Decrypt', Resource: '*', Condition: condition }],
+  };
+}
+
+describe('evaluate', () => {
+  test.each([
+    ['StringEquals', 'SecretARN', 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:app-AbCdEf',
+      'arn:aws:secretsmanager:eu-west-1:111111111111:secret:app-AbCdEf', 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:other-AbCdEf'],
+    ['ArnLike', 'aws:logs:arn', 'arn:aws:logs:eu-west-1:111111111111:log-group:/app/*',
+      'arn:aws:logs:eu-west-1:111111111111:log-group:/app/service', 'arn:aws:logs:eu-west-1:111111111111:log-group:/other/service'],
+  ])('evaluates kms:EncryptionContext conditions (%s on %s): matching context allowed, other context or none denied', async (operator, contextKey, pattern, matching, other) => {
+    const policy = keyPolicy({ [operator]: { [`kms:EncryptionContext:${contextKey}`]: pattern } });
+    const request = (context: Record<string, string>) => ({ principal: ROLE, action: 'kms:Decrypt', resource: KEY_ARN, resourceAccount: '111111111111', context });
+
+    await expect(evaluate(policy, request({ [`kms:EncryptionContext:${contextKey}`]: matching }))).resolves.toBe('Allowed');
+    await expect(evaluate(policy, request({ [`kms:EncryptionContext:${contextKey}`]: other }))).resolves.toBe('ImplicitlyDenied');
+    await expect(evaluate(policy, request({ [`kms:EncryptionContext:Other${contextKey}`]: matching }))).resolves.toBe('ImplicitlyDenied');
+    await expect(evaluate(policy, request({}))).resolves.toBe('ImplicitlyDenied');
+  });
+
+  test('a negated operator matches an absent key, as in AWS', async () => {
+    const policy = {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Principal: { AWS: ROLE }, Action: 's3:PutObject', Resource: 'arn:aws:s3:::b/*' },
+        { Effect: 'Deny', Principal: '*', Action: 's3:PutObject', Resource: 'arn:aws:s3:::b/*', Condition: { StringNotEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' } } },
+      ],
+    };
+    const request = (context: Record<string, string>) => ({ principal: ROLE, action: 's3:PutObject', resource: 'arn:aws:s3:::b/o', resourceAccount: '111111111111', context });
+    await expect(evaluate(policy, request({}))).resolves.toBe('ExplicitlyDenied');
+    await expect(evaluate(policy, request({ 's3:x-amz-server-side-encryption': 'aws:kms' }))).resolves.toBe('Allowed');
+  });
+});
