@@ -73,6 +73,10 @@ for (const dir of ['demo', 'integ', 'scripts']) {
   });
 }
 
+// projen's Node defaults ignore every `logs` folder, which would hide src/logs, test/logs and integ/logs.
+project.gitignore.removePatterns('logs');
+project.gitignore.addPatterns('/logs');
+
 // The registry reachable from CI only has the platform bindings of unrs-resolver 1.12.2.
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
@@ -91,6 +95,12 @@ project.addTask('integ:update', {
   steps: [{ spawn: 'bundle' }, { exec: 'ts-node --project test/tsconfig.json scripts/integ-snapshots.ts --update', receiveArgs: true }],
 });
 project.testTask.spawn(integTask);
+
+// Every README example must compile (rosetta/default.ts-fixture supplies imports and `this`).
+project.postCompileTask.spawn(project.addTask('rosetta:extract', {
+  description: 'Compile every README example in strict mode',
+  exec: 'jsii-rosetta extract --strict',
+}));
 
 project.addTask('demo', {
   description: 'Synthesize the example app with the cdk CLI and print what it defines',

@@ -1,0 +1,147 @@
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { allowLogsService } from './private/key-policy';
+import { derivedLogGroupName } from './private/names';
+import { accountEncryptionContextArn, encryptionContextArn } from './private/statements';
+import { validateLogGroupProps } from './private/validation';
+import { CustomerManagedKey } from '../kms/customer-managed-key';
+import { throwIfInvalid } from '../private/validation';
+
+/** Which log groups the key-policy statement for CloudWatch Logs covers. */
+export enum LogGroupKeyPolicyScope {
+  /**
+   * Only this log group (its encryption-context ARN). Log groups on the same key share one statement
+   * that lists their ARNs, so each adds its ARN (about 50 bytes plus its name) to the 32 KB key policy.
+   */
+  LOG_GROUP = 'LOG_GROUP',
+  /**
+   * Every log group in this account and Region (`log-group:*`). The key policy stays the same size however
+   * many log groups use the key; any log group of the account may then be encrypted with it.
+   */
+  ACCOUNT = 'ACCOUNT',
+}
+
+/** Properties of an {@link EncryptedLogGroup}. */
+export interface EncryptedLogGroupProps {
+  /**
+   * The symmetric KMS key that encrypts the log events. A key defined in this app gets the key-policy
+   * statement CloudWatch Logs needs; for an imported key, a warning shows the statement to add.
+   *
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+   * @default - a new CustomerManagedKey is defined
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * The name of the log group: 1 to 512 characters from a-z, A-Z, 0-9, '_', '-', '/', '.' and '#', not
+   * starting with 'aws/'.
+   *
+   * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html
+   * @default - `/<stack name>/<construct path in the stack>`, so the key policy can name the log group before it exists
+   */
+  readonly logGroupName?: string;
+
+  /**
+   * How long CloudWatch Logs keeps the log events. Must be a period CloudWatch Logs accepts; events are kept
+   * forever only when you pass `RetentionDays.INFINITE`.
+   *
+   * @see https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_PutRetentionPolicy.html
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly retention?: logs.RetentionDays;
+
+  /**
+   * The log class. It cannot change after the log group is created. `DELIVERY` is not supported: those log
+   * groups keep events for one day and take no retention or data protection.
+   *
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatch_Logs_Log_Classes.html
+   * @default logs.LogGroupClass.STANDARD
+   */
+  readonly logGroupClass?: logs.LogGroupClass;
+
+  /**
+   * A data-protection policy that audits and masks sensitive data in the log events.
+   *
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/mask-sensitive-log-data.html
+   * @default - no data-protection policy
+   */
+  readonly dataProtectionPolicy?: logs.DataProtectionPolicy;
+
+  /**
+   * Which log groups the key-policy statement for CloudWatch Logs covers. `ACCOUNT` keeps the key policy
+   * the same size for any number of log groups on one key.
+   *
+   * @default LogGroupKeyPolicyScope.LOG_GROUP
+   */
+  readonly keyPolicyScope?: LogGroupKeyPolicyScope;
+
+  /**
+   * What happens to the log group when it leaves the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A CloudWatch Logs log group encrypted with a customer-managed KMS key that deploys the first time: the key
+ * policy lets CloudWatch Logs use the key for this log group (encryption context `aws:logs:arn`), and the log
+ * group is created only after the key and its policy.
+ *
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+ * @resource AWS::Logs::LogGroup
+ */
+export class EncryptedLogGroup extends logs.LogGroup {
+  /** Default retention of the log events. */
+  public static readonly DEFAULT_RETENTION = logs.RetentionDays.ONE_YEAR;
+
+  /** The KMS key that encrypts the log events. */
+  public readonly encryptionKey: kms.IKey;
+
+  constructor(scope: Construct, id: string, props: EncryptedLogGroupProps = {}) {
+    // The base class validates some props with its own wording; ours run first and name every problem.
+    throwIfInvalid(scope, validateLogGroupProps(props), id);
+    const logGroupName = props.logGroupName ?? derivedLogGroupName(...stackNameAndPath(scope, id));
+
+    super(scope, id, {
+      encryptionKey: props.encryptionKey,
+      logGroupName,
+      retention: props.retention ?? EncryptedLogGroup.DEFAULT_RETENTION,
+      logGroupClass: props.logGroupClass,
+      dataProtectionPolicy: props.dataProtectionPolicy,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    this.encryptionKey = props.encryptionKey ?? this.defineKey(logGroupName);
+
+    const stack = Stack.of(this);
+    const allowedContext = props.keyPolicyScope === LogGroupKeyPolicyScope.ACCOUNT
+      ? accountEncryptionContextArn(stack)
+      : encryptionContextArn(logGroupName, stack);
+    allowLogsService(this, this.encryptionKey, allowedContext);
+    // CloudWatch Logs checks the key policy when the log group is created with the key.
+    this.node.addDependency(this.encryptionKey);
+  }
+
+  /** The default key is a child of the log group, so it can only be defined, and set, after `super`. */
+  private defineKey(logGroupName: string): kms.IKey {
+    const key = new CustomerManagedKey(this, 'Key', { description: `Encrypts the CloudWatch Logs log group ${logGroupName}` });
+    (this.node.defaultChild as logs.CfnLogGroup).kmsKeyId = key.keyArn;
+    return key;
+  }
+}
+
+/**
+ * The name of the top-level stack (nested stacks have no name until deployment) and the construct path
+ * below it, of a construct about to be defined as `id` in `scope`.
+ */
+function stackNameAndPath(scope: Construct, id: string): [string, string] {
+  let stack = Stack.of(scope);
+  while (stack.nestedStackParent) {
+    stack = stack.nestedStackParent;
+  }
+  const path = `${scope.node.path}/${id}`.slice(stack.node.path.length + 1);
+  return [stack.stackName, path];
+}
