@@ -158,7 +158,12 @@ export class CustomerManagedKey extends kms.Key {
   /** The alias given in `alias`, with its `alias/` prefix, if any. */
   public readonly aliasName?: string;
 
-  private readonly trustsAccountIdentities: boolean;
+  /**
+   * Whether the key policy lets this account's IAM policies decide who uses the key
+   * (`trustAccountIdentities`); when false, grants name their principals in the key policy.
+   */
+  public readonly trustsAccountIdentities: boolean;
+
   private readonly keyPolicy: ManagedKeyPolicy;
 
   constructor(scope: Construct, id: string, props: CustomerManagedKeyProps = {}) {

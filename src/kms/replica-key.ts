@@ -92,7 +92,12 @@ export class ReplicaKey extends Resource implements kms.IKey {
   /** The alias given in `alias`, with its `alias/` prefix, if any. */
   public readonly aliasName?: string;
 
-  private readonly trustsAccountIdentities: boolean;
+  /**
+   * Whether the key policy lets this account's IAM policies decide who uses the key
+   * (`trustAccountIdentities`); when false, grants name their principals in the key policy.
+   */
+  public readonly trustsAccountIdentities: boolean;
+
   private readonly keyPolicy = new ManagedKeyPolicy();
   private aliasCount = 0;
 

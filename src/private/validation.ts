@@ -6,12 +6,16 @@ import { IConstruct } from 'constructs';
  * Each problem names the prop, echoes the value and says the fix.
  */
 export function throwIfInvalid(scope: IConstruct, problems: string[], childId?: string): void {
+  throwIfInvalidFor(childId === undefined ? scope.node.path : `${scope.node.path}/${childId}`, problems);
+}
+
+/** `throwIfInvalid` for what has no construct path (an aspect): the subject names it instead. */
+export function throwIfInvalidFor(subject: string, problems: string[]): void {
   if (problems.length === 0) {
     return;
   }
-  const path = childId === undefined ? scope.node.path : `${scope.node.path}/${childId}`;
   const list = problems.length === 1 ? problems[0] : problems.map((problem) => `\n  - ${problem}`).join('');
-  throw new Error(`[${path}] Invalid configuration: ${list}`);
+  throw new Error(`[${subject}] Invalid configuration: ${list}`);
 }
 
 /** AWS account ids are exactly 12 digits. */

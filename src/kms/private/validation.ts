@@ -156,7 +156,8 @@ export function unconditionalPublicAllowProblems(policy: { Statement?: Array<Rec
     );
 }
 
-function isEveryone(principal: unknown): boolean {
+/** Whether a policy principal is everyone: `*` or `{ AWS: '*' }` (alone or in a list). */
+export function isEveryone(principal: unknown): boolean {
   if (principal === '*') {
     return true;
   }

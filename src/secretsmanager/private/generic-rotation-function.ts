@@ -6,6 +6,7 @@ import { RotationFunction } from './rotation-function';
 import { keyViaSecretsManagerStatement, logWriteStatement, randomPasswordStatement, rotationSecretStatement } from './statements';
 import { SECRETS_MANAGER_KEY_ACTIONS } from '../../kms/private/actions';
 import { EncryptedLogGroup } from '../../logs/encrypted-log-group';
+import { acknowledgeLambdaFindings, NO_RESERVED_CONCURRENCY_REASON } from '../../private/acknowledgements';
 
 /** Construct id of the stack's generic rotation function, under the stack. */
 const SINGLETON_ID = 'CdkKmsEncryptionGenericRotation';
@@ -60,20 +61,9 @@ function acknowledgeFindings(policy: iam.ManagedPolicy, fn: RotationFunction): v
     id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
     reason: 'secretsmanager:GetRandomPassword has no resource type, so IAM requires Resource "*"; every other statement names its resources.',
   });
-  for (const pack of ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']) {
-    Validations.of(fn).acknowledge(
-      {
-        id: `${pack}::${pack}-LambdaInsideVPC`,
-        reason: 'The function only calls the Secrets Manager API and reaches no resource in a VPC; placing it in one would require a VPC with a Secrets Manager endpoint in every stack.',
-      },
-      {
-        id: `${pack}::${pack}-LambdaConcurrency`,
-        reason: 'Secrets Manager runs one rotation step at a time per secret; reserved concurrency would take capacity from the account and fail deployments in accounts with the minimum concurrency quota.',
-      },
-      {
-        id: `${pack}::${pack}-LambdaDLQ`,
-        reason: 'Secrets Manager invokes rotation functions synchronously and retries failed steps itself; a dead-letter queue only receives failed asynchronous invocations.',
-      },
-    );
-  }
+  acknowledgeLambdaFindings(fn, {
+    insideVpc: 'The function only calls the Secrets Manager API and reaches no resource in a VPC; placing it in one would require a VPC with a Secrets Manager endpoint in every stack.',
+    concurrency: NO_RESERVED_CONCURRENCY_REASON,
+    deadLetterQueue: 'Secrets Manager invokes rotation functions synchronously and retries failed steps itself; a dead-letter queue only receives failed asynchronous invocations.',
+  });
 }

@@ -1,0 +1,45 @@
+/**
+ * Deploys resources defined with plain aws-cdk-lib, configured the way EncryptionChecks asks (every rule
+ * at error level, so any finding fails synthesis), and checks through the AWS APIs that what the checks
+ * judged from the template holds in AWS: the bucket's default encryption is SSE-KMS with the key and a
+ * bucket key, and the queue uses the key.
+ * Run against an account with `npm run integ:update -- --force` (see README).
+ */
+import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { App, AspectPriority, Aspects, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { CheckLevel, CustomerManagedKey, EncryptionChecks } from '../../src';
+
+// Error annotations fail synthesis here too, as they do under the CDK CLI.
+const app = new App({ context: { '@aws-cdk/core:annotationsInValidationReport': true } });
+const stack = new Stack(app, 'EncryptionChecksInteg');
+const key = new CustomerManagedKey(stack, 'Key', {
+  // Test keys are scheduled for deletion (7 days) when the integ stack is destroyed.
+  removalPolicy: RemovalPolicy.DESTROY,
+  pendingWindow: Duration.days(7),
+});
+const bucket = new s3.Bucket(stack, 'Bucket', {
+  encryptionKey: key,
+  bucketKeyEnabled: true,
+  enforceSSL: true,
+  removalPolicy: RemovalPolicy.DESTROY,
+});
+const queue = new sqs.Queue(stack, 'Queue', { encryptionMasterKey: key, enforceSSL: true });
+
+Aspects.of(app).add(new EncryptionChecks({ level: CheckLevel.ERROR }), { priority: AspectPriority.READONLY });
+
+const integ = new IntegTest(app, 'EncryptionChecksTest', { testCases: [stack] });
+
+integ.assertions
+  .awsApiCall('S3', 'getBucketEncryption', { Bucket: bucket.bucketName })
+  .expect(ExpectedResult.objectLike({
+    ServerSideEncryptionConfiguration: {
+      Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: key.keyArn }, BucketKeyEnabled: true }],
+    },
+  }));
+
+integ.assertions
+  .awsApiCall('SQS', 'getQueueAttributes', { QueueUrl: queue.queueUrl, AttributeNames: ['KmsMasterKeyId'] })
+  .expect(ExpectedResult.objectLike({ Attributes: { KmsMasterKeyId: key.keyArn } }));
+

@@ -1,0 +1,507 @@
+import { Annotations, IResolvable, Lazy, PhysicalName, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import {
+  allowLogDelivery,
+  denyInsecureTransport,
+  denyKmsWithoutKeyId,
+  denyMissingEncryptionHeader,
+  denyOutdatedTls,
+  denySseC,
+  denyWrongEncryptionAlgorithm,
+  denyWrongEncryptionKey,
+} from './private/bucket-policy';
+import { s3KeyActions, s3KeyPolicyConditions, s3KeyPolicyStatement, s3KeyUseConditions } from './private/key-use';
+import { nagResourceName } from './private/nag';
+import {
+  destinationBucketPolicyStatements,
+  REPLICATION_DESTINATION_OBJECT_ACTIONS,
+  REPLICATION_SOURCE_BUCKET_ACTIONS,
+  REPLICATION_SOURCE_OBJECT_ACTIONS,
+} from './private/replication';
+import { autoDeleteObjectsProblem, keyArnProblem, minimumTlsVersionProblem, replicaKeyProblem, serverAccessLogsBucketProblem } from './private/validation';
+import { CustomerManagedKey } from '../kms/customer-managed-key';
+import { S3_REPLICATION_REPLICA_KEY_ACTIONS, S3_REPLICATION_SOURCE_KEY_ACTIONS } from '../kms/private/actions';
+import { addToKeyPolicyOrWarn } from '../kms/private/key-policy';
+import { symmetricKeyProblem } from '../kms/private/key-spec';
+import { regionalEndpoint } from '../kms/private/statements';
+import { ReplicaKey } from '../kms/replica-key';
+import { present, throwIfInvalid } from '../private/validation';
+
+/**
+ * Which server-side encryption with KMS keys the bucket uses.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/serv-side-encryption.html
+ */
+export enum KmsEncryptionType {
+  /** SSE-KMS (`aws:kms`), with an S3 Bucket Key to cut KMS requests and cost. */
+  SSE_KMS = 'aws:kms',
+  /**
+   * Dual-layer DSSE-KMS (`aws:kms:dsse`), for workloads that require two layers of encryption. S3 Bucket
+   * Keys are not supported with it, so every object operation calls KMS.
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingDSSEncryption.html
+   */
+  DSSE_KMS = 'aws:kms:dsse',
+}
+
+/** Properties of an {@link EncryptedBucket}. */
+export interface EncryptedBucketProps {
+  /**
+   * The physical name of the bucket.
+   *
+   * @default - CloudFormation generates a unique name
+   */
+  readonly bucketName?: string;
+
+  /**
+   * The symmetric KMS key that encrypts every object. Its key ARN goes into the bucket policy, so an
+   * imported key must be imported by key ARN (not an alias or key id).
+   *
+   * @default - a new CustomerManagedKey, defined next to the bucket with the id `<id>Key`
+   */
+  readonly encryptionKey?: kms.IKey;
+
+  /**
+   * Whether objects are encrypted with SSE-KMS or dual-layer DSSE-KMS.
+   *
+   * @default KmsEncryptionType.SSE_KMS
+   */
+  readonly encryptionType?: KmsEncryptionType;
+
+  /**
+   * Other keys that uploads may name in `x-amz-server-side-encryption-aws-kms-key-id`, while clients
+   * move from an old key to `encryptionKey`. Header-less uploads always use `encryptionKey`.
+   *
+   * @default - only `encryptionKey`
+   */
+  readonly additionalAllowedKeys?: kms.IKey[];
+
+  /**
+   * Whether every upload must say how it is encrypted (`x-amz-server-side-encryption` with the bucket's
+   * algorithm and key). When false, uploads without encryption headers are allowed and S3 encrypts them
+   * with the bucket's default encryption, which is always this bucket's key.
+   *
+   * @default false
+   */
+  readonly requireEncryptionHeaders?: boolean;
+
+  /**
+   * The oldest TLS version requests may use: 1.2 or 1.3. Plain HTTP is always denied.
+   *
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html#example-object-tls-version
+   * @default 1.2
+   */
+  readonly minimumTlsVersion?: number;
+
+  /**
+   * The bucket that receives server access logs. It must use SSE-S3: S3 cannot deliver server access
+   * logs to a bucket whose default encryption is SSE-KMS.
+   *
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshooting-server-access-logging.html
+   * @default - a companion logs bucket (SSE-S3, TLS only, private, versioned), with the id `AccessLogs`
+   */
+  readonly serverAccessLogsBucket?: s3.IBucket;
+
+  /**
+   * The key prefix of the server access log objects.
+   *
+   * @default - no prefix
+   */
+  readonly serverAccessLogsPrefix?: string;
+
+  /**
+   * Lifecycle rules, for example to expire noncurrent versions.
+   *
+   * @default - no lifecycle rules
+   */
+  readonly lifecycleRules?: s3.LifecycleRule[];
+
+  /**
+   * What happens to the bucket (and a key or logs bucket this construct creates) when it leaves the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+
+  /**
+   * Whether to delete every object when the bucket is deleted, through a custom resource. Requires
+   * `removalPolicy: RemovalPolicy.DESTROY`; meant for test stacks.
+   *
+   * @default false
+   */
+  readonly autoDeleteObjects?: boolean;
+}
+
+/** Options of {@link EncryptedBucket.replicateTo}. */
+export interface ReplicationOptions {
+  /**
+   * The key that encrypts replicas in the destination bucket.
+   *
+   * @default - the destination bucket's `encryptionKey`
+   */
+  readonly replicaKey?: kms.IKey;
+
+  /**
+   * Replicate only objects whose key starts with this prefix.
+   *
+   * @default - every object
+   */
+  readonly prefix?: string;
+
+  /**
+   * The storage class of the replicas.
+   *
+   * @default - the storage class of the source object
+   */
+  readonly storageClass?: s3.StorageClass;
+}
+
+/**
+ * What `replicateTo` set up, and what a destination in another account must add itself.
+ */
+export interface ReplicationPermissions {
+  /** The role S3 assumes to replicate objects of this bucket. */
+  readonly role: iam.IRole;
+
+  /**
+   * Statements the destination bucket's policy must contain. Added when the destination bucket is
+   * defined in this app; for an imported bucket in another account, the owner of that account adds them.
+   */
+  readonly destinationBucketPolicyStatements: iam.PolicyStatement[];
+
+  /**
+   * Statements the replica key's policy must contain. Added when the key is defined in this app; for an
+   * imported key, the owner of that key adds them.
+   */
+  readonly replicaKeyPolicyStatements: iam.PolicyStatement[];
+}
+
+/**
+ * An S3 bucket encrypted with a customer-managed KMS key that cannot be written any other way.
+ *
+ * - SSE-KMS with an S3 Bucket Key (or DSSE-KMS), SSE-C blocked, all public access blocked, ACLs
+ *   disabled (`BucketOwnerEnforced`), versioning on, retained by default.
+ * - The bucket policy denies plain HTTP and TLS below `minimumTlsVersion` for every action, and uploads
+ *   that ask for another algorithm, another key, KMS without a key id (which would use `aws/s3`) or
+ *   SSE-C. Header-less uploads get the default encryption, unless `requireEncryptionHeaders` is set.
+ * - Server access logs go to an SSE-S3 companion bucket, or to the bucket you pass.
+ * - `grant*` methods also grant the KMS actions S3 needs, only through S3 and only for this bucket's
+ *   encryption context.
+ * - `replicateTo` replicates SSE-KMS objects, with the KMS permissions replication needs.
+ *
+ * @resource AWS::S3::Bucket
+ */
+export class EncryptedBucket extends s3.Bucket {
+  /** The bucket that receives this bucket's server access logs. */
+  public readonly serverAccessLogsBucket: s3.IBucket;
+
+  /** The encryption this bucket requires. */
+  public readonly encryptionType: KmsEncryptionType;
+
+  /** `encryptionKey`, which this class always sets. */
+  private readonly key: kms.IKey;
+  private replication?: { readonly role: iam.Role; readonly policy: iam.ManagedPolicy };
+  private readonly replicationRules: s3.CfnBucket.ReplicationRuleProperty[] = [];
+
+  constructor(scope: Construct, id: string, props: EncryptedBucketProps = {}) {
+    const encryptionType = props.encryptionType ?? KmsEncryptionType.SSE_KMS;
+    throwIfInvalid(scope, validateProps(props), id);
+
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    // Construct children can only be added after super(), and s3.Bucket needs the key first.
+    const encryptionKey = props.encryptionKey ?? new CustomerManagedKey(scope, `${id}Key`, {
+      description: `Encrypts the objects of the S3 bucket ${scope.node.path}/${id}`,
+      removalPolicy,
+    });
+
+    super(scope, id, {
+      bucketName: props.bucketName,
+      encryption: encryptionType === KmsEncryptionType.DSSE_KMS ? s3.BucketEncryption.DSSE : s3.BucketEncryption.KMS,
+      encryptionKey,
+      // S3 Bucket Keys are not supported with DSSE-KMS.
+      bucketKeyEnabled: encryptionType === KmsEncryptionType.SSE_KMS,
+      blockedEncryptionTypes: [s3.BlockedEncryptionType.SSE_C],
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      lifecycleRules: props.lifecycleRules,
+      removalPolicy,
+      autoDeleteObjects: props.autoDeleteObjects,
+    });
+
+    this.key = encryptionKey;
+    this.encryptionType = encryptionType;
+    this.serverAccessLogsBucket = props.serverAccessLogsBucket ?? this.defineAccessLogsBucket(removalPolicy, props.autoDeleteObjects);
+    this.logTo(this.serverAccessLogsBucket, props.serverAccessLogsPrefix ?? '');
+
+    (this.node.defaultChild as s3.CfnBucket).replicationConfiguration = this.renderReplication();
+    acknowledgeReplicationChoice(this);
+    if (encryptionType === KmsEncryptionType.DSSE_KMS) {
+      acknowledgeDsseEncryption(this);
+    }
+
+    const allowedKeyArns = [encryptionKey, ...props.additionalAllowedKeys ?? []].map((key) => key.keyArn);
+    for (const statement of [
+      denyInsecureTransport(this.bucketArn),
+      denyOutdatedTls(this.bucketArn, props.minimumTlsVersion ?? 1.2),
+      denyWrongEncryptionAlgorithm(this.bucketArn, encryptionType),
+      ...(props.requireEncryptionHeaders ? [denyMissingEncryptionHeader(this.bucketArn)] : []),
+      denyWrongEncryptionKey(this.bucketArn, allowedKeyArns),
+      denyKmsWithoutKeyId(this.bucketArn, encryptionType),
+      denySseC(this.bucketArn),
+    ]) {
+      this.addToResourcePolicy(statement);
+    }
+  }
+
+  /**
+   * Grants the KMS part of every bucket grant (`grantRead`, `grantWrite`, `grantPut`, `grantReadWrite`,
+   * `grants.*`): the actions S3 uses on the caller's behalf, only through S3 in this Region
+   * (`kms:ViaService`) and only for this bucket's encryption context (`kms:EncryptionContext:aws:s3:arn`).
+   * The key policy of a key defined in this app names the grantee too; it carries the encryption context
+   * only when `bucketName` is set (the generated name would make the key depend on the bucket).
+   *
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context
+   */
+  public override grantOnKey(grantee: iam.IGrantable, ...actions: string[]): iam.GrantOnKeyResult {
+    const keyActions = s3KeyActions(actions);
+    if (keyActions.length === 0) {
+      return {};
+    }
+    const stack = Stack.of(this);
+    const endpoint = regionalEndpoint('s3', this.env.region, stack.urlSuffix);
+    const conditions = s3KeyUseConditions(endpoint, this.bucketArn);
+    const grant = iam.Grant.addToPrincipal({ grantee, actions: keyActions, resourceArns: [this.key.keyArn], conditions });
+    // The IAM statement suffices while the key policy delegates to IAM; otherwise, and for grantees of
+    // another account, the key policy names the grantee too (an imported key only through its owner).
+    if (isDefinedInApp(this.key) && !delegatesToIam(this.key)) {
+      const keyPolicyConditions = s3KeyPolicyConditions(endpoint, this.physicalName, stack);
+      this.key.addToResourcePolicy(s3KeyPolicyStatement(grantee.grantPrincipal, keyActions, keyPolicyConditions));
+    } else if (isOtherAccount(grantee.grantPrincipal.principalAccount, this)) {
+      addToKeyPolicyOrWarn(this, this.key, s3KeyPolicyStatement(grantee.grantPrincipal, keyActions, conditions));
+    }
+    return { grant };
+  }
+
+  /**
+   * Replicates this bucket's objects, all of them SSE-KMS encrypted, into another bucket.
+   *
+   * Creates (once) the replication role, with `kms:Decrypt` on this bucket's key and
+   * `kms:Encrypt`/`kms:GenerateDataKey` on the replica key, each only through S3 and for the bucket
+   * concerned. Replicas are encrypted with `replicaKey`. Keys defined in this app get the matching
+   * key-policy statements. For a destination in another account, the returned statements are added to
+   * its bucket and key policies when they are defined in this app; otherwise a warning shows them, and
+   * that account's owner adds them. Import such a destination with `s3.Bucket.fromBucketAttributes`,
+   * giving its `account`, `region` and `encryptionKey`.
+   *
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
+   * @param destination a versioned bucket encrypted with a KMS key
+   * @param options replica key, prefix and storage class
+   */
+  public replicateTo(destination: s3.IBucket, options: ReplicationOptions = {}): ReplicationPermissions {
+    const replicaKey = options.replicaKey ?? destination.encryptionKey;
+    throwIfInvalid(this, present(replicaKeyProblem(destination.node.path, replicaKey)));
+    const key = replicaKey!; // checked above
+    const { role, policy } = this.replication ??= this.defineReplicationRole();
+    const prefix = options.prefix ?? '';
+    const stack = Stack.of(this);
+    const sourceEndpoint = regionalEndpoint('s3', this.env.region, stack.urlSuffix);
+    const destinationEndpoint = regionalEndpoint('s3', destination.env.region, stack.urlSuffix);
+
+    const sourceObjects = `${this.bucketArn}/${prefix}*`;
+    const replicaObjects = `${destination.bucketArn}/${prefix}*`;
+    policy.addStatements(
+      new iam.PolicyStatement({ actions: REPLICATION_SOURCE_BUCKET_ACTIONS, resources: [this.bucketArn] }),
+      new iam.PolicyStatement({ actions: REPLICATION_SOURCE_OBJECT_ACTIONS, resources: [sourceObjects] }),
+      new iam.PolicyStatement({ actions: REPLICATION_DESTINATION_OBJECT_ACTIONS, resources: [replicaObjects] }),
+      new iam.PolicyStatement({
+        actions: [...S3_REPLICATION_SOURCE_KEY_ACTIONS],
+        resources: [this.key.keyArn],
+        conditions: s3KeyUseConditions(sourceEndpoint, this.bucketArn),
+      }),
+      new iam.PolicyStatement({
+        actions: [...S3_REPLICATION_REPLICA_KEY_ACTIONS],
+        resources: [key.keyArn],
+        conditions: s3KeyUseConditions(destinationEndpoint, destination.bucketArn),
+      }),
+    );
+    for (const objects of [sourceObjects, replicaObjects]) {
+      Validations.of(policy.node.defaultChild!).acknowledge({
+        id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(stack, objects)}]`,
+        reason: 'Replication reads every new object version under the replicated prefix and writes its replica; object keys are not known in advance, so the object ARN ends in a wildcard.',
+      });
+    }
+    // Key policies that do not delegate to IAM, or keys of another account, must name the role.
+    if (isDefinedInApp(this.key) && !delegatesToIam(this.key)) {
+      const keyPolicyConditions = s3KeyPolicyConditions(sourceEndpoint, this.physicalName, stack);
+      this.key.addToResourcePolicy(s3KeyPolicyStatement(role, S3_REPLICATION_SOURCE_KEY_ACTIONS, keyPolicyConditions));
+    }
+    const replicaKeyStatements = (isDefinedInApp(key) && !delegatesToIam(key)) || isOtherAccount(key.env.account, this)
+      ? [s3KeyPolicyStatement(role, S3_REPLICATION_REPLICA_KEY_ACTIONS, s3KeyPolicyConditions(destinationEndpoint, destination.bucketName, stack))]
+      : [];
+    replicaKeyStatements.forEach((statement) => addToKeyPolicyOrWarn(this, key, statement));
+
+    const crossAccount = isOtherAccount(destination.env.account, this);
+    const bucketStatements = crossAccount ? destinationBucketPolicyStatements(role, destination.bucketArn) : [];
+    for (const statement of bucketStatements) {
+      if (!destination.addToResourcePolicy(statement).statementAdded) {
+        Annotations.of(this).addWarningV2(
+          'cdk-kms-encryption:replicationDestinationPolicyNotEditable',
+          `The bucket policy of ${destination.node.path} cannot be edited in this app. Its owner must add this statement, or replication will fail: ${JSON.stringify(stack.resolve(statement.toStatementJson()))}`,
+        );
+      }
+    }
+
+    this.replicationRules.push({
+      id: `ReplicateTo${this.replicationRules.length}`,
+      priority: this.replicationRules.length,
+      status: 'Enabled',
+      filter: { prefix },
+      deleteMarkerReplication: { status: 'Disabled' },
+      sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: 'Enabled' } },
+      destination: {
+        bucket: destination.bucketArn,
+        account: crossAccount ? destination.env.account : undefined,
+        accessControlTranslation: crossAccount ? { owner: 'Destination' } : undefined,
+        encryptionConfiguration: { replicaKmsKeyId: key.keyArn },
+        storageClass: options.storageClass?.toString(),
+      },
+    });
+    return {
+      role,
+      destinationBucketPolicyStatements: bucketStatements,
+      replicaKeyPolicyStatements: isOtherAccount(key.env.account, this) ? replicaKeyStatements : [],
+    };
+  }
+
+  /** The companion logs bucket: SSE-S3 (the only encryption S3 log delivery supports), TLS only, private. */
+  private defineAccessLogsBucket(removalPolicy: RemovalPolicy, autoDeleteObjects: boolean | undefined): s3.Bucket {
+    const logs = new s3.Bucket(this, 'AccessLogs', {
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockedEncryptionTypes: [s3.BlockedEncryptionType.SSE_C],
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      versioned: true,
+      removalPolicy,
+      autoDeleteObjects,
+    });
+    logs.addToResourcePolicy(denyInsecureTransport(logs.bucketArn));
+    logs.addToResourcePolicy(denyOutdatedTls(logs.bucketArn, 1.2));
+    acknowledgeAccessLogsBucketFindings(logs);
+    return logs;
+  }
+
+  private logTo(logsBucket: s3.IBucket, prefix: string): void {
+    (this.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
+      destinationBucketName: logsBucket.bucketName,
+      logFilePrefix: prefix || undefined,
+    };
+    const statement = allowLogDelivery(logsBucket.bucketArn, prefix, this.bucketArn, Stack.of(this).account);
+    if (!logsBucket.addToResourcePolicy(statement).statementAdded) {
+      Annotations.of(this).addWarningV2(
+        'cdk-kms-encryption:accessLogsPolicyNotEditable',
+        `The bucket policy of ${logsBucket.node.path} cannot be edited in this app. Add this statement to it, or S3 cannot deliver server access logs: ${JSON.stringify(Stack.of(this).resolve(statement.toStatementJson()))}`,
+      );
+    }
+  }
+
+  /**
+   * The role S3 assumes to replicate, with a managed policy (compliance packs flag inline policies). Its
+   * object statements end in `/<prefix>*`: replication reads every new object version and writes its
+   * replica, whose keys cannot be listed in advance.
+   */
+  private defineReplicationRole(): { role: iam.Role; policy: iam.ManagedPolicy } {
+    const role = new iam.Role(this, 'ReplicationRole', {
+      assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
+      description: `Replicates the objects of ${this.node.path}`,
+      // A physical name lets a destination in another account name the role in its policies.
+      roleName: PhysicalName.GENERATE_IF_NEEDED,
+    });
+    const policy = new iam.ManagedPolicy(this, 'ReplicationPolicy', { roles: [role] });
+    this.replicationRoleArn = role.roleArn;
+    return { role, policy };
+  }
+
+  /** Rendered at synth time, from the rules `replicateTo` added. */
+  private renderReplication(): IResolvable {
+    return Lazy.any({
+      produce: () => this.replication === undefined
+        ? undefined
+        : { role: this.replication.role.roleArn, rules: this.replicationRules },
+    });
+  }
+}
+
+/** The compliance packs that check S3 replication and KMS default encryption. */
+const REPLICATION_AND_KMS_PACKS = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'];
+
+/**
+ * Replication needs a second bucket, in another Region or account, with its own key: a disaster-recovery
+ * decision of the application, made with `replicateTo`. Once it is called the rule passes anyway.
+ */
+function acknowledgeReplicationChoice(bucket: s3.Bucket): void {
+  for (const pack of REPLICATION_AND_KMS_PACKS) {
+    Validations.of(bucket.node.defaultChild!).acknowledge({
+      id: `${pack}::${pack}-S3BucketReplicationEnabled`,
+      reason: 'Replication needs a second bucket in another Region or account, with its own key: a disaster-recovery choice the application makes by calling replicateTo(), which adds the replication configuration.',
+    });
+  }
+}
+
+/** The packs' KMS-encryption rule compares the algorithm with `aws:kms` only; DSSE-KMS is KMS encryption too. */
+function acknowledgeDsseEncryption(bucket: s3.Bucket): void {
+  for (const pack of REPLICATION_AND_KMS_PACKS) {
+    Validations.of(bucket.node.defaultChild!).acknowledge({
+      id: `${pack}::${pack}-S3DefaultEncryptionKMS`,
+      reason: 'The bucket uses dual-layer DSSE-KMS (aws:kms:dsse) with a customer-managed key, which is stronger than the SSE-KMS the rule looks for; the rule only recognizes the algorithm name aws:kms.',
+    });
+  }
+}
+
+/** What the companion logs bucket cannot satisfy, by the nature of S3 server access logging. */
+function acknowledgeAccessLogsBucketFindings(logs: s3.Bucket): void {
+  for (const pack of REPLICATION_AND_KMS_PACKS) {
+    Validations.of(logs.node.defaultChild!).acknowledge(
+      {
+        id: `${pack}::${pack}-S3DefaultEncryptionKMS`,
+        reason: 'S3 delivers server access logs only to buckets whose default encryption is SSE-S3, not SSE-KMS (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshooting-server-access-logging.html).',
+      },
+      {
+        id: `${pack}::${pack}-S3BucketReplicationEnabled`,
+        reason: 'The logs bucket holds best-effort request records written by S3 itself, versioned and retained; replicating them would need another SSE-S3 logs bucket with the same finding.',
+      },
+    );
+  }
+}
+
+function validateProps(props: EncryptedBucketProps): string[] {
+  return present(
+    props.encryptionKey && keyArnProblem('encryptionKey', props.encryptionKey.keyArn),
+    props.encryptionKey && symmetricKeyProblem('encryptionKey', props.encryptionKey),
+    minimumTlsVersionProblem(props.minimumTlsVersion),
+    autoDeleteObjectsProblem(props.autoDeleteObjects, props.removalPolicy),
+    ...(props.additionalAllowedKeys ?? []).map((key, index) => keyArnProblem(`additionalAllowedKeys[${index}]`, key.keyArn)),
+    serverAccessLogsBucketProblem(props.serverAccessLogsBucket),
+  );
+}
+
+/** Whether a key is defined in this app, so its key policy can be edited here. */
+function isDefinedInApp(key: kms.IKey): boolean {
+  return key.node.defaultChild instanceof kms.CfnKey;
+}
+
+/**
+ * Whether IAM policies of this account decide who uses a key defined in this app. aws-cdk-lib keys
+ * always keep the account-root statement (`@aws-cdk/aws-kms:defaultKeyPolicies`) unless given a
+ * custom `policy`, which this library's keys never are.
+ */
+function delegatesToIam(key: kms.IKey): boolean {
+  return key instanceof CustomerManagedKey || key instanceof ReplicaKey ? key.trustsAccountIdentities : true;
+}
+
+/** Whether an account is known and differs from the construct's. */
+function isOtherAccount(account: string | undefined, scope: Construct): boolean {
+  const own = Stack.of(scope).account;
+  return account !== undefined && !Token.isUnresolved(account) && !Token.isUnresolved(own) && account !== own;
+}

@@ -1,0 +1,117 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+
+/*
+ * Deny statements of the EncryptedBucket policy. Each denies one kind of request for everyone.
+ *
+ * Policy-language trap: a negated operator (`StringNotEquals`) and every `...IfExists` operator match when
+ * the key is absent, so in a Deny they would also reject header-less uploads that rely on default
+ * encryption. Where an absent header must pass, the comparison is paired with `Null: {key: false}`
+ * (the header is present) in the same statement.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html#Conditions_Null
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html
+ */
+
+const SSE_HEADER = 's3:x-amz-server-side-encryption';
+const SSE_KEY_ID_HEADER = 's3:x-amz-server-side-encryption-aws-kms-key-id';
+const SSE_C_HEADER = 's3:x-amz-server-side-encryption-customer-algorithm';
+
+/** The bucket and every object in it. */
+function bucketAndObjects(bucketArn: string): string[] {
+  return [bucketArn, `${bucketArn}/*`];
+}
+
+function deny(sid: string, actions: string[], resources: string[], conditions: Record<string, Record<string, unknown>>) {
+  return new iam.PolicyStatement({
+    sid,
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions,
+    resources,
+    conditions,
+  });
+}
+
+/**
+ * Every action over plain HTTP.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit
+ */
+export function denyInsecureTransport(bucketArn: string): iam.PolicyStatement {
+  return deny('DenyInsecureTransport', ['s3:*'], bucketAndObjects(bucketArn), {
+    Bool: { 'aws:SecureTransport': 'false' },
+  });
+}
+
+/**
+ * Every action over TLS older than `minimumTlsVersion`.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/amazon-s3-policy-keys.html#example-object-tls-version
+ */
+export function denyOutdatedTls(bucketArn: string, minimumTlsVersion: number): iam.PolicyStatement {
+  return deny('DenyOutdatedTls', ['s3:*'], bucketAndObjects(bucketArn), {
+    NumericLessThan: { 's3:TlsVersion': minimumTlsVersion },
+  });
+}
+
+/** Uploads that ask for another algorithm (AES256, or the other KMS mode); header-less uploads pass. */
+export function denyWrongEncryptionAlgorithm(bucketArn: string, algorithm: string): iam.PolicyStatement {
+  return deny('DenyWrongEncryptionAlgorithm', ['s3:PutObject'], [`${bucketArn}/*`], {
+    StringNotEquals: { [SSE_HEADER]: algorithm },
+    Null: { [SSE_HEADER]: 'false' },
+  });
+}
+
+/** Uploads without `x-amz-server-side-encryption`, for buckets that require the headers. */
+export function denyMissingEncryptionHeader(bucketArn: string): iam.PolicyStatement {
+  return deny('DenyMissingEncryptionHeader', ['s3:PutObject'], [`${bucketArn}/*`], {
+    Null: { [SSE_HEADER]: 'true' },
+  });
+}
+
+/**
+ * Uploads that name a key other than the allowed ones. S3 compares the key id header with key ARNs only.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms
+ */
+export function denyWrongEncryptionKey(bucketArn: string, allowedKeyArns: string[]): iam.PolicyStatement {
+  return deny('DenyWrongEncryptionKey', ['s3:PutObject'], [`${bucketArn}/*`], {
+    StringNotEquals: { [SSE_KEY_ID_HEADER]: allowedKeyArns },
+    Null: { [SSE_KEY_ID_HEADER]: 'false' },
+  });
+}
+
+/**
+ * Uploads that ask for KMS encryption without a key id: S3 would then use the AWS managed key `aws/s3`,
+ * not the bucket's key.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html#API_PutObject_RequestSyntax
+ */
+export function denyKmsWithoutKeyId(bucketArn: string, algorithm: string): iam.PolicyStatement {
+  return deny('DenyKmsWithoutKeyId', ['s3:PutObject'], [`${bucketArn}/*`], {
+    StringEquals: { [SSE_HEADER]: algorithm },
+    Null: { [SSE_KEY_ID_HEADER]: 'true' },
+  });
+}
+
+/**
+ * Uploads with customer-provided keys (SSE-C), which KMS never sees.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html
+ */
+export function denySseC(bucketArn: string): iam.PolicyStatement {
+  return deny('DenySseC', ['s3:PutObject'], [`${bucketArn}/*`], {
+    Null: { [SSE_C_HEADER]: 'false' },
+  });
+}
+
+/**
+ * Lets S3 deliver server access logs of one source bucket into a logs bucket, under a prefix.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#grant-log-delivery-permissions-general
+ */
+export function allowLogDelivery(logsBucketArn: string, prefix: string, sourceBucketArn: string, sourceAccount: string): iam.PolicyStatement {
+  // No Sid: several source buckets may log into one logs bucket, and Sids must be unique in a policy.
+  return new iam.PolicyStatement({
+    principals: [new iam.ServicePrincipal('logging.s3.amazonaws.com')],
+    actions: ['s3:PutObject'],
+    resources: [`${logsBucketArn}/${prefix}*`],
+    conditions: {
+      ArnLike: { 'aws:SourceArn': sourceBucketArn },
+      StringEquals: { 'aws:SourceAccount': sourceAccount },
+    },
+  });
+}

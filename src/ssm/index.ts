@@ -1,0 +1,3 @@
+export * from './parameter-policy';
+export * from './secure-string-parameter';
+export * from './secure-string-value';
