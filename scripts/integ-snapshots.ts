@@ -42,11 +42,16 @@ function checkApp(app: string, update: boolean): boolean {
   const snapshotDir = `${app}.snapshot`;
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'integ-'));
   try {
-    execFileSync('node', ['-r', 'ts-node/register', app], {
-      cwd: ROOT,
-      env: { ...process.env, CDK_OUTDIR: outdir, TS_NODE_PROJECT: path.join(ROOT, 'test', 'tsconfig.json') },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    });
+    try {
+      execFileSync('node', ['-r', 'ts-node/register', app], {
+        cwd: ROOT,
+        env: { ...process.env, CDK_OUTDIR: outdir, TS_NODE_PROJECT: path.join(ROOT, 'test', 'tsconfig.json') },
+        stdio: ['ignore', 'ignore', 'inherit'],
+      });
+    } catch {
+      console.log(`FAILED   ${path.relative(ROOT, app)} (synthesis failed, see above)`);
+      return false;
+    }
     if (update) {
       fs.rmSync(snapshotDir, { recursive: true, force: true });
       fs.cpSync(outdir, snapshotDir, { recursive: true });

@@ -32,6 +32,8 @@ const app = new App();
 const sharing = new Stack(app, 'SnapshotSharingInteg', { env: { account: sharingAccount, region } });
 const key = new CustomerManagedKey(sharing, 'Key', {
   alias,
+  // The target account creates the Auto Scaling grant itself.
+  allowGrantsOutsideAwsServices: true,
   // Test keys are scheduled for deletion (7 days) when the integ stack is destroyed.
   removalPolicy: RemovalPolicy.DESTROY,
   pendingWindow: Duration.days(7),

@@ -112,6 +112,17 @@ export interface CustomerManagedKeyProps {
   readonly trustAccountIdentities?: boolean;
 
   /**
+   * Whether principals may create grants on the key directly. By default only AWS services may, for
+   * the AWS resources they encrypt (`kms:GrantIsForAWSResource`), as AWS Control Tower's proactive
+   * control CT.KMS.PR.3 requires. Set it only when a principal must create a grant itself, such as the
+   * Auto Scaling service-linked role of an account snapshots are shared with.
+   *
+   * @see https://docs.aws.amazon.com/controltower/latest/controlreference/kms-rules.html
+   * @default false
+   */
+  readonly allowGrantsOutsideAwsServices?: boolean;
+
+  /**
    * Principals that administer the key (including on-demand rotation) without being able to use it
    * for cryptography.
    *
@@ -158,6 +169,9 @@ export class CustomerManagedKey extends kms.Key {
   /** The alias given in `alias`, with its `alias/` prefix, if any. */
   public readonly aliasName?: string;
 
+  /** Whether principals may create grants on the key directly (`allowGrantsOutsideAwsServices`). */
+  public readonly allowsGrantsOutsideAwsServices: boolean;
+
   /**
    * Whether the key policy lets this account's IAM policies decide who uses the key
    * (`trustAccountIdentities`); when false, grants name their principals in the key policy.
@@ -203,10 +217,17 @@ export class CustomerManagedKey extends kms.Key {
     this.rotationEnabled = rotationEnabled;
     this.aliasName = aliasName;
     this.trustsAccountIdentities = trustAccountIdentities;
+    this.allowsGrantsOutsideAwsServices = props.allowGrantsOutsideAwsServices ?? false;
     this.keyPolicy = keyPolicy;
     keyPolicy.attachTo(this);
 
-    addBaseStatements(this, trustAccountIdentities, props.administrators ?? []);
+    addBaseStatements(this, trustAccountIdentities, props.administrators ?? [], this.allowsGrantsOutsideAwsServices);
+    if (this.allowsGrantsOutsideAwsServices) {
+      Validations.of(this).acknowledge({
+        id: 'cdk-validator-cfnguard::kms_create_grant_aws_service_check',
+        reason: 'allowGrantsOutsideAwsServices is set: a principal must create grants on this key itself (for example the Auto Scaling service-linked role of an account snapshots are shared with).',
+      });
+    }
     for (const user of props.users ?? []) {
       this.grantEncryptDecrypt(user);
     }
@@ -360,6 +381,7 @@ export class CustomerManagedKey extends kms.Key {
 /** The rotation rules cannot know that KMS never rotates imported material automatically. */
 const ROTATION_RULES = [
   'AwsSolutions::AwsSolutions-KMS5',
+  'cdk-validator-cfnguard::kms_key_rotation_enabled_check',
   'NIST.800.53.R5::NIST.800.53.R5-KMSBackingKeyRotationEnabled',
   'PCI.DSS.321::PCI.DSS.321-KMSBackingKeyRotationEnabled',
 ];

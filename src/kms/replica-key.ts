@@ -132,7 +132,7 @@ export class ReplicaKey extends Resource implements kms.IKey {
     this.keyId = resource.attrKeyId;
     this.aliasName = aliasName;
 
-    addBaseStatements(this, trustAccountIdentities, props.administrators ?? []);
+    addBaseStatements(this, trustAccountIdentities, props.administrators ?? [], false);
     for (const user of props.users ?? []) {
       this.grantEncryptDecrypt(user);
     }

@@ -11,7 +11,7 @@ export interface LambdaFindingReasons {
   readonly deadLetterQueue: string;
 }
 
-/** Packs with rules for Lambda functions' network placement, concurrency and dead-letter queues. */
+/** Packs with rules for Lambda functions' network placement, concurrency and dead-letter queues (plus the Control Tower VPC control). */
 const LAMBDA_RULE_PACKS = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'];
 
 /**
@@ -24,6 +24,7 @@ export const NO_RESERVED_CONCURRENCY_REASON =
 
 /** Acknowledges the packs' Lambda rules on one function of this library, each with its reason. */
 export function acknowledgeLambdaFindings(fn: IConstruct, reasons: LambdaFindingReasons): void {
+  Validations.of(fn).acknowledge({ id: 'cdk-validator-cfnguard::lambda_inside_vpc_check', reason: reasons.insideVpc });
   for (const pack of LAMBDA_RULE_PACKS) {
     Validations.of(fn).acknowledge(
       { id: `${pack}::${pack}-LambdaInsideVPC`, reason: reasons.insideVpc },

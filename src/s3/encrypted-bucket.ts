@@ -237,6 +237,7 @@ export class EncryptedBucket extends s3.Bucket {
 
     (this.node.defaultChild as s3.CfnBucket).replicationConfiguration = this.renderReplication();
     acknowledgeReplicationChoice(this);
+    acknowledgeDataRetentionChoices(this, (props.lifecycleRules ?? []).length > 0);
     if (encryptionType === KmsEncryptionType.DSSE_KMS) {
       acknowledgeDsseEncryption(this);
     }
@@ -449,6 +450,25 @@ function acknowledgeReplicationChoice(bucket: s3.Bucket): void {
   }
 }
 
+/**
+ * AWS Control Tower proactive controls (cfn-guard) that decide how long data lives and who is told of
+ * changes: choices the application makes, which a library default could only make by deleting or locking
+ * data. They pass once the application configures them on the bucket.
+ */
+function acknowledgeDataRetentionChoices(bucket: s3.Bucket, hasLifecycleRules: boolean): void {
+  const rules: Array<[string, string]> = [
+    ['s3_event_notifications_enabled_check', 'Event notifications need a destination only the application knows (an SNS topic, SQS queue, Lambda function or EventBridge); add them with addEventNotification().'],
+    ['s3_bucket_object_lock_enabled_check', 'Object Lock makes objects undeletable for a retention period the application must choose for its data and regulations; it cannot be turned off once enabled.'],
+  ];
+  if (!hasLifecycleRules) {
+    const reason = 'How long current and noncurrent versions are kept is the application\'s data-retention decision; a default would delete data. Pass lifecycleRules to set it.';
+    rules.push(['s3_lifecycle_policy_check', reason], ['s3_version_lifecycle_policy_check', reason]);
+  }
+  for (const [rule, reason] of rules) {
+    Validations.of(bucket.node.defaultChild!).acknowledge({ id: `cdk-validator-cfnguard::${rule}`, reason });
+  }
+}
+
 /** The packs' KMS-encryption rule compares the algorithm with `aws:kms` only; DSSE-KMS is KMS encryption too. */
 function acknowledgeDsseEncryption(bucket: s3.Bucket): void {
   for (const pack of REPLICATION_AND_KMS_PACKS) {
@@ -473,6 +493,14 @@ function acknowledgeAccessLogsBucketFindings(logs: s3.Bucket): void {
       },
     );
   }
+  const controlTower: Array<[string, string]> = [
+    ['s3_bucket_default_encryption_kms_check', 'S3 delivers server access logs only to buckets whose default encryption is SSE-S3, not SSE-KMS (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshooting-server-access-logging.html).'],
+    ['s3_bucket_logging_enabled_check', 'This is the access-logs bucket: logging its own access into itself would log every delivery, without end.'],
+  ];
+  for (const [rule, reason] of controlTower) {
+    Validations.of(logs.node.defaultChild!).acknowledge({ id: `cdk-validator-cfnguard::${rule}`, reason });
+  }
+  acknowledgeDataRetentionChoices(logs, false);
 }
 
 function validateProps(props: EncryptedBucketProps): string[] {

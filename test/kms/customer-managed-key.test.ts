@@ -47,6 +47,14 @@ describe('CustomerManagedKey', () => {
               Action: 'kms:*',
               Resource: '*',
             },
+            {
+              Sid: 'LimitGrantsToAwsServices',
+              Effect: 'Deny',
+              Principal: { AWS: '*' },
+              Action: 'kms:CreateGrant',
+              Resource: '*',
+              Condition: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+            },
           ],
         },
       },
@@ -284,6 +292,32 @@ describe('CustomerManagedKey', () => {
     });
   });
 
+  describe('grant creation', () => {
+    const grantRequest = (stack: Stack, context: Record<string, string>) => ({
+      principal: `arn:aws:iam::${ACCOUNT}:role/Operator`,
+      action: 'kms:CreateGrant',
+      resource: keyArn(stack),
+      resourceAccount: ACCOUNT,
+      context,
+      identityStatements: [ALLOW_ALL_IDENTITY],
+    });
+
+    test('only AWS services may create grants, for AWS resources (Control Tower CT.KMS.PR.3)', async () => {
+      const stack = testStack();
+      new CustomerManagedKey(stack, 'Key');
+      await expect(evaluate(keyPolicy(stack), grantRequest(stack, { 'kms:GrantIsForAWSResource': 'true' }))).resolves.toBe('Allowed');
+      await expect(evaluate(keyPolicy(stack), grantRequest(stack, { 'kms:GrantIsForAWSResource': 'false' }))).resolves.toBe('ExplicitlyDenied');
+      await expect(evaluate(keyPolicy(stack), grantRequest(stack, {}))).resolves.toBe('ExplicitlyDenied');
+    });
+
+    test('allowGrantsOutsideAwsServices lets principals create grants themselves', async () => {
+      const stack = testStack();
+      const key = new CustomerManagedKey(stack, 'Key', { allowGrantsOutsideAwsServices: true });
+      expect(key.allowsGrantsOutsideAwsServices).toBe(true);
+      await expect(evaluate(keyPolicy(stack), grantRequest(stack, {}))).resolves.toBe('Allowed');
+    });
+  });
+
   describe('key policy checks', () => {
     test('lockout guard: without account trust, administrators are required', () => {
       const stack = testStack();
@@ -409,7 +443,7 @@ describe('CustomerManagedKey', () => {
     // THEN
     expect(share.node.path).toBe('TestStack/Key/ShareWithBackup');
     expect(share.key).toBe(key);
-    expect(Template.fromStack(stack).toJSON().Resources.Key961B73FD.Properties.KeyPolicy.Statement).toHaveLength(3);
+    expect(Template.fromStack(stack).toJSON().Resources.Key961B73FD.Properties.KeyPolicy.Statement).toHaveLength(4);
     expect(Object.keys(Template.fromStack(stack).toJSON().Resources)).toEqual(['Key961B73FD', 'KeyAlias910D852D']);
   });
 

@@ -1,5 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CustomerManagedKey, KeyAccess, ReplicaKey, ReplicaKeyProps } from '../../src/kms';
@@ -31,7 +31,10 @@ describe('ReplicaKey', () => {
         PrimaryKeyArn: PRIMARY_ARN,
         PendingWindowInDays: 30,
         KeyPolicy: {
-          Statement: [{ Sid: 'EnableIamPolicies', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }],
+          Statement: [
+            { Sid: 'EnableIamPolicies', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' },
+            Match.objectLike({ Sid: 'LimitGrantsToAwsServices', Effect: 'Deny', Action: 'kms:CreateGrant' }),
+          ],
         },
       },
     });

@@ -205,7 +205,7 @@ describe('EncryptedLogGroup options', () => {
     new EncryptedLogGroup(stack, 'Logs', { logGroupName: name });
 
     // THEN
-    const statement = Template.fromStack(stack).toJSON().Resources.LogsKeyB5D1D597.Properties.KeyPolicy.Statement[1];
+    const statement = Template.fromStack(stack).toJSON().Resources.LogsKeyB5D1D597.Properties.KeyPolicy.Statement[2];
     expect(JSON.stringify(statement.Condition)).toContain('/app/${AWS::StackName}');
   });
 
@@ -311,8 +311,8 @@ describe('EncryptedLogGroup key policy behaviour', () => {
 
     // THEN
     const { policy } = keyPolicy(stack);
-    expect(policy.Statement).toHaveLength(2);
-    expect(policy.Statement[1].Condition.ArnLike[CONTEXT_KEY]).toHaveLength(100);
+    expect(policy.Statement).toHaveLength(3);
+    expect(policy.Statement[2].Condition.ArnLike[CONTEXT_KEY]).toHaveLength(100);
     expect(keyPolicyBytes(stack)).toBeLessThan(32_768 * 0.8);
     Annotations.fromStack(stack).hasNoWarning('*', Match.anyValue());
   });
@@ -344,7 +344,7 @@ describe('EncryptedLogGroup key policy behaviour', () => {
     new EncryptedLogGroup(stack, 'Wide', { encryptionKey: key, keyPolicyScope: LogGroupKeyPolicyScope.ACCOUNT });
 
     // THEN
-    expect(keyPolicy(stack).policy.Statement[1].Condition).toEqual({ ArnLike: { [CONTEXT_KEY]: [contextArn('*')] } });
+    expect(keyPolicy(stack).policy.Statement[2].Condition).toEqual({ ArnLike: { [CONTEXT_KEY]: [contextArn('*')] } });
   });
 });
 

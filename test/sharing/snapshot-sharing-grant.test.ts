@@ -23,7 +23,8 @@ const autoScalingRole = (account: string) =>
 /** A stack with a CustomerManagedKey shared with the options. */
 function sharedKeyStack(options: SnapshotSharingOptions, app?: App): Stack {
   const stack = testStack('TestStack', {}, app);
-  const key = new CustomerManagedKey(stack, 'Key');
+  // The target account creates the Auto Scaling grant itself, which the key must allow.
+  const key = new CustomerManagedKey(stack, 'Key', { allowGrantsOutsideAwsServices: options.autoScalingServiceLinkedRole });
   new SnapshotSharingGrant(stack, 'Share', { key, ...options });
   return stack;
 }
@@ -87,7 +88,7 @@ describe('SnapshotSharingGrant', () => {
     expect(stack.resolve(share.viaServiceEndpoints)).toEqual([
       { 'Fn::Join': ['', ['ec2.eu-west-1.', { Ref: 'AWS::URLSuffix' }]] },
     ]);
-    expect(resolvedKeyPolicy(stack).Statement.slice(1)).toEqual([
+    expect(resolvedKeyPolicy(stack).Statement.slice(2)).toEqual([
       {
         Effect: 'Allow',
         Principal: { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:root` },
@@ -129,7 +130,7 @@ describe('SnapshotSharingGrant', () => {
     });
 
     // THEN
-    const [, use] = resolvedKeyPolicy(stack).Statement;
+    const [, , use] = resolvedKeyPolicy(stack).Statement;
     expect(use.Principal).toEqual({ AWS: [`arn:aws:iam::${OTHER_ACCOUNT}:root`, `arn:aws:iam::${THIRD_ACCOUNT}:root`] });
     expect(use.Condition.StringEquals).toEqual({
       'kms:ViaService': [EC2, 'ec2.eu-central-1.amazonaws.com', RDS, 'rds.eu-central-1.amazonaws.com'],
@@ -142,7 +143,7 @@ describe('SnapshotSharingGrant', () => {
     const stack = sharedKeyStack({ organizationId: ORGANIZATION, services: [SnapshotService.RDS] });
 
     // THEN
-    const statements = resolvedKeyPolicy(stack).Statement.slice(1);
+    const statements = resolvedKeyPolicy(stack).Statement.slice(2);
     expect(statements).toHaveLength(2);
     for (const statement of statements) {
       expect(statement.Principal).toEqual({ AWS: '*' });
@@ -152,7 +153,7 @@ describe('SnapshotSharingGrant', () => {
 
   test('a custom service: its endpoint prefix in kms:ViaService', () => {
     const stack = sharedKeyStack({ accounts: [OTHER_ACCOUNT], services: [SnapshotService.of('redshift')] });
-    expect(resolvedKeyPolicy(stack).Statement[1].Condition.StringEquals['kms:ViaService']).toEqual([`redshift.${REGION}.amazonaws.com`]);
+    expect(resolvedKeyPolicy(stack).Statement[2].Condition.StringEquals['kms:ViaService']).toEqual([`redshift.${REGION}.amazonaws.com`]);
   });
 
   test('an alias defined in this app shares the key it points at', () => {
@@ -164,7 +165,7 @@ describe('SnapshotSharingGrant', () => {
     new SnapshotSharingGrant(stack, 'Share', { key: key.addAlias('alias/shared'), accounts: [OTHER_ACCOUNT], services: [SnapshotService.EBS] });
 
     // THEN
-    expect(resolvedKeyPolicy(stack).Statement).toHaveLength(3);
+    expect(resolvedKeyPolicy(stack).Statement).toHaveLength(4);
   });
 
   test('unresolved tokens are not validated', () => {
@@ -221,10 +222,15 @@ describe('SnapshotSharingGrant', () => {
         { autoScalingServiceLinkedRole: true },
         '`autoScalingServiceLinkedRole` applies to shared AMIs, got services without SnapshotService.AMI. Add SnapshotService.AMI to `services`, or leave `autoScalingServiceLinkedRole` unset.',
       ],
-    ])('%s', (_name, options, message) => {
+      [
+        'the Auto Scaling option on a key that limits grants to AWS services',
+        { services: [SnapshotService.AMI], autoScalingServiceLinkedRole: true, keyAllowsDirectGrants: false },
+        '`autoScalingServiceLinkedRole` needs a key that lets the target account create the Auto Scaling grant itself, got TestStack/Key, which limits grants to AWS services. Set `allowGrantsOutsideAwsServices: true` on the key.',
+      ],
+    ])('%s', (_name, { keyAllowsDirectGrants, ...options }: Partial<SnapshotSharingOptions> & { keyAllowsDirectGrants?: boolean }, message) => {
       // GIVEN
       const stack = testStack();
-      const key = new CustomerManagedKey(stack, 'Key');
+      const key = new CustomerManagedKey(stack, 'Key', { allowGrantsOutsideAwsServices: keyAllowsDirectGrants ?? options.autoScalingServiceLinkedRole });
 
       // THEN
       expect(() => new SnapshotSharingGrant(stack, 'Share', {
@@ -293,7 +299,7 @@ describe('SnapshotSharingGrant', () => {
       ['through a service that is not shared', { 'kms:ViaService': RDS, 'kms:GrantIsForAWSResource': 'true' }],
       ['through EC2 in another Region', { 'kms:ViaService': 'ec2.us-east-1.amazonaws.com', 'kms:GrantIsForAWSResource': 'true' }],
     ])('the target account creates a grant %s: denied', async (_name, context) => {
-      expect(await callFrom(ebsShare(), OTHER_ACCOUNT, 'kms:CreateGrant', context)).toBe('ImplicitlyDenied');
+      expect(await callFrom(ebsShare(), OTHER_ACCOUNT, 'kms:CreateGrant', context)).not.toBe('Allowed');
     });
 
     test('a third account creates a grant for an AWS resource through EC2: denied', async () => {
@@ -367,7 +373,7 @@ describe('SnapshotSharingGrant', () => {
       });
 
       test('without the option, the grant is denied', async () => {
-        expect(await callFrom(amiShare(false), OTHER_ACCOUNT, 'kms:CreateGrant', grantFor(autoScalingRole(OTHER_ACCOUNT), operations))).toBe('ImplicitlyDenied');
+        expect(await callFrom(amiShare(false), OTHER_ACCOUNT, 'kms:CreateGrant', grantFor(autoScalingRole(OTHER_ACCOUNT), operations))).toBe('ExplicitlyDenied');
       });
     });
   });
@@ -425,7 +431,7 @@ describe('SnapshotSharingGrant', () => {
       // THEN
       expect(await callFrom(source, OTHER_ACCOUNT, 'kms:CreateGrant', viaEc2ForAwsResource, statements)).toBe('Allowed');
       expect(await callFrom(source, OTHER_ACCOUNT, 'kms:ReEncryptFrom', { 'kms:ViaService': EC2 }, statements)).toBe('Allowed');
-      expect(await callFrom(source, OTHER_ACCOUNT, 'kms:CreateGrant', { 'kms:ViaService': EC2 }, statements)).toBe('ImplicitlyDenied');
+      expect(await callFrom(source, OTHER_ACCOUNT, 'kms:CreateGrant', { 'kms:ViaService': EC2 }, statements)).toBe('ExplicitlyDenied');
       expect(await callFrom(source, OTHER_ACCOUNT, 'kms:Decrypt', {}, statements)).toBe('ImplicitlyDenied');
     });
 

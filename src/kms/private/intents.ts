@@ -6,6 +6,7 @@ import {
   accountRootStatement,
   accountStatement,
   administratorsStatement,
+  awsServiceGrantsOnlyStatement,
   organizationStatement,
   principalArnPatternStatement,
   viaServiceConditions,
@@ -19,10 +20,21 @@ import { KeyAccess } from '../key-access';
  * `ReplicaKey`): each validates its input, then adds statements from `statements.ts`.
  */
 
-/** The statements every key starts with: the account root (unless opted out) and the administrators. */
-export function addBaseStatements(key: kms.IKey, trustAccountIdentities: boolean, administrators: iam.IPrincipal[]): void {
+/**
+ * The statements every key starts with: the account root (unless opted out), the administrators, and
+ * the limit of grant creation to AWS services (unless the key must allow direct grants).
+ */
+export function addBaseStatements(
+  key: kms.IKey,
+  trustAccountIdentities: boolean,
+  administrators: iam.IPrincipal[],
+  allowGrantsOutsideAwsServices: boolean,
+): void {
   if (trustAccountIdentities) {
     key.addToResourcePolicy(accountRootStatement());
+  }
+  if (!allowGrantsOutsideAwsServices) {
+    key.addToResourcePolicy(awsServiceGrantsOnlyStatement());
   }
   if (administrators.length > 0) {
     key.addToResourcePolicy(administratorsStatement(administrators));

@@ -29,6 +29,24 @@ export function accountRootStatement(): iam.PolicyStatement {
   });
 }
 
+/**
+ * Nobody may create grants on the key directly: only AWS services may, for the AWS resources they encrypt
+ * with it (EBS, RDS, ...). Grants are invisible in the key policy, so this keeps the policy the whole story.
+ * This is AWS Control Tower proactive control CT.KMS.PR.3.
+ * @see https://docs.aws.amazon.com/controltower/latest/controlreference/kms-rules.html
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource
+ */
+export function awsServiceGrantsOnlyStatement(): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    sid: 'LimitGrantsToAwsServices',
+    effect: iam.Effect.DENY,
+    principals: [new iam.AnyPrincipal()],
+    actions: ['kms:CreateGrant'],
+    resources: ['*'],
+    conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' } },
+  });
+}
+
 /** Key administrators: manage the key (including on-demand rotation), no cryptographic use. */
 export function administratorsStatement(principals: iam.IPrincipal[]): iam.PolicyStatement {
   return new iam.PolicyStatement({

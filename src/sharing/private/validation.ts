@@ -31,7 +31,20 @@ export function sharingProblems(props: SharingToValidate): string[] {
     ...servicesProblems(props.services),
     ...props.additionalRegions.flatMap((region) => present(regionProblem(region))),
     ...present(autoScalingProblem(props.autoScalingServiceLinkedRole, props.services)),
+    ...present(directGrantsProblem(props.key, props.autoScalingServiceLinkedRole)),
   ];
+}
+
+/**
+ * The target account creates the Auto Scaling grant itself, which a CustomerManagedKey denies unless
+ * `allowGrantsOutsideAwsServices` is set. (Read by property: importing the key class here would make an
+ * import cycle, as the key offers `shareSnapshots`.)
+ */
+function directGrantsProblem(key: kms.IKey, autoScalingServiceLinkedRole: boolean): string | undefined {
+  if (!autoScalingServiceLinkedRole || (key as { allowsGrantsOutsideAwsServices?: boolean }).allowsGrantsOutsideAwsServices !== false) {
+    return undefined;
+  }
+  return `\`autoScalingServiceLinkedRole\` needs a key that lets the target account create the Auto Scaling grant itself, got ${key.node.path}, which limits grants to AWS services. Set \`allowGrantsOutsideAwsServices: true\` on the key.`;
 }
 
 /** Problems with the services, shared by the construct and the target-account policy. */
