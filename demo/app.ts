@@ -1,17 +1,39 @@
 /**
- * The example app `npm run demo` synthesizes with the cdk CLI: every construct of the library, in its
- * default and its fully configured form. Nothing here is deployed by the demo.
+ * The example app `npm run demo` synthesizes with the cdk CLI: the showcase (every construct, default and
+ * fully configured) and a two-Region key estate. Nothing here is deployed by the demo.
  */
 import { App, Stack } from 'aws-cdk-lib';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
-import { CustomerManagedKey } from '../src/kms';
-
-/** Placeholder account: the demo only synthesizes. */
-const env = { account: '111111111111', region: 'eu-west-1' };
+import { addShowcaseStacks, SHOWCASE_ENV } from './showcase';
+import { CustomerManagedKey, ReplicaKey, RotatingSecret } from '../src';
 
 const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
-const stack = new Stack(app, 'KmsEncryptionDemo', { env });
+addShowcaseStacks(app);
 
-new CustomerManagedKey(stack, 'DataKey', { alias: 'demo/data' });
+// Two Regions: a multi-Region primary key, a replica in the second Region, and a secret replicated
+// there under the replica. A multi-Region key keeps its id in every Region, so the replica's ARN is
+// the primary's with the other Region; the replica stack imports the primary by ARN (no cross-Region
+// reference). Deploy the primary stack first and pass its key ARN as context `primaryKeyArn`.
+const primaryStack = new Stack(app, 'TwoRegionPrimary', { env: SHOWCASE_ENV });
+const primary = new CustomerManagedKey(primaryStack, 'Key', { multiRegion: true, alias: 'demo/two-region' });
+const replicaRegion = 'eu-central-1';
+const primaryKeyArn = app.node.tryGetContext('primaryKeyArn')
+  ?? `arn:aws:kms:${SHOWCASE_ENV.region}:${SHOWCASE_ENV.account}:key/mrk-00000000000000000000000000000000`;
+
+const replicaStack = new Stack(app, 'TwoRegionReplica', { env: { ...SHOWCASE_ENV, region: replicaRegion } });
+new ReplicaKey(replicaStack, 'Key', {
+  primaryKey: CustomerManagedKey.fromKeyArn(replicaStack, 'PrimaryKey', primaryKeyArn),
+  alias: 'demo/two-region',
+});
+
+new RotatingSecret(primaryStack, 'ApiToken', {
+  encryptionKey: primary,
+  replicaRegions: [{
+    region: replicaRegion,
+    encryptionKey: CustomerManagedKey.fromKeyArn(primaryStack, 'ReplicaKey', primaryStack.formatArn({
+      service: 'kms', region: replicaRegion, resource: 'key', resourceName: primary.keyId,
+    })),
+  }],
+});
 
 app.synth();

@@ -58,8 +58,6 @@ export class ConfiguredStack extends Stack {
       rotationPeriod: Duration.days(180),
       pendingWindow: Duration.days(14),
       administrators: [admin],
-      // The backup account's Auto Scaling role creates its grant itself (see shareSnapshots below).
-      allowGrantsOutsideAwsServices: true,
     });
     key.allowPrincipalsMatching(`arn:aws:iam::${this.account}:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_DataReader_*`, KeyAccess.DECRYPT);
     key.allowOrganization('o-abcdef1234');
@@ -117,7 +115,6 @@ export class ConfiguredStack extends Stack {
       organizationId: 'o-abcdef1234',
       services: [SnapshotService.EBS, SnapshotService.RDS, SnapshotService.AMI],
       additionalRegions: ['eu-central-1'],
-      autoScalingServiceLinkedRole: true,
     });
 
     new ExternalKeyRing(this, 'PaymentsKeys', { alias: 'showcase/payments', generations: ['v1', 'v2'], administrators: [admin] });

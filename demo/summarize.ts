@@ -17,6 +17,7 @@ const KINDS: Array<{ label: string; type: string; detail?: (r: Resource) => stri
     type: 'AWS::KMS::Key',
     detail: (r) => `${r.Properties?.KeySpec ?? 'SYMMETRIC_DEFAULT'}${r.Properties?.EnableKeyRotation ? `, rotates every ${r.Properties?.RotationPeriodInDays} days` : ''}, ${r.Properties?.KeyPolicy?.Statement?.length ?? 0} key-policy statements`,
   },
+  { label: 'KMS replica keys', type: 'AWS::KMS::ReplicaKey', detail: (r) => `${r.Properties?.KeyPolicy?.Statement?.length ?? 0} key-policy statements` },
   { label: 'key aliases', type: 'AWS::KMS::Alias', detail: (r) => String(r.Properties?.AliasName) },
   { label: 'S3 buckets', type: 'AWS::S3::Bucket', detail: (r) => r.Properties?.BucketEncryption?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault?.SSEAlgorithm ?? 'no default encryption' },
   { label: 'log groups', type: 'AWS::Logs::LogGroup', detail: (r) => `${r.Properties?.KmsKeyId ? 'KMS' : 'no key'}, ${r.Properties?.RetentionInDays ?? 'never-expiring'} days` },
@@ -25,6 +26,7 @@ const KINDS: Array<{ label: string; type: string; detail?: (r: Resource) => stri
   { label: 'rotation schedules', type: 'AWS::SecretsManager::RotationSchedule' },
   { label: 'Lambda functions', type: 'AWS::Lambda::Function' },
   { label: 'IAM policies (grants)', type: 'AWS::IAM::Policy' },
+  { label: 'IAM managed policies', type: 'AWS::IAM::ManagedPolicy' },
 ];
 
 function main(outdir: string): void {
@@ -35,7 +37,7 @@ function main(outdir: string): void {
     const resources = Object.values<Resource>(template.Resources ?? {});
     console.log(`\n${name} (${artifact.environment.replace('aws://', '')}): ${resources.length} resources`);
     for (const kind of KINDS) {
-      const matching = resources.filter((r) => r.Type === kind.type || r.Type.startsWith(`${kind.type}`));
+      const matching = resources.filter((r) => r.Type === kind.type);
       if (matching.length === 0) {
         continue;
       }
