@@ -26,6 +26,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   peerDependencyOptions: { pinnedDevDependency: false },
   devDeps: [
     `aws-cdk-lib@${CDK_TESTED}`,
+    'constructs@^10.5.1',
     `aws-cdk@${CDK_CLI}`,
     'cdk-nag@^3',
     '@cloud-copilot/iam-simulate',
@@ -57,14 +58,14 @@ const project = new awscdk.AwsCdkConstructLibrary({
       testMatch: ['<rootDir>/test/**/*.test.ts'],
     },
   },
-  tsconfigDev: { include: ['../demo/**/*.ts', '../integ/**/*.ts', '../scripts/**/*.ts'] },
-  eslintOptions: { dirs: ['src'], devdirs: ['test', 'integ', 'demo', 'scripts'] },
+  tsconfigDev: { include: ['../demo/**/*.ts', '../integ/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'] },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'integ', 'demo', 'scripts', 'bench'] },
   gitignore: ['cdk.out', '.tmp', 'cdk-integ.out.*'],
 });
 
 // Folders of development-only TypeScript outside src/ and test/: each gets a tsconfig extending the
 // test one, so the editor, ts-node and eslint's project service type-check them alike.
-for (const dir of ['demo', 'integ', 'scripts']) {
+for (const dir of ['demo', 'integ', 'scripts', 'bench']) {
   new javascript.TypescriptConfig(project, {
     fileName: `${dir}/tsconfig.json`,
     extends: javascript.TypescriptConfigExtends.fromPaths(['../test/tsconfig.json']),
@@ -101,6 +102,15 @@ project.postCompileTask.spawn(project.addTask('rosetta:extract', {
   description: 'Compile every README example in strict mode',
   exec: 'jsii-rosetta extract --strict',
 }));
+
+project.addTask('bench', {
+  description: 'Synth cost and policy-size benchmark against plain aws-cdk-lib (not part of npm test)',
+  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --project test/tsconfig.json bench/bench.ts', receiveArgs: true }],
+});
+
+// jsii asks for a devDependency on the peer floor; tests deliberately run on CDK_TESTED instead
+// (docs/decisions/0003-cdk-versions.md), so that one metadata warning is silenced.
+project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warnings=metadata/missing-dev-dependency');
 
 project.addTask('demo', {
   description: 'Synthesize the example app with the cdk CLI and print what it defines',

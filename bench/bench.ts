@@ -1,0 +1,206 @@
+/**
+ * The benchmark (`npm run bench`, not part of `npm test`): synth cost and policy-size scaling of the
+ * library against plain aws-cdk-lib. Prints tables, checks the targets of issue 10 and writes
+ * bench/results.json.
+ *
+ * Options:
+ *   --units=10,100,500  constructs of each kind per app (default 10,100,500)
+ *   --runs=3            synth runs per app and size; the median is reported (default 3)
+ *   --quick             --units=10,100 --runs=1, for a smoke run; the N = 500 target is then not checked
+ *   --out=<file>        where to write the JSON (default bench/results.json)
+ *   --no-cfn-validation synthesize without aws-cdk-lib's built-in CloudFormation validation
+ *                       (CDK_VALIDATION=false), to see the constructs' own cost apart from the validation of
+ *                       their templates, which takes most of the synth time
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { BASELINE_CONSTRUCTS, baselineConstructStack } from './apps/baseline';
+import { LIBRARY_CONSTRUCTS, libraryConstructStack } from './apps/library';
+import { UNITS_PER_STACK } from './apps/stacks';
+import { ConstructCost, SynthResult, constructCost, linearFit, measureSynth } from './measure';
+import { PolicySeries, measurePolicyScaling } from './policy-scaling';
+
+/** Targets of issue 10. */
+const TARGET_RATIO = 1.25;
+const TARGET_RATIO_UNITS = 500;
+/** A least-squares line through synth time against N must explain this much of the variance. */
+const LINEAR_R2 = 0.98;
+
+interface Options {
+  readonly units: number[];
+  readonly runs: number;
+  readonly out: string;
+  readonly cfnValidation: boolean;
+}
+
+interface Target {
+  readonly target: string;
+  /** undefined: not measured in this run. */
+  readonly met?: boolean;
+  readonly measured: string;
+}
+
+function main(): void {
+  const options = parseOptions(process.argv.slice(2));
+  const machine = describeMachine();
+  console.log(`cdk-kms-encryption benchmark, ${machine.date}: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node.js ${machine.node}, load average ${machine.loadAverage}`);
+  console.log(`N = ${options.units.join(', ')} of each construct, ${UNITS_PER_STACK} per stack, median of ${options.runs} run(s), built-in CloudFormation validation ${options.cfnValidation ? 'on (the default)' : 'off'}\n`);
+
+  const constructs = Object.keys(LIBRARY_CONSTRUCTS).map((name) => ({
+    name,
+    library: constructCost((count) => libraryConstructStack(name, count)),
+    baseline: constructCost((count) => baselineConstructStack(name, count)),
+  }));
+  printConstructs(constructs);
+
+  const synth = options.units.map((units) => {
+    const [library, baseline] = measureSynth(['library', 'baseline'], units, options.runs, options.cfnValidation);
+    return { units, library, baseline, ratio: library.synthMs / baseline.synthMs };
+  });
+  printSynth(synth);
+
+  const functions = functionsPerStack(synth[synth.length - 1].library);
+  console.log(`\nLambda functions per library stack at N = ${synth[synth.length - 1].units}, most in any stack: ${formatCounts(functions)}`);
+
+  const policies = measurePolicyScaling();
+  printPolicies(policies);
+
+  const targets = checkTargets(synth, functions, policies);
+  console.log('\nTargets');
+  targets.forEach((t) => console.log(`  ${t.met === undefined ? 'NOT MEASURED' : t.met ? 'MET   ' : 'MISSED'}  ${t.target}: ${t.measured}`));
+
+  fs.writeFileSync(options.out, `${JSON.stringify({ machine, options, constructs, synth, functionsPerStack: functions, policies, targets }, undefined, 2)}\n`);
+  console.log(`\nWrote ${path.relative(process.cwd(), options.out)}`);
+}
+
+function parseOptions(args: string[]): Options {
+  const value = (name: string): string | undefined => args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
+  const quick = args.includes('--quick');
+  const units = (value('units') ?? (quick ? '10,100' : '10,100,500')).split(',').map(Number);
+  const runs = Number(value('runs') ?? (quick ? 1 : 3));
+  if (units.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(runs) || runs < 1) {
+    throw new Error(`bench: --units must be positive integers and --runs a positive integer, got --units=${units.join(',')} --runs=${runs}`);
+  }
+  const cfnValidation = !args.includes('--no-cfn-validation');
+  return { units, runs, cfnValidation, out: path.resolve(value('out') ?? path.join(__dirname, 'results.json')) };
+}
+
+function describeMachine() {
+  return {
+    date: new Date().toISOString().slice(0, 10),
+    cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown CPU',
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.versions.node,
+    // Synth time is CPU-bound: a load above the CPU count means the timings are inflated and noisy.
+    loadAverage: os.loadavg().map((load) => load.toFixed(1)).join(' '),
+  };
+}
+
+function printConstructs(constructs: Array<{ name: string; library: ConstructCost; baseline: ConstructCost }>): void {
+  console.log('Template cost per construct: first in a stack (with per-stack handlers) / each further one');
+  table(
+    ['construct', 'library bytes', 'baseline bytes', 'library resources', 'baseline resources'],
+    constructs.map(({ name, library, baseline }) => [
+      name,
+      `${library.first.bytes} / ${library.eachMore.bytes}`,
+      `${baseline.first.bytes} / ${baseline.eachMore.bytes}`,
+      `${library.first.resources} / ${library.eachMore.resources}`,
+      `${baseline.first.resources} / ${baseline.eachMore.resources}`,
+    ]),
+  );
+}
+
+function printSynth(synth: Array<{ units: number; library: SynthResult; baseline: SynthResult; ratio: number }>): void {
+  console.log(`\nSynth of N of each of the ${Object.keys(BASELINE_CONSTRUCTS).length} constructs (build + app.synth(), module loading excluded)`);
+  table(
+    ['N', 'stacks', 'resources lib / base', 'library ms', 'baseline ms', 'ratio', 'peak RSS MB lib / base', 'load ms lib / base'],
+    synth.map(({ units, library, baseline, ratio }) => [
+      String(units),
+      String(library.assembly.stacks),
+      `${sum(library.assembly.resourcesPerStack)} / ${sum(baseline.assembly.resourcesPerStack)}`,
+      `${Math.round(library.synthMs)} (${library.samplesMs.join(', ')})`,
+      `${Math.round(baseline.synthMs)} (${baseline.samplesMs.join(', ')})`,
+      ratio.toFixed(2),
+      `${Math.round(library.peakRssMb)} / ${Math.round(baseline.peakRssMb)}`,
+      `${Math.round(library.loadMs)} / ${Math.round(baseline.loadMs)}`,
+    ]),
+  );
+}
+
+function printPolicies(policies: PolicySeries[]): void {
+  console.log('\nPolicy size as users grow (deployed bytes; * = the library refuses it at synth)');
+  table(
+    ['users of one key / handler', 'limit', 'bytes at each count', 'bytes per user', 'limit reached at'],
+    policies.map((series) => [
+      series.name,
+      String(series.limit),
+      series.points.map((p) => `${p.count}: ${p.deployedBytes}${p.synthError ? '*' : ''}`).join(', '),
+      series.bytesPerUser.toFixed(0),
+      series.limitAt === undefined ? 'never (constant)' : `~${series.limitAt}`,
+    ]),
+  );
+}
+
+/** Most Lambda functions of each kind in any one stack. */
+function functionsPerStack(result: SynthResult): Record<string, number> {
+  const most: Record<string, number> = {};
+  for (const counts of result.assembly.functionsPerStackByKind) {
+    Object.entries(counts).forEach(([kind, count]) => most[kind] = Math.max(most[kind] ?? 0, count));
+  }
+  return most;
+}
+
+function checkTargets(
+  synth: Array<{ units: number; library: SynthResult; ratio: number }>,
+  functions: Record<string, number>,
+  policies: PolicySeries[],
+): Target[] {
+  const at500 = synth.find((s) => s.units === TARGET_RATIO_UNITS);
+  const fit = linearFit(synth.map((s) => s.units), synth.map((s) => s.library.synthMs));
+  const targets: Target[] = [
+    {
+      target: `synth time ratio library/baseline <= ${TARGET_RATIO} at N = ${TARGET_RATIO_UNITS}`,
+      met: at500 && at500.ratio <= TARGET_RATIO,
+      measured: at500 ? at500.ratio.toFixed(2) : `N = ${TARGET_RATIO_UNITS} not run`,
+    },
+    {
+      target: `library synth time linear in N (R² >= ${LINEAR_R2})`,
+      met: synth.length >= 3 ? fit.r2 >= LINEAR_R2 : undefined,
+      measured: synth.length >= 3 ? `R² = ${fit.r2.toFixed(3)}, ${fit.slope.toFixed(1)} ms per unit of ${Object.keys(LIBRARY_CONSTRUCTS).length} constructs` : 'needs 3 sizes',
+    },
+    {
+      target: 'one Lambda function per kind per stack, whatever N',
+      met: Object.values(functions).every((count) => count === 1),
+      measured: formatCounts(functions),
+    },
+  ];
+  for (const series of policies.filter((s) => s.target !== undefined)) {
+    const point = series.points.find((p) => p.count === series.target)!;
+    targets.push({
+      target: `one key serves ${series.target} ${series.name} under ${series.limit} bytes`,
+      met: series.targetMet,
+      measured: `${point.deployedBytes} bytes${point.synthError ? `, refused at synth: ${point.synthError}` : ''}`,
+    });
+  }
+  return targets;
+}
+
+function formatCounts(counts: Record<string, number>): string {
+  return Object.entries(counts).map(([kind, count]) => `${kind} ${count}`).join(', ') || 'none';
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
+
+/** Prints rows as an aligned plain-text table. */
+function table(header: string[], rows: string[][]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => `  ${cells.map((cell, i) => cell.padEnd(widths[i])).join('  ')}`;
+  console.log(line(header));
+  rows.forEach((row) => console.log(line(row)));
+}
+
+main();
