@@ -71,6 +71,7 @@ export interface EncryptionChecksProps {
  * checked, never as a pass.
  *
  * @example
+ * declare const app: App;
  * Aspects.of(app).add(new EncryptionChecks(), { priority: AspectPriority.READONLY });
  */
 export class EncryptionChecks implements IAspect {
