@@ -60,7 +60,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   tsconfigDev: { include: ['../demo/**/*.ts', '../integ/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'] },
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'integ', 'demo', 'scripts', 'bench'] },
-  gitignore: ['cdk.out', '.tmp', 'cdk-integ.out.*'],
+  gitignore: ['cdk.out', '.tmp', 'cdk-integ.out.*', '.jsii.tabl.json'],
 });
 
 // Folders of development-only TypeScript outside src/ and test/: each gets a tsconfig extending the

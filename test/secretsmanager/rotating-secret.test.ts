@@ -497,6 +497,30 @@ test('the key-policy statement builder scopes by endpoint, caller account and se
   });
 });
 
+describe('scaling', () => {
+  test('secrets on one key share one key statement in the rotation policy, which stays under IAM\'s 6,144 characters for 30 secrets', () => {
+    // GIVEN
+    const stack = testStack();
+    const key = new CustomerManagedKey(stack, 'Key');
+
+    // WHEN
+    for (let i = 0; i < 30; i++) {
+      new RotatingSecret(stack, `Secret${i}`, { encryptionKey: key });
+    }
+
+    // THEN
+    const policies = Object.values(template(stack).findResources('AWS::IAM::ManagedPolicy'))
+      .filter((policy: any) => JSON.stringify(policy).includes('kms:EncryptionContext:SecretARN'));
+    expect(policies).toHaveLength(1);
+    const document = policies[0].Properties.PolicyDocument;
+    const keyStatements = document.Statement.filter((statement: any) => statement.Condition?.StringEquals?.['kms:EncryptionContext:SecretARN']);
+    expect(keyStatements).toHaveLength(1);
+    expect(keyStatements[0].Condition.StringEquals['kms:EncryptionContext:SecretARN']).toHaveLength(30);
+    // IAM counts the policy as deployed (references become ARNs), without whitespace.
+    expect(JSON.stringify(new Intrinsics(stack).resolve(document)).length).toBeLessThan(6_144);
+  });
+});
+
 describe('validation', () => {
   const vpcProps = (stack: Stack) => vpcWithSecurityGroup(stack);
   test.each<[string, (stack: Stack) => Record<string, unknown>, string]>([

@@ -1,4 +1,4 @@
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
@@ -27,6 +27,8 @@ export class GenericRotationFunction extends Construct {
   public readonly function: RotationFunction;
   /** The role's permissions; a rotation schedule must wait for it before Secrets Manager invokes the function. */
   public readonly policy: iam.ManagedPolicy;
+  /** The secrets rotated, by the key that encrypts them. */
+  private readonly secretsByKey = new Map<kms.IKey, string[]>();
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -46,12 +48,25 @@ export class GenericRotationFunction extends Construct {
     acknowledgeFindings(this.policy, this.function);
   }
 
-  /** Lets the function rotate a secret encrypted with `key`. */
+  /**
+   * Lets the function rotate a secret encrypted with `key`. Secrets on the same key share one key
+   * statement listing their ARNs, so the policy stays under IAM's 6,144-character limit as secrets grow.
+   */
   public addSecret(secretArn: string, key: kms.IKey): void {
-    this.policy.addStatements(
-      rotationSecretStatement([secretArn]),
-      keyViaSecretsManagerStatement(key.keyArn, secretArn, SECRETS_MANAGER_KEY_ACTIONS, Stack.of(this)),
-    );
+    this.policy.addStatements(rotationSecretStatement([secretArn]));
+    const secretsOfKey = this.secretsByKey.get(key);
+    if (secretsOfKey) {
+      secretsOfKey.push(secretArn);
+      return;
+    }
+    const secretArns = [secretArn];
+    this.secretsByKey.set(key, secretArns);
+    this.policy.addStatements(keyViaSecretsManagerStatement(
+      key.keyArn,
+      Lazy.list({ produce: () => secretArns }),
+      SECRETS_MANAGER_KEY_ACTIONS,
+      Stack.of(this),
+    ));
   }
 }
 

@@ -1,4 +1,4 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { LOG_WRITE_ACTIONS, RANDOM_PASSWORD_ACTIONS, ROTATION_SECRET_ACTIONS } from './actions';
 import { SECRETS_MANAGER_KEY_ACTIONS } from '../../kms/private/actions';
@@ -39,14 +39,15 @@ export function secretsManagerKeyStatement(secretArn: string, region: string, st
  * secret, whatever the key policy trusts.
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html#rotating-secrets-required-permissions-function-cust-key-example
  */
-export function keyViaSecretsManagerStatement(keyArn: string, secretArn: string, actions: readonly string[], stack: Stack): iam.PolicyStatement {
+export function keyViaSecretsManagerStatement(keyArn: string, secretArns: string[], actions: readonly string[], stack: Stack): iam.PolicyStatement {
   return new iam.PolicyStatement({
     actions: [...actions],
     resources: [keyArn],
     conditions: {
       StringEquals: {
         'kms:ViaService': regionalEndpoint('secretsmanager', stack.region, stack.urlSuffix),
-        'kms:EncryptionContext:SecretARN': secretArn,
+        // One secret renders as a plain value, as IAM and readers of the template expect.
+        'kms:EncryptionContext:SecretARN': secretArns.length === 1 && !Token.isUnresolved(secretArns) ? secretArns[0] : secretArns,
       },
     },
   });
