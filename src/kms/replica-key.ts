@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { CustomerManagedKey } from './customer-managed-key';
 import { KeyAccess } from './key-access';
+import { ManagedKeyProps } from './managed-key-props';
 import { GENERATE_MAC_ACTIONS, SIGN_ACTIONS, VERIFY_ACTIONS, VERIFY_MAC_ACTIONS } from './private/actions';
 import { addBaseStatements, allowAccount, allowOrganization, allowPrincipalsMatching, grantViaService } from './private/intents';
 import { ManagedKeyPolicy } from './private/managed-key-policy';
@@ -12,7 +13,7 @@ import { validateKeyProps } from './private/validation';
 import { throwIfInvalid } from '../private/validation';
 
 /** Properties of a {@link ReplicaKey}. */
-export interface ReplicaKeyProps {
+export interface ReplicaKeyProps extends ManagedKeyProps {
   /**
    * The multi-Region primary key to replicate, in another Region.
    *
@@ -21,57 +22,6 @@ export interface ReplicaKeyProps {
    * stacks together.
    */
   readonly primaryKey: kms.IKey;
-
-  /**
-   * An alias for the replica. `alias/` is added when missing.
-   *
-   * @default - no alias
-   */
-  readonly alias?: string;
-
-  /**
-   * A description of the replica.
-   *
-   * @default - no description
-   */
-  readonly description?: string;
-
-  /**
-   * How long KMS waits before deleting the replica after it leaves the stack (7 to 30 days).
-   *
-   * @default Duration.days(30)
-   */
-  readonly pendingWindow?: Duration;
-
-  /**
-   * What happens to the replica when it leaves the stack.
-   *
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
-
-  /**
-   * Whether the replica's key policy keeps the AWS default statement for the account root.
-   * Key policies are not replicated: each replica has its own.
-   *
-   * @see https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-auth.html
-   * @default true
-   */
-  readonly trustAccountIdentities?: boolean;
-
-  /**
-   * Principals that administer the replica without being able to use it.
-   *
-   * @default - no administrators besides the account, when `trustAccountIdentities` is true
-   */
-  readonly administrators?: iam.IPrincipal[];
-
-  /**
-   * Principals that may encrypt and decrypt with the replica.
-   *
-   * @default - no users
-   */
-  readonly users?: iam.IGrantable[];
 }
 
 /**
