@@ -112,6 +112,12 @@ project.addTask('bench', {
 // (docs/decisions/0003-cdk-versions.md), so that one metadata warning is silenced.
 project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warnings=metadata/missing-dev-dependency');
 
+// `npx projen build` packages the JavaScript target only: the other targets need PyPI, Maven Central,
+// NuGet and the Go toolchain, none of which this project's machines reach. `npx projen package-all`
+// builds every target where they are available (the release workflow).
+project.packageTask.reset();
+project.packageTask.spawn(project.tasks.tryFind('package:js')!);
+
 project.addTask('demo', {
   description: 'Synthesize the example app with the cdk CLI and print what it defines',
   steps: [

@@ -325,7 +325,7 @@ export class RotatingSecret extends secretsmanager.Secret {
       this.rotationSchedule.node.addDependency(generic.policy);
     } else if (rotation._function) {
       rotation._function.addToRolePolicy(rotationSecretStatement([this.secretArn]));
-      rotation._function.addToRolePolicy(keyViaSecretsManagerStatement(key.keyArn, [this.secretArn], SECRETS_MANAGER_KEY_ACTIONS, stack));
+      rotation._function.addToRolePolicy(keyViaSecretsManagerStatement([key.keyArn], [this.secretArn], SECRETS_MANAGER_KEY_ACTIONS, stack));
       this.rotateWith(rotation._function);
     } else if (rotation._hosted) {
       this.rotationSchedule.hostedRotationLambda = this.hostedRotationLambda(rotation._hosted, key, generateSecretString.excludeCharacters);
@@ -345,7 +345,7 @@ export class RotatingSecret extends secretsmanager.Secret {
       grantee,
       actions: [...DECRYPT_ACTIONS],
       resourceArns: [this.encryptionKey.keyArn],
-      conditions: keyViaSecretsManagerStatement(this.encryptionKey.keyArn, [this.secretArn], DECRYPT_ACTIONS, Stack.of(this)).conditions,
+      conditions: keyViaSecretsManagerStatement([this.encryptionKey.keyArn], [this.secretArn], DECRYPT_ACTIONS, Stack.of(this)).conditions,
     }));
   }
 

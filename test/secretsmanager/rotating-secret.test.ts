@@ -498,14 +498,13 @@ test('the key-policy statement builder scopes by endpoint, caller account and se
 });
 
 describe('scaling', () => {
-  test('secrets on one key share one key statement in the rotation policy, which stays under IAM\'s 6,144 characters for 30 secrets', () => {
+  test('secrets share one key statement in the rotation policy, which stays under IAM\'s 6,144 characters for 20 secrets with their own keys', () => {
     // GIVEN
     const stack = testStack();
-    const key = new CustomerManagedKey(stack, 'Key');
 
-    // WHEN
-    for (let i = 0; i < 30; i++) {
-      new RotatingSecret(stack, `Secret${i}`, { encryptionKey: key });
+    // WHEN each secret has its own key (the default)
+    for (let i = 0; i < 20; i++) {
+      new RotatingSecret(stack, `Secret${i}`);
     }
 
     // THEN
@@ -515,7 +514,8 @@ describe('scaling', () => {
     const document = policies[0].Properties.PolicyDocument;
     const keyStatements = document.Statement.filter((statement: any) => statement.Condition?.StringEquals?.['kms:EncryptionContext:SecretARN']);
     expect(keyStatements).toHaveLength(1);
-    expect(keyStatements[0].Condition.StringEquals['kms:EncryptionContext:SecretARN']).toHaveLength(30);
+    expect(keyStatements[0].Condition.StringEquals['kms:EncryptionContext:SecretARN']).toHaveLength(20);
+    expect(keyStatements[0].Resource).toHaveLength(20);
     // IAM counts the policy as deployed (references become ARNs), without whitespace.
     expect(JSON.stringify(new Intrinsics(stack).resolve(document)).length).toBeLessThan(6_144);
   });

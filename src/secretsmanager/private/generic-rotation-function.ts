@@ -27,8 +27,9 @@ export class GenericRotationFunction extends Construct {
   public readonly function: RotationFunction;
   /** The role's permissions; a rotation schedule must wait for it before Secrets Manager invokes the function. */
   public readonly policy: iam.ManagedPolicy;
-  /** The secrets rotated, by the key that encrypts them. */
-  private readonly secretsByKey = new Map<kms.IKey, string[]>();
+  /** The secrets rotated, and the keys that encrypt them. */
+  private readonly secretArns: string[] = [];
+  private readonly keyArns: string[] = [];
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -49,24 +50,22 @@ export class GenericRotationFunction extends Construct {
   }
 
   /**
-   * Lets the function rotate a secret encrypted with `key`. Secrets on the same key share one key
-   * statement listing their ARNs, so the policy stays under IAM's 6,144-character limit as secrets grow.
+   * Lets the function rotate a secret encrypted with `key`. One key statement lists every key and
+   * every secret (each secret's own key is among the keys, and only this function's secrets are named),
+   * so the policy grows by two ARNs a secret and stays under IAM's 6,144 characters for dozens of them.
    */
   public addSecret(secretArn: string, key: kms.IKey): void {
     this.policy.addStatements(rotationSecretStatement([secretArn]));
-    const secretsOfKey = this.secretsByKey.get(key);
-    if (secretsOfKey) {
-      secretsOfKey.push(secretArn);
-      return;
+    if (this.secretArns.length === 0) {
+      this.policy.addStatements(keyViaSecretsManagerStatement(
+        Lazy.list({ produce: () => [...new Set(this.keyArns)] }),
+        Lazy.list({ produce: () => this.secretArns }),
+        SECRETS_MANAGER_KEY_ACTIONS,
+        Stack.of(this),
+      ));
     }
-    const secretArns = [secretArn];
-    this.secretsByKey.set(key, secretArns);
-    this.policy.addStatements(keyViaSecretsManagerStatement(
-      key.keyArn,
-      Lazy.list({ produce: () => secretArns }),
-      SECRETS_MANAGER_KEY_ACTIONS,
-      Stack.of(this),
-    ));
+    this.keyArns.push(key.keyArn);
+    this.secretArns.push(secretArn);
   }
 }
 

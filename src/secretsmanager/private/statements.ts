@@ -39,10 +39,10 @@ export function secretsManagerKeyStatement(secretArn: string, region: string, st
  * secret, whatever the key policy trusts.
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html#rotating-secrets-required-permissions-function-cust-key-example
  */
-export function keyViaSecretsManagerStatement(keyArn: string, secretArns: string[], actions: readonly string[], stack: Stack): iam.PolicyStatement {
+export function keyViaSecretsManagerStatement(keyArns: string[], secretArns: string[], actions: readonly string[], stack: Stack): iam.PolicyStatement {
   return new iam.PolicyStatement({
     actions: [...actions],
-    resources: [keyArn],
+    resources: keyArns,
     conditions: {
       StringEquals: {
         'kms:ViaService': regionalEndpoint('secretsmanager', stack.region, stack.urlSuffix),
