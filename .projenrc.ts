@@ -54,6 +54,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
   publishToGo: { moduleName: 'github.com/cdk-kms-encryption/cdk-kms-encryption-go' },
 
   jestOptions: {
+    // Snapshots are never rewritten by a test run, and a run that finds no test fails.
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    passWithNoTests: false,
     jestConfig: {
       testMatch: ['<rootDir>/test/**/*.test.ts'],
     },

@@ -3,8 +3,8 @@
  * in AWS: automatic rotation is on with the requested period, and the alias points at the key.
  * Run against an account with `npm run integ:update -- --force` (see README).
  */
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { ExpectedResult, IntegTest } from '@aws-cdk/integ-tests-alpha';
+import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { CustomerManagedKey } from '../../src';
 
 const app = new App();

@@ -15,10 +15,10 @@
  * are there: scoped to the services (`kms:ViaService`), grants only for AWS resources, and the grant for
  * the target account's Auto Scaling role.
  */
+import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { CustomerManagedKey, SnapshotService, SnapshotSharingGrant } from '../../src';
 
 const sharingAccount = process.env.CDK_INTEG_ACCOUNT ?? '111111111111';

@@ -5,11 +5,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, Aspects, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
-import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { addShowcaseStacks } from '../../demo/showcase';
 import { EncryptionChecks } from '../../src/checks';
 import { testApp } from '../util/app';

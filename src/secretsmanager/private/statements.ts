@@ -39,7 +39,12 @@ export function secretsManagerKeyStatement(secretArn: string, region: string, st
  * secret, whatever the key policy trusts.
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html#rotating-secrets-required-permissions-function-cust-key-example
  */
-export function keyViaSecretsManagerStatement(keyArns: string[], secretArns: string[], actions: readonly string[], stack: Stack): iam.PolicyStatement {
+export function keyViaSecretsManagerStatement(
+  keyArns: string[],
+  secretArns: string[],
+  actions: readonly string[],
+  stack: Stack,
+): iam.PolicyStatement {
   return new iam.PolicyStatement({
     actions: [...actions],
     resources: keyArns,
