@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Token, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -8,7 +8,7 @@ import { ADMINISTRATION_ACTIONS, PUBLIC_KEY_ACTIONS } from './private/actions';
 import { addBaseStatements, allowAccount, allowOrganization, allowPrincipalsMatching, grantViaService } from './private/intents';
 import { ManagedKeyPolicy } from './private/managed-key-policy';
 import { accessActions } from './private/statements';
-import { keyUsageForGrantProblem, validateKeyProps } from './private/validation';
+import { keyUsageForGrantProblem, validateKeyProps, withAliasPrefix } from './private/validation';
 import { present, throwIfInvalid } from '../private/validation';
 import { SnapshotSharingGrant, SnapshotSharingOptions } from '../sharing/snapshot-sharing-grant';
 
@@ -337,8 +337,4 @@ function acknowledgeManualRotation(key: CustomerManagedKey): void {
       reason: 'Key material is imported (Origin EXTERNAL): KMS cannot rotate it automatically. Rotate by adding a generation to an ExternalKeyRing, which moves the alias to a new key.',
     });
   }
-}
-
-function withAliasPrefix(alias: string): string {
-  return Token.isUnresolved(alias) || alias.startsWith('alias/') ? alias : `alias/${alias}`;
 }

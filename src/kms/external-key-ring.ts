@@ -2,6 +2,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { CustomerManagedKey, KeyMaterialOrigin } from './customer-managed-key';
+import { withAliasPrefix } from './private/validation';
 import { throwIfInvalid } from '../private/validation';
 
 /** Properties of an {@link ExternalKeyRing}. */
@@ -67,7 +68,7 @@ export class ExternalKeyRing extends Construct {
     }));
     this.currentKey = this.keys[props.generations.indexOf(current)];
     this.alias = new kms.Alias(this, 'Alias', {
-      aliasName: props.alias.startsWith('alias/') ? props.alias : `alias/${props.alias}`,
+      aliasName: withAliasPrefix(props.alias),
       targetKey: this.currentKey,
     });
   }

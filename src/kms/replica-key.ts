@@ -9,7 +9,7 @@ import { GENERATE_MAC_ACTIONS, SIGN_ACTIONS, VERIFY_ACTIONS, VERIFY_MAC_ACTIONS 
 import { addBaseStatements, allowAccount, allowOrganization, allowPrincipalsMatching, grantViaService } from './private/intents';
 import { ManagedKeyPolicy } from './private/managed-key-policy';
 import { accessActions } from './private/statements';
-import { validateKeyProps } from './private/validation';
+import { validateKeyProps, withAliasPrefix } from './private/validation';
 import { throwIfInvalid } from '../private/validation';
 
 /** Properties of a {@link ReplicaKey}. */
@@ -54,9 +54,7 @@ export class ReplicaKey extends Resource implements kms.IKey {
   constructor(scope: Construct, id: string, props: ReplicaKeyProps) {
     super(scope, id);
     const trustAccountIdentities = props.trustAccountIdentities ?? true;
-    const aliasName = props.alias === undefined || Token.isUnresolved(props.alias) || props.alias.startsWith('alias/')
-      ? props.alias
-      : `alias/${props.alias}`;
+    const aliasName = props.alias === undefined ? undefined : withAliasPrefix(props.alias);
     throwIfInvalid(this, [
       ...primaryKeyProblems(props.primaryKey, Stack.of(this).region),
       ...validateKeyProps({

@@ -21,6 +21,11 @@ const PENDING_WINDOW_DAYS = { min: 7, max: 30 };
 const ALIAS_PATTERN = /^alias\/[a-zA-Z0-9/_-]+$/;
 const ALIAS_MAX_LENGTH = 256;
 
+/** The alias name KMS expects: `alias/` is added when missing (tokens are left as they are). */
+export function withAliasPrefix(alias: string): string {
+  return Token.isUnresolved(alias) || alias.startsWith('alias/') ? alias : `alias/${alias}`;
+}
+
 /** Every problem with a key's props, each naming the prop, echoing the value and saying the fix. */
 export function validateKeyProps(props: KeyPropsToValidate): string[] {
   const problems: string[] = [];
