@@ -2,7 +2,7 @@ import { Annotations, IResolvable, Lazy, PhysicalName, RemovalPolicy, Stack, Tok
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import {
   allowLogDelivery,
   denyInsecureTransport,
@@ -232,12 +232,13 @@ export class EncryptedBucket extends s3.Bucket {
 
     this.key = encryptionKey;
     this.encryptionType = encryptionType;
-    this.serverAccessLogsBucket = props.serverAccessLogsBucket ?? this.defineAccessLogsBucket(removalPolicy, props.autoDeleteObjects);
+    const hasLifecycleRules = (props.lifecycleRules ?? []).length > 0;
+    this.serverAccessLogsBucket = props.serverAccessLogsBucket
+      ?? this.defineAccessLogsBucket(removalPolicy, props.autoDeleteObjects, hasLifecycleRules);
     this.logTo(this.serverAccessLogsBucket, props.serverAccessLogsPrefix ?? '');
 
     (this.node.defaultChild as s3.CfnBucket).replicationConfiguration = this.renderReplication();
-    acknowledgeReplicationChoice(this);
-    acknowledgeDataRetentionChoices(this, (props.lifecycleRules ?? []).length > 0);
+    acknowledgeApplicationChoices(this, hasLifecycleRules);
     if (encryptionType === KmsEncryptionType.DSSE_KMS) {
       acknowledgeDsseEncryption(this);
     }
@@ -376,8 +377,11 @@ export class EncryptedBucket extends s3.Bucket {
     };
   }
 
-  /** The companion logs bucket: SSE-S3 (the only encryption S3 log delivery supports), TLS only, private. */
-  private defineAccessLogsBucket(removalPolicy: RemovalPolicy, autoDeleteObjects: boolean | undefined): s3.Bucket {
+  /**
+   * The companion logs bucket: SSE-S3 (the only encryption S3 log delivery supports), TLS only, private.
+   * When this bucket has lifecycle rules, only the logs bucket still has lifecycle findings to acknowledge.
+   */
+  private defineAccessLogsBucket(removalPolicy: RemovalPolicy, autoDeleteObjects: boolean | undefined, hasLifecycleRules: boolean): s3.Bucket {
     const logs = new s3.Bucket(this, 'AccessLogs', {
       encryption: s3.BucketEncryption.S3_MANAGED,
       blockedEncryptionTypes: [s3.BlockedEncryptionType.SSE_C],
@@ -389,7 +393,7 @@ export class EncryptedBucket extends s3.Bucket {
     });
     logs.addToResourcePolicy(denyInsecureTransport(logs.bucketArn));
     logs.addToResourcePolicy(denyOutdatedTls(logs.bucketArn, 1.2));
-    acknowledgeAccessLogsBucketFindings(logs);
+    acknowledgeAccessLogsBucketFindings(logs, hasLifecycleRules);
     return logs;
   }
 
@@ -438,35 +442,47 @@ export class EncryptedBucket extends s3.Bucket {
 const REPLICATION_AND_KMS_PACKS = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'];
 
 /**
- * Replication needs a second bucket, in another Region or account, with its own key: a disaster-recovery
- * decision of the application, made with `replicateTo`. Once it is called the rule passes anyway.
+ * Choices only the application can make, for the bucket and its companion logs bucket alike. They are
+ * acknowledged once, on this construct, which covers both buckets below it (and nothing else these
+ * bucket rules check): every acknowledgement records a stack trace, a cost paid on each synth.
  */
-function acknowledgeReplicationChoice(bucket: s3.Bucket): void {
+function acknowledgeApplicationChoices(bucket: EncryptedBucket, hasLifecycleRules: boolean): void {
   for (const pack of REPLICATION_AND_KMS_PACKS) {
-    Validations.of(bucket.node.defaultChild!).acknowledge({
+    Validations.of(bucket).acknowledge({
       id: `${pack}::${pack}-S3BucketReplicationEnabled`,
-      reason: 'Replication needs a second bucket in another Region or account, with its own key: a disaster-recovery choice the application makes by calling replicateTo(), which adds the replication configuration.',
+      reason: 'Replication needs a second bucket in another Region or account, with its own key: a disaster-recovery choice the application makes by calling replicateTo(), which adds the replication configuration. The companion access-logs bucket holds best-effort request records written by S3 itself; replicating them would need another SSE-S3 logs bucket with the same finding.',
     });
+  }
+  acknowledgeNotificationAndLockChoices(bucket);
+  if (!hasLifecycleRules) {
+    acknowledgeLifecycleChoice(bucket);
   }
 }
 
 /**
- * AWS Control Tower proactive controls (cfn-guard) that decide how long data lives and who is told of
- * changes: choices the application makes, which a library default could only make by deleting or locking
- * data. They pass once the application configures them on the bucket.
+ * AWS Control Tower proactive controls (cfn-guard) on who is told of changes and whether objects can be
+ * locked: choices the application makes, which a library default could only make by locking data.
  */
-function acknowledgeDataRetentionChoices(bucket: s3.Bucket, hasLifecycleRules: boolean): void {
-  const rules: Array<[string, string]> = [
-    ['s3_event_notifications_enabled_check', 'Event notifications need a destination only the application knows (an SNS topic, SQS queue, Lambda function or EventBridge); add them with addEventNotification().'],
-    ['s3_bucket_object_lock_enabled_check', 'Object Lock makes objects undeletable for a retention period the application must choose for its data and regulations; it cannot be turned off once enabled.'],
-  ];
-  if (!hasLifecycleRules) {
-    const reason = 'How long current and noncurrent versions are kept is the application\'s data-retention decision; a default would delete data. Pass lifecycleRules to set it.';
-    rules.push(['s3_lifecycle_policy_check', reason], ['s3_version_lifecycle_policy_check', reason]);
-  }
-  for (const [rule, reason] of rules) {
-    Validations.of(bucket.node.defaultChild!).acknowledge({ id: `cdk-validator-cfnguard::${rule}`, reason });
-  }
+function acknowledgeNotificationAndLockChoices(scope: IConstruct): void {
+  Validations.of(scope).acknowledge(
+    {
+      id: 'cdk-validator-cfnguard::s3_event_notifications_enabled_check',
+      reason: 'Event notifications need a destination only the application knows (an SNS topic, SQS queue, Lambda function or EventBridge); add them with addEventNotification().',
+    },
+    {
+      id: 'cdk-validator-cfnguard::s3_bucket_object_lock_enabled_check',
+      reason: 'Object Lock makes objects undeletable for a retention period the application must choose for its data and regulations; it cannot be turned off once enabled.',
+    },
+  );
+}
+
+/** The Control Tower lifecycle controls (cfn-guard), which pass once the bucket has lifecycle rules. */
+function acknowledgeLifecycleChoice(scope: IConstruct): void {
+  const reason = 'How long current and noncurrent versions are kept is the application\'s data-retention decision; a default would delete data. Pass lifecycleRules to set it for the bucket.';
+  Validations.of(scope).acknowledge(
+    { id: 'cdk-validator-cfnguard::s3_lifecycle_policy_check', reason },
+    { id: 'cdk-validator-cfnguard::s3_version_lifecycle_policy_check', reason },
+  );
 }
 
 /** The packs' KMS-encryption rule compares the algorithm with `aws:kms` only; DSSE-KMS is KMS encryption too. */
@@ -479,19 +495,16 @@ function acknowledgeDsseEncryption(bucket: s3.Bucket): void {
   }
 }
 
-/** What the companion logs bucket cannot satisfy, by the nature of S3 server access logging. */
-function acknowledgeAccessLogsBucketFindings(logs: s3.Bucket): void {
+/**
+ * What the companion logs bucket cannot satisfy, by the nature of S3 server access logging, and, when
+ * only it lacks lifecycle rules, its lifecycle findings (otherwise acknowledged once for both buckets).
+ */
+function acknowledgeAccessLogsBucketFindings(logs: s3.Bucket, hasOwnLifecycleFindings: boolean): void {
   for (const pack of REPLICATION_AND_KMS_PACKS) {
-    Validations.of(logs.node.defaultChild!).acknowledge(
-      {
-        id: `${pack}::${pack}-S3DefaultEncryptionKMS`,
-        reason: 'S3 delivers server access logs only to buckets whose default encryption is SSE-S3, not SSE-KMS (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshooting-server-access-logging.html).',
-      },
-      {
-        id: `${pack}::${pack}-S3BucketReplicationEnabled`,
-        reason: 'The logs bucket holds best-effort request records written by S3 itself, versioned and retained; replicating them would need another SSE-S3 logs bucket with the same finding.',
-      },
-    );
+    Validations.of(logs.node.defaultChild!).acknowledge({
+      id: `${pack}::${pack}-S3DefaultEncryptionKMS`,
+      reason: 'S3 delivers server access logs only to buckets whose default encryption is SSE-S3, not SSE-KMS (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshooting-server-access-logging.html).',
+    });
   }
   const controlTower: Array<[string, string]> = [
     ['s3_bucket_default_encryption_kms_check', 'S3 delivers server access logs only to buckets whose default encryption is SSE-S3, not SSE-KMS (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshooting-server-access-logging.html).'],
@@ -500,7 +513,9 @@ function acknowledgeAccessLogsBucketFindings(logs: s3.Bucket): void {
   for (const [rule, reason] of controlTower) {
     Validations.of(logs.node.defaultChild!).acknowledge({ id: `cdk-validator-cfnguard::${rule}`, reason });
   }
-  acknowledgeDataRetentionChoices(logs, false);
+  if (hasOwnLifecycleFindings) {
+    acknowledgeLifecycleChoice(logs.node.defaultChild!);
+  }
 }
 
 function validateProps(props: EncryptedBucketProps): string[] {

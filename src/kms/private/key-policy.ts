@@ -29,5 +29,10 @@ export function addToKeyPolicyOrWarn(scope: IConstruct, key: kms.IKey, statement
 
 /** Size in bytes of a policy document as it will be sent to KMS (tokens count as their CloudFormation form). */
 export function policySizeBytes(scope: IConstruct, policy: iam.PolicyDocument): number {
-  return Buffer.byteLength(JSON.stringify(Stack.of(scope).resolve(policy)), 'utf8');
+  return resolvedPolicySizeBytes(Stack.of(scope).resolve(policy));
+}
+
+/** Size in bytes of a policy document already resolved with `Stack.resolve`. */
+export function resolvedPolicySizeBytes(resolved: unknown): number {
+  return Buffer.byteLength(JSON.stringify(resolved), 'utf8');
 }

@@ -1,7 +1,7 @@
 import { Annotations, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { KEY_POLICY_SIZE_LIMIT, KEY_POLICY_WARNING_RATIO, policySizeBytes } from './key-policy';
+import { KEY_POLICY_SIZE_LIMIT, KEY_POLICY_WARNING_RATIO, resolvedPolicySizeBytes } from './key-policy';
 import { unconditionalPublicAllowProblems } from './validation';
 
 /**
@@ -52,8 +52,10 @@ export class ManagedKeyPolicy {
 
   /** Unconditioned `Allow` for everyone, and the size against the KMS limit (warning at 80 %). */
   private problems(key: IConstruct): string[] {
-    const problems = unconditionalPublicAllowProblems(Stack.of(key).resolve(this.document.toJSON()));
-    const size = policySizeBytes(key, this.document);
+    // Resolved once for both checks: a synth resolves every key policy of the app here.
+    const resolved = Stack.of(key).resolve(this.document);
+    const problems = unconditionalPublicAllowProblems(resolved);
+    const size = resolvedPolicySizeBytes(resolved);
     if (size > KEY_POLICY_SIZE_LIMIT) {
       problems.push(
         `The key policy is ${size} bytes, above the ${KEY_POLICY_SIZE_LIMIT}-byte KMS limit. Use account-wide statements where a construct offers them, fewer principals, or a second key.`,
