@@ -9,8 +9,6 @@ import { SecureStringProvider } from './private/secure-string-provider';
 import {
   PARAMETER_READ_ACTIONS,
   PARAMETER_WRITE_ACTIONS,
-  handlerKeyStatement,
-  handlerParameterStatement,
   parameterKeyConditions,
   parameterStoreKeyStatement,
 } from './private/statements';
@@ -159,8 +157,7 @@ export class SecureStringParameter extends Resource implements ssm.IParameter, I
     this.parameterArn = parameterArn(stack, this.parameterName, name);
 
     // The handler's permissions use the literal name: referencing the resource would be a cycle.
-    provider.role.addToPrincipalPolicy(handlerParameterStatement(parameterArn(stack, name, name)));
-    provider.role.addToPrincipalPolicy(handlerKeyStatement(this.encryptionKey.keyArn, stack));
+    provider.addParameter(parameterArn(stack, name, name), this.encryptionKey.keyArn);
     addToKeyPolicyOrWarn(this, this.encryptionKey, parameterStoreKeyStatement(stack));
   }
 

@@ -346,6 +346,20 @@ describe('EncryptedLogGroup key policy behaviour', () => {
     // THEN
     expect(keyPolicy(stack).policy.Statement[2].Condition).toEqual({ ArnLike: { [CONTEXT_KEY]: [contextArn('*')] } });
   });
+
+  test('a log group added after the key policy was resolved once still gets into it', () => {
+    // GIVEN a key policy already resolved with one log group
+    const stack = testStack();
+    const key = new CustomerManagedKey(stack, 'Key');
+    new EncryptedLogGroup(stack, 'First', { encryptionKey: key, logGroupName: 'first' });
+    stack.resolve((key.node.defaultChild as kms.CfnKey).keyPolicy);
+
+    // WHEN
+    new EncryptedLogGroup(stack, 'Second', { encryptionKey: key, logGroupName: 'second' });
+
+    // THEN
+    expect(keyPolicy(stack).policy.Statement[2].Condition).toEqual({ ArnLike: { [CONTEXT_KEY]: [contextArn('first'), contextArn('second')] } });
+  });
 });
 
 describe('EncryptedLogGroup with an imported key', () => {

@@ -519,6 +519,25 @@ describe('scaling', () => {
     // IAM counts the policy as deployed (references become ARNs), without whitespace.
     expect(JSON.stringify(new Intrinsics(stack).resolve(document)).length).toBeLessThan(6_144);
   });
+
+  test('a stack whose rotation policy could exceed IAM\'s limit fails at synth, with the fix', () => {
+    // GIVEN 21 secrets, which fit
+    const stack = testStack();
+    for (let i = 0; i < 21; i++) {
+      new RotatingSecret(stack, `Secret${i}`);
+    }
+    const policy = stack.node.findChild('CdkKmsEncryptionGenericRotation').node.findChild('Policy');
+    expect(policy.node.validate()).toEqual([]);
+
+    // WHEN one more is added
+    new RotatingSecret(stack, 'Secret21');
+
+    // THEN
+    expect(policy.node.validate()).toEqual([
+      'The policy TestStack/CdkKmsEncryptionGenericRotation/Policy can reach 6258 characters once deployed, above IAM\'s 6144-character limit for a managed policy. This stack defines 22 RotatingSecrets with generic rotation, whose ARNs and keys this policy of their rotation function lists. Define some of them in another stack.',
+    ]);
+    expect(() => template(stack)).toThrow(/can reach 6258 characters once deployed/);
+  });
 });
 
 describe('validation', () => {

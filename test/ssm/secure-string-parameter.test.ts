@@ -388,6 +388,27 @@ describe('SecureStringParameter grants and key policy behaviour', () => {
   });
 });
 
+describe('SecureStringParameter scaling', () => {
+  test('a stack whose handler policy could exceed IAM\'s limit fails at synth, with the fix', () => {
+    // GIVEN 31 parameters, each with its own key (the default), which fit
+    const stack = testStack();
+    for (let i = 0; i < 31; i++) {
+      new SecureStringParameter(stack, `Parameter${i}`);
+    }
+    const policy = stack.node.findChild('SecureStringParameterProvider').node.findChild('Role').node.findChild('Policy');
+    expect(policy.node.validate()).toEqual([]);
+
+    // WHEN one more is added
+    new SecureStringParameter(stack, 'Parameter31');
+
+    // THEN
+    expect(policy.node.validate()).toEqual([
+      'The policy TestStack/SecureStringParameterProvider/Role/Policy can reach 6177 characters once deployed, above IAM\'s 6144-character limit for a managed policy. This stack defines 32 SecureStringParameters, whose ARNs and keys this policy of their handler lists. Define some of them in another stack.',
+    ]);
+    expect(() => Template.fromStack(stack)).toThrow(/can reach 6177 characters once deployed/);
+  });
+});
+
 describe('SecureStringParameter validation', () => {
   test.each([
     ['my param', "`parameterName` may contain only letters, digits, '_', '.', '-' and '/', got 'my param'."],

@@ -22,7 +22,8 @@ export function allowLogsService(scope: IConstruct, key: kms.IKey, logGroupArn: 
   }
   const stack = Stack.of(scope);
   const arns = [logGroupArn];
-  const statement = logsServiceStatement(Lazy.list({ produce: () => mergedArns(arns, stack) }), stack);
+  // Uncached: resolving the key policy before the last log group is added must not freeze the list.
+  const statement = logsServiceStatement(Lazy.uncachedList({ produce: () => mergedArns(arns, stack) }), stack);
   if (key.addToResourcePolicy(statement, true).statementAdded) {
     logGroupArnsByKey.set(key, arns);
     return;

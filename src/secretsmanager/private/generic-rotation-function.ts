@@ -7,6 +7,7 @@ import { keyViaSecretsManagerStatement, logWriteStatement, randomPasswordStateme
 import { SECRETS_MANAGER_KEY_ACTIONS } from '../../kms/private/actions';
 import { EncryptedLogGroup } from '../../logs/encrypted-log-group';
 import { acknowledgeLambdaFindings, NO_RESERVED_CONCURRENCY_REASON } from '../../private/acknowledgements';
+import { validateManagedPolicySize } from '../../private/managed-policy-size';
 
 /** Construct id of the stack's generic rotation function, under the stack. */
 const SINGLETON_ID = 'CdkKmsEncryptionGenericRotation';
@@ -46,6 +47,8 @@ export class GenericRotationFunction extends Construct {
       timeout: Duration.seconds(30),
     });
     this.function.node.addDependency(this.policy);
+    validateManagedPolicySize(this.policy, () =>
+      `This stack defines ${this.secretArns.length} RotatingSecrets with generic rotation, whose ARNs and keys this policy of their rotation function lists. Define some of them in another stack.`);
     acknowledgeFindings(this.policy, this.function);
   }
 
@@ -57,9 +60,10 @@ export class GenericRotationFunction extends Construct {
   public addSecret(secretArn: string, key: kms.IKey): void {
     this.policy.addStatements(rotationSecretStatement([secretArn]));
     if (this.secretArns.length === 0) {
+      // Uncached: resolving the policy before the last secret is added must not freeze the lists.
       this.policy.addStatements(keyViaSecretsManagerStatement(
-        Lazy.list({ produce: () => [...new Set(this.keyArns)] }),
-        Lazy.list({ produce: () => this.secretArns }),
+        Lazy.uncachedList({ produce: () => [...new Set(this.keyArns)] }),
+        Lazy.uncachedList({ produce: () => this.secretArns }),
         SECRETS_MANAGER_KEY_ACTIONS,
         Stack.of(this),
       ));

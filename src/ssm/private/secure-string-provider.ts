@@ -2,8 +2,10 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { SecureStringFunction } from './secure-string-function';
+import { handlerKeyStatement, handlerParameterStatement } from './statements';
 import { EncryptedLogGroup } from '../../logs/encrypted-log-group';
 import { acknowledgeLambdaFindings, NO_RESERVED_CONCURRENCY_REASON } from '../../private/acknowledgements';
+import { validateManagedPolicySize } from '../../private/managed-policy-size';
 
 /**
  * The Lambda function behind every SecureStringParameter of a stack, with its role and encrypted log
@@ -28,6 +30,7 @@ export class SecureStringProvider extends Construct {
   /** The function's role; each parameter adds its own permissions. */
   public readonly role: HandlerRole;
   public readonly function: SecureStringFunction;
+  private parameters = 0;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -44,11 +47,23 @@ export class SecureStringProvider extends Construct {
     // The policy is attached by its own resource, which the role does not wait for; the function must.
     this.function.node.addDependency(this.role.policy);
 
+    validateManagedPolicySize(this.role.policy, () =>
+      `This stack defines ${this.parameters} SecureStringParameters, whose ARNs and keys this policy of their handler lists. Define some of them in another stack.`);
     acknowledgeLambdaFindings(this.function, {
       insideVpc: 'The handler calls only the SSM, KMS and Secrets Manager APIs and the CloudFormation response URL; a VPC would need interface endpoints for each, in every stack that defines a parameter.',
       concurrency: NO_RESERVED_CONCURRENCY_REASON,
       deadLetterQueue: 'CloudFormation receives every failure through the response URL; a dead-letter queue would store request events, whose properties can hold an unsafePlainText value.',
     });
+  }
+
+  /**
+   * Lets the handler manage the parameter `parameterArn` (a literal ARN: referencing the parameter
+   * resource would be a cycle) and encrypt it with the key `keyArn`.
+   */
+  public addParameter(parameterArn: string, keyArn: string): void {
+    this.role.addToPrincipalPolicy(handlerParameterStatement(parameterArn));
+    this.role.addToPrincipalPolicy(handlerKeyStatement(keyArn, Stack.of(this)));
+    this.parameters++;
   }
 }
 
