@@ -74,6 +74,9 @@ function identityStatements(stack: Stack): any[] {
 
 const viaEc2ForAwsResource = { 'kms:ViaService': EC2, 'kms:GrantIsForAWSResource': 'true' };
 
+/** Options of a grant, and whether its key lets principals create grants themselves. */
+type InvalidOptions = Partial<SnapshotSharingOptions> & { keyAllowsDirectGrants?: boolean };
+
 describe('SnapshotSharingGrant', () => {
   test('defaults: use and AWS-resource grants for the target account, through the service in the key\'s Region', () => {
     // GIVEN
@@ -181,7 +184,7 @@ describe('SnapshotSharingGrant', () => {
   });
 
   describe('bad input fails at synth time with one error', () => {
-    test.each<[string, Partial<SnapshotSharingOptions>, string]>([
+    test.each<[string, InvalidOptions, string]>([
       [
         'account id that is not 12 digits',
         { accounts: ['2222-2222-2222'] },
@@ -227,7 +230,7 @@ describe('SnapshotSharingGrant', () => {
         { services: [SnapshotService.AMI], autoScalingServiceLinkedRole: true, keyAllowsDirectGrants: false },
         '`autoScalingServiceLinkedRole` needs a key that lets the target account create the Auto Scaling grant itself, got TestStack/Key, which limits grants to AWS services. Set `allowGrantsOutsideAwsServices: true` on the key.',
       ],
-    ])('%s', (_name, { keyAllowsDirectGrants, ...options }: Partial<SnapshotSharingOptions> & { keyAllowsDirectGrants?: boolean }, message) => {
+    ])('%s', (_name, { keyAllowsDirectGrants, ...options }, message) => {
       // GIVEN
       const stack = testStack();
       const key = new CustomerManagedKey(stack, 'Key', { allowGrantsOutsideAwsServices: keyAllowsDirectGrants ?? options.autoScalingServiceLinkedRole });
