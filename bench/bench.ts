@@ -5,7 +5,7 @@
  *
  * Options:
  *   --units=10,100,500  constructs of each kind per app (default 10,100,500)
- *   --runs=3            synth runs per app and size; the median is reported (default 3)
+ *   --runs=5            synth runs per app and size; the median is reported (default 5)
  *   --quick             --units=10,100 --runs=1, for a smoke run; the N = 500 target is then not checked
  *   --out=<file>        where to write the JSON (default bench/results.json)
  *   --no-cfn-validation synthesize without aws-cdk-lib's built-in CloudFormation validation
@@ -78,7 +78,7 @@ function parseOptions(args: string[]): Options {
   const value = (name: string): string | undefined => args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
   const quick = args.includes('--quick');
   const units = (value('units') ?? (quick ? '10,100' : '10,100,500')).split(',').map(Number);
-  const runs = Number(value('runs') ?? (quick ? 1 : 3));
+  const runs = Number(value('runs') ?? (quick ? 1 : 5));
   if (units.some((n) => !Number.isInteger(n) || n < 1) || !Number.isInteger(runs) || runs < 1) {
     throw new Error(`bench: --units must be positive integers and --runs a positive integer, got --units=${units.join(',')} --runs=${runs}`);
   }

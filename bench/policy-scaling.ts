@@ -9,7 +9,7 @@
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length
  */
 import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { libraryConstructStack } from './apps/library';
@@ -18,14 +18,11 @@ import { linearFit } from './measure';
 import { CustomerManagedKey } from '../src/kms';
 import { KEY_POLICY_SIZE_LIMIT, policySizeBytes } from '../src/kms/private/key-policy';
 import { EncryptedLogGroup, LogGroupKeyPolicyScope } from '../src/logs';
+import { MANAGED_POLICY_SIZE_LIMIT, deployedLengthUpperBound } from '../src/private/managed-policy-size';
 import { EncryptedBucket } from '../src/s3';
 import { RotatingSecret } from '../src/secretsmanager';
 import { SnapshotService, SnapshotSharingGrant } from '../src/sharing';
 import { SecureStringParameter } from '../src/ssm';
-import { Intrinsics } from '../test/util/intrinsics';
-
-/** IAM's limit for a managed policy document, in characters without whitespace. */
-const MANAGED_POLICY_SIZE_LIMIT = 6_144;
 
 /** How many of one kind of user one key gets, and how they are defined. */
 interface Series {
@@ -46,9 +43,12 @@ export interface PolicyPoint {
   readonly count: number;
   /** Bytes as the template gives them (what the library's synth check of key policies measures). */
   readonly templateBytes: number;
-  /** Bytes the service receives, with intrinsics resolved. */
+  /**
+   * Bytes the service receives, with intrinsics resolved; for a handler's managed policy, the most
+   * characters it can take (what the library's synth check of those measures).
+   */
   readonly deployedBytes: number;
-  /** The library's synth-time verdict on a key policy: no error, or the error's text. */
+  /** The library's synth-time verdict on the policy: no error, or the error's text. */
   readonly synthError?: string;
 }
 
@@ -167,22 +167,25 @@ function keyPolicyWith(define: DefineUsers): Series['measure'] {
 
 /**
  * The one managed policy in a stack of `count` default instances of a library construct: the policy of
- * the stack's shared handler function. ARNs of the stack's resources are resolved with the test
- * conventions of test/util/intrinsics.ts, whose key ids are shorter than real key ids (36 characters):
- * the real policy is larger, so the limit is reached no later than reported.
+ * the stack's shared handler function, at the most characters it can take once deployed (what the
+ * library's synth check measures). Only the policy's own validation runs, so sizes above the limit can
+ * still be measured.
  */
 function handlerPolicyWith(construct: string): Series['measure'] {
   return (count) => {
     const stack = libraryConstructStack(construct, count);
-    const policies = Object.values(Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy'));
+    const policies = stack.node.findAll().filter((node): node is iam.ManagedPolicy => node instanceof iam.ManagedPolicy);
     if (policies.length !== 1) {
       throw new Error(`policy-scaling: expected one managed policy for ${construct}, found ${policies.length}`);
     }
-    const document = policies[0].Properties.PolicyDocument;
+    const [policy] = policies;
+    const document = stack.resolve((policy.node.defaultChild as iam.CfnManagedPolicy).policyDocument);
+    const errors = policy.node.validate();
     return {
       count,
       templateBytes: Buffer.byteLength(JSON.stringify(document)),
-      deployedBytes: Buffer.byteLength(JSON.stringify(new Intrinsics(stack).resolve(document))),
+      deployedBytes: deployedLengthUpperBound(stack, document),
+      synthError: errors.length > 0 ? errors.join(' ') : undefined,
     };
   };
 }
