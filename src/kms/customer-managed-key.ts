@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { KeyAccess } from './key-access';
 import { ManagedKeyProps } from './managed-key-props';
 import { ADMINISTRATION_ACTIONS, PUBLIC_KEY_ACTIONS } from './private/actions';
+import { crossStackGranteeProblem } from './private/cross-stack';
 import { addBaseStatements, allowAccount, allowOrganization, allowPrincipalsMatching, grantViaService } from './private/intents';
 import { ManagedKeyPolicy } from './private/managed-key-policy';
 import { accessActions } from './private/statements';
@@ -194,6 +195,19 @@ export class CustomerManagedKey extends kms.Key {
     return { statementAdded: true, policyDependable: this.keyPolicy.document };
   }
 
+  /**
+   * Grants actions on the key: in the grantee's IAM policy (in the key policy for a grantee of another
+   * account), and, when the key does not trust account identities, in the key policy too, which then
+   * needs the grantee in the key's stack.
+   *
+   * @param grantee the principal
+   * @param actions the KMS actions
+   */
+  public override grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    throwIfInvalid(this, present(this.trustsAccountIdentities ? undefined : crossStackGranteeProblem(this, grantee)));
+    return super.grant(grantee, ...actions);
+  }
+
   /** Lets the principal administer the key (including `kms:RotateKeyOnDemand`) but not use it. */
   public override grantAdmin(grantee: iam.IGrantable): iam.Grant {
     return this.grant(grantee, ...ADMINISTRATION_ACTIONS);
@@ -268,7 +282,7 @@ export class CustomerManagedKey extends kms.Key {
    * @param access how much use; default `KeyAccess.ENCRYPT_DECRYPT`
    */
   public grantViaService(grantee: iam.IGrantable, service: string, access: KeyAccess = KeyAccess.ENCRYPT_DECRYPT): iam.Grant {
-    return grantViaService(this, grantee, service, access);
+    return grantViaService(this, this.trustsAccountIdentities, grantee, service, access);
   }
 
   /**

@@ -6,11 +6,12 @@ import { CustomerManagedKey } from './customer-managed-key';
 import { KeyAccess } from './key-access';
 import { ManagedKeyProps } from './managed-key-props';
 import { GENERATE_MAC_ACTIONS, SIGN_ACTIONS, VERIFY_ACTIONS, VERIFY_MAC_ACTIONS } from './private/actions';
+import { crossStackGranteeProblem } from './private/cross-stack';
 import { addBaseStatements, allowAccount, allowOrganization, allowPrincipalsMatching, grantViaService } from './private/intents';
 import { ManagedKeyPolicy } from './private/managed-key-policy';
 import { accessActions } from './private/statements';
 import { validateKeyProps, withAliasPrefix } from './private/validation';
-import { throwIfInvalid } from '../private/validation';
+import { present, throwIfInvalid } from '../private/validation';
 
 /** Properties of a {@link ReplicaKey}. */
 export interface ReplicaKeyProps extends ManagedKeyProps {
@@ -109,9 +110,10 @@ export class ReplicaKey extends Resource implements kms.IKey {
 
   /**
    * Grants actions on the replica: through IAM policies when the account is trusted, otherwise also
-   * in the key policy.
+   * in the key policy, which then needs the grantee in the replica's stack.
    */
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
+    throwIfInvalid(this, present(this.trustsAccountIdentities ? undefined : crossStackGranteeProblem(this, grantee)));
     const options = { grantee, actions, resourceArns: [this.keyArn], resourceSelfArns: ['*'], resource: this };
     return this.trustsAccountIdentities ? iam.Grant.addToPrincipalOrResource(options) : iam.Grant.addToPrincipalAndResource(options);
   }
@@ -165,7 +167,7 @@ export class ReplicaKey extends Resource implements kms.IKey {
    * @param access how much use; default `KeyAccess.ENCRYPT_DECRYPT`
    */
   public grantViaService(grantee: iam.IGrantable, service: string, access: KeyAccess = KeyAccess.ENCRYPT_DECRYPT): iam.Grant {
-    return grantViaService(this, grantee, service, access);
+    return grantViaService(this, this.trustsAccountIdentities, grantee, service, access);
   }
 
   /**

@@ -24,6 +24,7 @@ import {
 import { autoDeleteObjectsProblem, keyArnProblem, minimumTlsVersionProblem, replicaKeyProblem, serverAccessLogsBucketProblem } from './private/validation';
 import { CustomerManagedKey } from '../kms/customer-managed-key';
 import { S3_REPLICATION_REPLICA_KEY_ACTIONS, S3_REPLICATION_SOURCE_KEY_ACTIONS } from '../kms/private/actions';
+import { crossStackGranteeProblem } from '../kms/private/cross-stack';
 import { addToKeyPolicyOrWarn } from '../kms/private/key-policy';
 import { symmetricKeyProblem } from '../kms/private/key-spec';
 import { regionalEndpoint } from '../kms/private/statements';
@@ -278,6 +279,7 @@ export class EncryptedBucket extends s3.Bucket {
     // The IAM statement suffices while the key policy delegates to IAM; otherwise, and for grantees of
     // another account, the key policy names the grantee too (an imported key only through its owner).
     if (isDefinedInApp(this.key) && !delegatesToIam(this.key)) {
+      throwIfInvalid(this, present(crossStackGranteeProblem(this.key, grantee)));
       const keyPolicyConditions = s3KeyPolicyConditions(endpoint, this.physicalName, stack);
       this.key.addToResourcePolicy(s3KeyPolicyStatement(grantee.grantPrincipal, keyActions, keyPolicyConditions));
     } else if (isOtherAccount(grantee.grantPrincipal.principalAccount, this)) {

@@ -318,6 +318,38 @@ describe('CustomerManagedKey', () => {
     });
   });
 
+  describe('grantees in another stack', () => {
+    /** A key in one stack and a role in another, of one app, account and Region. */
+    function keyAndRole(props: CustomerManagedKeyProps = {}) {
+      const app = testApp();
+      const key = new CustomerManagedKey(testStack('KeyStack', {}, app), 'Key', props);
+      const roleStack = testStack('AppStack', {}, app);
+      const role = new iam.Role(roleStack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+      return { app, key, role, roleStack };
+    }
+
+    test('grantViaService on a key that trusts account identities: only the role\'s policy, so the stacks deploy in order', () => {
+      const { app, key, role, roleStack } = keyAndRole();
+
+      key.grantViaService(role, 's3');
+
+      Template.fromStack(roleStack).hasResourceProperties('AWS::IAM::Policy', {
+        PolicyDocument: { Statement: [Match.objectLike({ Condition: { StringEquals: { 'kms:ViaService': Match.anyValue(), 'kms:CallerAccount': ACCOUNT } } })] },
+      });
+      expect(JSON.stringify(Template.fromStack(Stack.of(key)).toJSON())).not.toContain('AppStack');
+      expect(() => app.synth()).not.toThrow();
+    });
+
+    test.each<[string, (key: CustomerManagedKey, role: iam.IRole) => void]>([
+      ['grantEncryptDecrypt', (key, role) => key.grantEncryptDecrypt(role)],
+      ['grantViaService', (key, role) => key.grantViaService(role, 's3')],
+    ])('%s on a key that does not trust account identities fails with the fix', (_name, grant) => {
+      const { key, role } = keyAndRole({ trustAccountIdentities: false, administrators: [new iam.AccountRootPrincipal()] });
+
+      expect(() => grant(key, role)).toThrow(new Error('[KeyStack/Key] Invalid configuration: `grantee` must be in the stack of KeyStack/Key, whose key policy names every grantee because the key does not trust account identities, got AppStack/Role in stack AppStack: each stack would depend on the other. Define the grantee in the key\'s stack, or create the key with trustAccountIdentities: true.'));
+    });
+  });
+
   describe('key policy checks', () => {
     test('lockout guard: without account trust, administrators are required', () => {
       const stack = testStack();

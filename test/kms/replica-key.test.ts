@@ -103,6 +103,21 @@ describe('ReplicaKey', () => {
     expect(() => new ReplicaKey(stack, 'Replica', props(stack))).toThrow(`[ReplicaStack/Replica] Invalid configuration: ${message}`);
   });
 
+  test('a grantee in another stack, with a replica that does not trust account identities, fails with the fix', () => {
+    const app = testApp();
+    const stack = replicaStack(app);
+    const replica = new ReplicaKey(stack, 'Replica', {
+      primaryKey: importedPrimary(stack),
+      trustAccountIdentities: false,
+      administrators: [new iam.AccountRootPrincipal()],
+    });
+    const role = new iam.Role(new Stack(app, 'AppStack', { env: { account: ACCOUNT, region: 'eu-west-2' } }), 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+
+    expect(() => replica.grantDecrypt(role)).toThrow(new Error(
+      '[ReplicaStack/Replica] Invalid configuration: `grantee` must be in the stack of ReplicaStack/Replica, whose key policy names every grantee because the key does not trust account identities, got AppStack/Role in stack AppStack: each stack would depend on the other. Define the grantee in the key\'s stack, or create the key with trustAccountIdentities: true.',
+    ));
+  });
+
   test('cdk-nag: a replica with intents has no findings', () => {
     const app = testApp();
     const stack = replicaStack(app);

@@ -316,6 +316,16 @@ describe('EncryptedBucket', () => {
         `kms:Decrypt.*kms:EncryptionContext:aws:s3:arn.*arn:aws:iam::${OTHER_ACCOUNT}:root.*cdk-kms-encryption:keyPolicyNotEditable`,
       ));
     });
+
+    test('a grantee in another stack, with a key that does not trust account identities, fails with the fix', () => {
+      const app = testApp();
+      const keyStack = testStack('KeyStack', {}, app);
+      const key = new CustomerManagedKey(keyStack, 'Key', { trustAccountIdentities: false, administrators: [new iam.AccountRootPrincipal()] });
+      const bucket = new EncryptedBucket(keyStack, 'Bucket', { encryptionKey: key });
+      const role = new iam.Role(testStack('AppStack', {}, app), 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+
+      expect(() => bucket.grantRead(role)).toThrow(new Error('[KeyStack/Bucket] Invalid configuration: `grantee` must be in the stack of KeyStack/Key, whose key policy names every grantee because the key does not trust account identities, got AppStack/Role in stack AppStack: each stack would depend on the other. Define the grantee in the key\'s stack, or create the key with trustAccountIdentities: true.'));
+    });
   });
 
   describe('server access logs into a bucket you pass', () => {

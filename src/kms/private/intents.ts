@@ -1,6 +1,7 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { crossStackGranteeProblem, isGranteeInOtherStack } from './cross-stack';
 import {
   accessActions,
   accountRootStatement,
@@ -41,16 +42,28 @@ export function addBaseStatements(
   }
 }
 
-export function grantViaService(key: kms.IKey, grantee: iam.IGrantable, service: string, access: KeyAccess): iam.Grant {
-  throwIfInvalid(key, present(validateServiceName(service)));
-  return iam.Grant.addToPrincipalAndResource({
+/**
+ * Grants use through one service, in the grantee's policy and the key policy. A grantee in another stack
+ * of a key that trusts account identities gets it in its own policy only: the key policy delegates to
+ * IAM, and naming the grantee there would make each stack depend on the other.
+ */
+export function grantViaService(
+  key: kms.IKey,
+  trustsAccountIdentities: boolean,
+  grantee: iam.IGrantable,
+  service: string,
+  access: KeyAccess,
+): iam.Grant {
+  throwIfInvalid(key, present(validateServiceName(service), trustsAccountIdentities ? undefined : crossStackGranteeProblem(key, grantee)));
+  const options = {
     grantee,
     actions: accessActions(access),
     resourceArns: [key.keyArn],
-    resourceSelfArns: ['*'],
-    resource: key,
     conditions: { StringEquals: viaServiceConditions(service, Stack.of(key)) },
-  });
+  };
+  return isGranteeInOtherStack(key, grantee)
+    ? iam.Grant.addToPrincipal(options)
+    : iam.Grant.addToPrincipalAndResource({ ...options, resourceSelfArns: ['*'], resource: key });
 }
 
 export function allowPrincipalsMatching(key: kms.IKey, arnPattern: string, access: KeyAccess): void {
