@@ -25,6 +25,11 @@ export interface SynthSample {
   readonly loadMs: number;
   /** Building the construct tree and `app.synth()`: what the library changes. */
   readonly synthMs: number;
+  /**
+   * CPU time of the same, in every thread of the process (the garbage collector's too). Other processes
+   * on a shared machine slow the wall time down, not this.
+   */
+  readonly cpuMs: number;
   /** Peak resident set size of the whole process. */
   readonly peakRssMb: number;
   readonly assembly?: AssemblyShape;
@@ -35,9 +40,13 @@ export interface SynthResult {
   readonly app: string;
   readonly units: number;
   readonly synthMs: number;
+  readonly cpuMs: number;
   readonly loadMs: number;
   readonly peakRssMb: number;
+  /** Wall time of each run, in run order. */
   readonly samplesMs: number[];
+  /** CPU time of each run, in run order. */
+  readonly samplesCpuMs: number[];
   readonly assembly: AssemblyShape;
 }
 
@@ -57,9 +66,11 @@ export function measureSynth(apps: string[], units: number, runs: number, cfnVal
       app,
       units,
       synthMs: median(runsOfApp.map((sample) => sample.synthMs)),
+      cpuMs: median(runsOfApp.map((sample) => sample.cpuMs)),
       loadMs: median(runsOfApp.map((sample) => sample.loadMs)),
       peakRssMb: median(runsOfApp.map((sample) => sample.peakRssMb)),
       samplesMs: runsOfApp.map((sample) => Math.round(sample.synthMs)),
+      samplesCpuMs: runsOfApp.map((sample) => Math.round(sample.cpuMs)),
       assembly: runsOfApp[0].assembly!,
     };
   });
@@ -115,6 +126,14 @@ function templateSize(stack: Stack): TemplateSize {
   const template = Template.fromStack(stack).toJSON();
   // aws-cdk-lib writes templates with an indentation of 1 (Stack._synthesizeTemplate).
   return { bytes: Buffer.byteLength(JSON.stringify(template, undefined, 1)), resources: Object.keys(template.Resources ?? {}).length };
+}
+
+/**
+ * The median of the ratios of runs made one after the other (run i of one app over run i of the other):
+ * a slower phase of a shared machine slows both runs of a pair, so pairing cancels much of it.
+ */
+export function pairedRatio(numerators: number[], denominators: number[]): number {
+  return median(numerators.map((value, i) => value / denominators[i]));
 }
 
 export function median(values: number[]): number {

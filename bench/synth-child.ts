@@ -22,13 +22,17 @@ function main(): void {
   }
   // performance.now() counts from the start of the process: until here, Node.js, ts-node and the imports load.
   const synthStart = performance.now();
+  const cpuStart = process.cpuUsage();
   const app = build(Number(unitsArg), outdir);
   app.synth();
+  const cpu = process.cpuUsage(cpuStart);
   const synthEnd = performance.now();
 
   const sample: SynthSample = {
     loadMs: synthStart,
     synthMs: synthEnd - synthStart,
+    // cpuUsage reports microseconds.
+    cpuMs: (cpu.user + cpu.system) / 1000,
     // resourceUsage reports kilobytes.
     peakRssMb: process.resourceUsage().maxRSS / 1024,
     assembly: process.argv.includes('--inspect-assembly') ? assemblyShape(app) : undefined,

@@ -54,10 +54,12 @@ export function validateManagedPolicySize(policy: iam.ManagedPolicy, fix: () => 
  * secrets and log groups as their ARNs, from what the template says of them.
  */
 export function deployedLengthUpperBound(stack: Stack, value: unknown): number {
-  const resources = new Map(
+  // Only the kinds sized below: resolving a logical id costs a hash of the construct path.
+  const resources = new Map<string, CfnResource>(
     stack.node.findAll()
-      .filter(CfnResource.isCfnResource)
-      .map((resource) => [stack.resolve(resource.logicalId) as string, resource]),
+      .filter((node): node is CfnResource =>
+        node instanceof kms.CfnKey || node instanceof secretsmanager.CfnSecret || node instanceof logs.CfnLogGroup)
+      .map((resource) => [stack.resolve(resource.logicalId), resource]),
   );
   return JSON.stringify(deployedForm(value, (reference) => 'x'.repeat(referenceLength(stack, resources, reference)))).length;
 }
