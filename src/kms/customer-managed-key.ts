@@ -204,7 +204,7 @@ export class CustomerManagedKey extends kms.Key {
    * @param actions the KMS actions
    */
   public override grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
-    throwIfInvalid(this, present(this.trustsAccountIdentities ? undefined : crossStackGranteeProblem(this, grantee)));
+    throwIfInvalid(this, present(crossStackGranteeProblem(this, this.trustsAccountIdentities, grantee)));
     return super.grant(grantee, ...actions);
   }
 

@@ -113,7 +113,7 @@ export class ReplicaKey extends Resource implements kms.IKey {
    * in the key policy, which then needs the grantee in the replica's stack.
    */
   public grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
-    throwIfInvalid(this, present(this.trustsAccountIdentities ? undefined : crossStackGranteeProblem(this, grantee)));
+    throwIfInvalid(this, present(crossStackGranteeProblem(this, this.trustsAccountIdentities, grantee)));
     const options = { grantee, actions, resourceArns: [this.keyArn], resourceSelfArns: ['*'], resource: this };
     return this.trustsAccountIdentities ? iam.Grant.addToPrincipalOrResource(options) : iam.Grant.addToPrincipalAndResource(options);
   }

@@ -279,7 +279,7 @@ export class EncryptedBucket extends s3.Bucket {
     // The IAM statement suffices while the key policy delegates to IAM; otherwise, and for grantees of
     // another account, the key policy names the grantee too (an imported key only through its owner).
     if (isDefinedInApp(this.key) && !delegatesToIam(this.key)) {
-      throwIfInvalid(this, present(crossStackGranteeProblem(this.key, grantee)));
+      throwIfInvalid(this, present(crossStackGranteeProblem(this.key, delegatesToIam(this.key), grantee)));
       const keyPolicyConditions = s3KeyPolicyConditions(endpoint, this.physicalName, stack);
       this.key.addToResourcePolicy(s3KeyPolicyStatement(grantee.grantPrincipal, keyActions, keyPolicyConditions));
     } else if (isOtherAccount(grantee.grantPrincipal.principalAccount, this)) {

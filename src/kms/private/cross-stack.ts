@@ -17,9 +17,12 @@ export function isGranteeInOtherStack(key: IConstruct, grantee: iam.IGrantable):
   return granteeStack !== keyStack && granteeStack.account === keyStack.account && granteeStack.region === keyStack.region;
 }
 
-/** A key that does not trust account identities must name each grantee in its policy, so both must share a stack. */
-export function crossStackGranteeProblem(key: IConstruct, grantee: iam.IGrantable): string | undefined {
-  if (!isGranteeInOtherStack(key, grantee)) {
+/**
+ * A key that does not trust account identities must name each grantee in its policy, so both must share a
+ * stack; a key that does leaves it to the grantee's IAM policy.
+ */
+export function crossStackGranteeProblem(key: IConstruct, trustsAccountIdentities: boolean, grantee: iam.IGrantable): string | undefined {
+  if (trustsAccountIdentities || !isGranteeInOtherStack(key, grantee)) {
     return undefined;
   }
   const principal = grantee.grantPrincipal as unknown as IConstruct;

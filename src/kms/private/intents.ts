@@ -54,7 +54,7 @@ export function grantViaService(
   service: string,
   access: KeyAccess,
 ): iam.Grant {
-  throwIfInvalid(key, present(validateServiceName(service), trustsAccountIdentities ? undefined : crossStackGranteeProblem(key, grantee)));
+  throwIfInvalid(key, present(validateServiceName(service), crossStackGranteeProblem(key, trustsAccountIdentities, grantee)));
   const options = {
     grantee,
     actions: accessActions(access),
