@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -11,6 +11,7 @@ import { expectNoNagFindings } from '../util/nag';
 import { ALLOW_ALL_IDENTITY, evaluate } from '../util/policy';
 
 const OTHER_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/00000000-0000-0000-0000-000000000000`;
+const OLD_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/11111111-1111-1111-1111-111111111111`;
 const WRITER = `arn:aws:iam::${ACCOUNT}:role/writer`;
 
 /** A synthesized stack with one EncryptedBucket, and what tests need to evaluate its policies. */
@@ -156,6 +157,17 @@ describe('EncryptedBucket', () => {
   ])('minimumTlsVersion 1.3: TLS %s', async (_name, version, expected) => {
     const { bucketPolicy, bucketArn } = synth({ minimumTlsVersion: 1.3 });
     await expect(decide(bucketPolicy, `${bucketArn}/data.csv`, 's3:PutObject', { ...TLS, 's3:TlsVersion': version })).resolves.toBe(expected);
+  });
+
+  test('requireEncryptionHeaders warns that multipart uploads are denied, with what the default mode still enforces', () => {
+    const stack = testStack();
+    new EncryptedBucket(stack, 'Bucket', { requireEncryptionHeaders: true });
+    new EncryptedBucket(stack, 'Default');
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasWarning('/TestStack/Bucket', Match.stringLikeRegexp(
+      '^`requireEncryptionHeaders` denies every multipart upload: .*every write naming another algorithm, key or SSE-C is still denied.*cdk-kms-encryption:requireEncryptionHeadersDeniesMultipartUploads',
+    ));
+    annotations.hasNoWarning('/TestStack/Default', Match.anyValue());
   });
 
   describe('DSSE-KMS', () => {
@@ -512,6 +524,31 @@ describe('EncryptedBucket', () => {
       );
     });
 
+    test('replicateTo an EncryptedBucket under a key its policy denies', () => {
+      const scope = testStack();
+      const source = new EncryptedBucket(scope, 'Source');
+      const destination = new EncryptedBucket(scope, 'Destination', { additionalAllowedKeys: [kms.Key.fromKeyArn(scope, 'OldKey', OLD_KEY_ARN)] });
+      expect(() => source.replicateTo(destination, { replicaKey: kms.Key.fromKeyArn(scope, 'Other', OTHER_KEY_ARN) })).toThrow(
+        `[TestStack/Source] Invalid configuration: \`replicaKey\` of replicateTo must be a key the bucket policy of TestStack/Destination allows (TestStack/DestinationKey, ${OLD_KEY_ARN}), got ${OTHER_KEY_ARN}: that policy denies every replica under another key. Leave replicaKey out to use the destination's encryptionKey, or add the key to the destination's additionalAllowedKeys.`,
+      );
+    });
+
+    test('replicateTo an EncryptedBucket under one of its additionalAllowedKeys, imported again by ARN', () => {
+      const scope = testStack();
+      const source = new EncryptedBucket(scope, 'Source');
+      const destination = new EncryptedBucket(scope, 'Destination', { additionalAllowedKeys: [kms.Key.fromKeyArn(scope, 'OldKey', OLD_KEY_ARN)] });
+      expect(() => source.replicateTo(destination, { replicaKey: kms.Key.fromKeyArn(scope, 'SameOldKey', OLD_KEY_ARN) })).not.toThrow();
+    });
+
+    test('replicateTo an EncryptedBucket of the other encryption type', () => {
+      const scope = testStack();
+      const source = new EncryptedBucket(scope, 'Source');
+      const destination = new EncryptedBucket(scope, 'Destination', { encryptionType: KmsEncryptionType.DSSE_KMS });
+      expect(() => source.replicateTo(destination)).toThrow(
+        '[TestStack/Source] Invalid configuration: `destination` of replicateTo must use this bucket\'s encryptionType (aws:kms), got TestStack/Destination with aws:kms:dsse: replicas keep the source\'s encryption type, which the destination\'s policy denies. Give both buckets the same encryptionType.',
+      );
+    });
+
     test('replicateTo with an alias as replicaKey', () => {
       const source = new EncryptedBucket(testStack(), 'Source');
       const destination = new EncryptedBucket(source, 'Destination');
@@ -535,11 +572,13 @@ describe('EncryptedBucket', () => {
       const logs = new EncryptedBucket(stack, 'Source', {
         encryptionKey: new CustomerManagedKey(stack, 'Key', { alias: 'app/data' }),
         additionalAllowedKeys: [oldKey],
+        encryptionType: KmsEncryptionType.DSSE_KMS,
         requireEncryptionHeaders: true,
         minimumTlsVersion: 1.3,
         serverAccessLogsPrefix: 'source/',
         lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90) }],
       });
+      Validations.of(logs).acknowledge({ id: 'Annotation::cdk-kms-encryption:requireEncryptionHeadersDeniesMultipartUploads', reason: 'Clients write each object with one PutObject.' });
       logs.replicateTo(new EncryptedBucket(stack, 'Replica', { encryptionType: KmsEncryptionType.DSSE_KMS }), { prefix: 'reports/' });
       expectNoNagFindings(app);
     });

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Token, Tokenization } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token, Tokenization } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 
@@ -49,6 +49,37 @@ export function replicaKeyProblem(destinationPath: string, replicaKey: kms.IKey 
     return `\`destination\` of replicateTo must be encrypted with a KMS key, got bucket ${destinationPath} without an encryptionKey. Pass \`replicaKey\` (the key the destination bucket uses), or import the destination bucket with its encryptionKey.`;
   }
   return keyArnProblem('replicaKey', replicaKey.keyArn);
+}
+
+/**
+ * An EncryptedBucket destination's policy denies replicas under any key but its own and its
+ * `additionalAllowedKeys`, so S3 would fail to write every replica.
+ */
+export function replicaKeyNotAllowedProblem(
+  destinationPath: string, replicaKey: kms.IKey, allowedKeys: kms.IKey[], stack: Stack,
+): string | undefined {
+  const resolvedArn = (key: kms.IKey) => JSON.stringify(stack.resolve(key.keyArn));
+  if (allowedKeys.some((key) => resolvedArn(key) === resolvedArn(replicaKey))) {
+    return undefined;
+  }
+  return `\`replicaKey\` of replicateTo must be a key the bucket policy of ${destinationPath} allows (${allowedKeys.map(describeKey).join(', ')}), got ${describeKey(replicaKey)}: that policy denies every replica under another key. Leave replicaKey out to use the destination's encryptionKey, or add the key to the destination's additionalAllowedKeys.`;
+}
+
+/**
+ * Replicas keep the source object's encryption type, which an EncryptedBucket destination of the other
+ * type denies (and would otherwise fill a DSSE-KMS bucket with single-layer objects).
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
+ */
+export function replicationEncryptionTypeProblem(destinationPath: string, sourceType: string, destinationType: string): string | undefined {
+  if (sourceType === destinationType) {
+    return undefined;
+  }
+  return `\`destination\` of replicateTo must use this bucket's encryptionType (${sourceType}), got ${destinationPath} with ${destinationType}: replicas keep the source's encryption type, which the destination's policy denies. Give both buckets the same encryptionType.`;
+}
+
+/** A key as the user defined it: its construct path, or the ARN it was imported with. */
+function describeKey(key: kms.IKey): string {
+  return Token.isUnresolved(key.keyArn) ? key.node.path : key.keyArn;
 }
 
 /**
