@@ -8,6 +8,7 @@ import { allowLogDelivery, denyInsecureTransport, denyOutdatedTls, enforcementSt
 import { s3KeyActions, s3KeyPolicyConditions, s3KeyPolicyStatement, s3KeyUseConditions } from './private/key-use';
 import { nagResourceName } from './private/nag';
 import { destinationBucketPolicyStatements } from './private/replication';
+import { requireSingleBucketPolicy } from './private/single-bucket-policy';
 import {
   autoDeleteObjectsProblem,
   keyArnProblem,
@@ -243,6 +244,7 @@ export class EncryptedBucket extends s3.Bucket {
     this.serverAccessLogsBucket = props.serverAccessLogsBucket
       ?? this.defineAccessLogsBucket(removalPolicy, props.autoDeleteObjects, hasLifecycleRules);
     this.logTo(this.serverAccessLogsBucket, props.serverAccessLogsPrefix ?? '');
+    requireSingleBucketPolicy(this, this.serverAccessLogsBucket);
 
     (this.node.defaultChild as s3.CfnBucket).replicationConfiguration = this.renderReplication();
     acknowledgeApplicationChoices(this, hasLifecycleRules);

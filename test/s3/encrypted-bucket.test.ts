@@ -473,6 +473,57 @@ describe('EncryptedBucket', () => {
     });
   });
 
+  describe('one bucket policy', () => {
+    const secondPolicy = (policyPath: string, target: string, id: string, method = 'addToResourcePolicy()') =>
+      `AWS::S3::BucketPolicy ${policyPath} also targets ${target}: a bucket has one policy, and the one deployed last replaces the other with all its deny statements. Remove ${id} and add its statements with ${method}.`;
+    const statement = () => new iam.PolicyStatement({ principals: [new iam.AccountRootPrincipal()], actions: ['s3:GetObject'], resources: ['*'] });
+    const document = () => new iam.PolicyDocument({ statements: [statement()] });
+
+    test('an s3.BucketPolicy on the bucket fails synthesis', () => {
+      const stack = testStack();
+      const bucket = new EncryptedBucket(stack, 'Bucket');
+      new s3.BucketPolicy(stack, 'Extra', { bucket }).document.addStatements(statement());
+      expect(() => Template.fromStack(stack)).toThrow(`[TestStack/Bucket] ${secondPolicy('TestStack/Extra', 'this bucket (TestStack/Bucket)', 'Extra')}`);
+    });
+
+    test('a CfnBucketPolicy in another stack, defined after the bucket, fails synthesis', () => {
+      const app = testApp();
+      const bucket = new EncryptedBucket(testStack('Data', {}, app), 'Bucket');
+      new s3.CfnBucketPolicy(testStack('Other', {}, app), 'Policy', { bucket: bucket.bucketName, policyDocument: document() });
+      expect(() => app.synth()).toThrow(`[Data/Bucket] ${secondPolicy('Other/Policy', 'this bucket (Data/Bucket)', 'Policy')}`);
+    });
+
+    test('a CfnBucketPolicy naming the bucket by its physical name, or by the L1 Ref, fails synthesis', () => {
+      const stack = testStack();
+      const bucket = new EncryptedBucket(stack, 'Bucket', { bucketName: 'app-data' });
+      new s3.CfnBucketPolicy(stack, 'ByName', { bucket: 'app-data', policyDocument: document() });
+      new s3.CfnBucketPolicy(stack, 'ByRef', { bucket: (bucket.node.defaultChild as s3.CfnBucket).ref, policyDocument: document() });
+      expect(() => Template.fromStack(stack)).toThrow(expect.objectContaining({
+        message: expect.stringContaining(`[TestStack/Bucket] ${secondPolicy('TestStack/ByName', 'this bucket (TestStack/Bucket)', 'ByName')}`),
+      }));
+      expect(() => Template.fromStack(stack)).toThrow(`[TestStack/Bucket] ${secondPolicy('TestStack/ByRef', 'this bucket (TestStack/Bucket)', 'ByRef')}`);
+    });
+
+    test('a second policy on the access-logs bucket fails synthesis', () => {
+      const stack = testStack();
+      const bucket = new EncryptedBucket(stack, 'Bucket');
+      new s3.BucketPolicy(stack, 'LogsPolicy', { bucket: bucket.serverAccessLogsBucket }).document.addStatements(statement());
+      expect(() => Template.fromStack(stack)).toThrow(`[TestStack/Bucket] ${secondPolicy(
+        'TestStack/LogsPolicy', 'its access-logs bucket TestStack/Bucket/AccessLogs', 'LogsPolicy', 'serverAccessLogsBucket.addToResourcePolicy()',
+      )}`);
+    });
+
+    test('statements added with addToResourcePolicy, and policies of other buckets, are fine', () => {
+      const stack = testStack();
+      const logs = new s3.Bucket(stack, 'Logs', { encryption: s3.BucketEncryption.S3_MANAGED });
+      const bucket = new EncryptedBucket(stack, 'Bucket', { serverAccessLogsBucket: logs });
+      bucket.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.AccountRootPrincipal()], actions: ['s3:GetObject'], resources: [bucket.arnForObjects('*')] }));
+      logs.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.AccountRootPrincipal()], actions: ['s3:GetObject'], resources: [logs.arnForObjects('*')] }));
+      new s3.BucketPolicy(stack, 'Unrelated', { bucket: new s3.Bucket(stack, 'UnrelatedBucket') }).document.addStatements(statement());
+      expect(() => Template.fromStack(stack)).not.toThrow();
+    });
+  });
+
   describe('removal', () => {
     test('removalPolicy DESTROY with autoDeleteObjects applies to the bucket, its key and its logs bucket', () => {
       const stack = testStack();
