@@ -13,6 +13,7 @@ import {
   autoDeleteObjectsProblem,
   keyArnProblem,
   minimumTlsVersionProblem,
+  publicStatementProblem,
   replicaKeyNotAllowedProblem,
   replicaKeyProblem,
   replicationEncryptionTypeProblem,
@@ -262,6 +263,17 @@ export class EncryptedBucket extends s3.Bucket {
     if (props.requireEncryptionHeaders) {
       Annotations.of(this).addWarningV2('cdk-kms-encryption:requireEncryptionHeadersDeniesMultipartUploads', MULTIPART_WARNING);
     }
+  }
+
+  /**
+   * Adds a statement to the bucket policy. An `Allow` for everyone (`*`, `AnyPrincipal`) fails unless a
+   * condition pins the caller to a fixed value of `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`,
+   * `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:SourceAccount`, `aws:SourceArn`, `aws:SourceOrgID` or
+   * `aws:userid`: Block Public Access would reject the policy at deployment.
+   */
+  public override addToResourcePolicy(permission: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+    throwIfInvalid(this, present(publicStatementProblem(permission)));
+    return super.addToResourcePolicy(permission);
   }
 
   /**

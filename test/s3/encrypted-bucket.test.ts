@@ -524,6 +524,39 @@ describe('EncryptedBucket', () => {
     });
   });
 
+  describe('public statements', () => {
+    const KEYS = 'aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount, aws:SourceArn, aws:SourceOrgID, aws:userid';
+    const readByEveryone = (conditions?: Record<string, Record<string, unknown>>) =>
+      new iam.PolicyStatement({ principals: [new iam.AnyPrincipal()], actions: ['s3:GetObject'], resources: ['arn:aws:s3:::data/*'], conditions });
+
+    test.each<[string, iam.PolicyStatement, string]>([
+      ['AnyPrincipal without a condition', readByEveryone(), 'no condition'],
+      ['AnyPrincipal with only aws:SecureTransport', readByEveryone({ Bool: { 'aws:SecureTransport': 'true' } }), 'a condition only on aws:SecureTransport'],
+      ['AnyPrincipal with a negated organization condition', readByEveryone({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } }), 'a condition only on aws:PrincipalOrgID'],
+    ])('%s fails with the accepted keys', (_name, statement, found) => {
+      const bucket = new EncryptedBucket(testStack(), 'Bucket');
+      expect(() => bucket.addToResourcePolicy(statement)).toThrow(
+        `[TestStack/Bucket] Invalid configuration: \`addToResourcePolicy\` must not allow everyone ('*') without narrowing the principal, got a statement allowing s3:GetObject with ${found}. Add a condition with a fixed value on one of ${KEYS}, or name the principals.`,
+      );
+    });
+
+    test('everyone in the organization may read; callers of other organizations may not', async () => {
+      const { bucketPolicy, bucketArn } = synth({}, (bucket) => bucket.addToResourcePolicy(
+        readByEveryone({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } }).copy({ resources: [bucket.arnForObjects('*')] }),
+      ));
+      const read = (orgId: string) => evaluate(bucketPolicy, {
+        principal: `arn:aws:iam::${OTHER_ACCOUNT}:role/reader`,
+        action: 's3:GetObject',
+        resource: `${bucketArn}/data.csv`,
+        resourceAccount: ACCOUNT,
+        context: { ...TLS, 'aws:PrincipalOrgID': orgId },
+        identityStatements: [ALLOW_ALL_IDENTITY],
+      });
+      await expect(read('o-a1b2c3d4e5')).resolves.toBe('Allowed');
+      await expect(read('o-9999999999')).resolves.toBe('ImplicitlyDenied');
+    });
+  });
+
   describe('removal', () => {
     test('removalPolicy DESTROY with autoDeleteObjects applies to the bucket, its key and its logs bucket', () => {
       const stack = testStack();

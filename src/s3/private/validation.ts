@@ -1,6 +1,8 @@
 import { RemovalPolicy, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { isPublicWithoutNarrowing, PRINCIPAL_NARROWING_KEYS } from '../../private/public-principal';
 
 /** What S3 accepts in `s3:TlsVersion` conditions that still allow modern clients. */
 export const SUPPORTED_MINIMUM_TLS_VERSIONS = [1.2, 1.3];
@@ -91,4 +93,19 @@ export function serverAccessLogsBucketProblem(bucket: s3.IBucket | undefined): s
     return undefined;
   }
   return `\`serverAccessLogsBucket\` must use SSE-S3, got ${bucket.node.path}, encrypted with a KMS key: S3 cannot deliver server access logs to an SSE-KMS bucket. Pass a bucket with BucketEncryption.S3_MANAGED, or leave it out to get a companion logs bucket.`;
+}
+
+/**
+ * A bucket-policy statement must not make the bucket public: an Allow for everyone needs a condition that
+ * pins the caller, as S3's own definition of a public policy requires.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status
+ */
+export function publicStatementProblem(statement: iam.PolicyStatement): string | undefined {
+  if (!isPublicWithoutNarrowing(statement, PRINCIPAL_NARROWING_KEYS)) {
+    return undefined;
+  }
+  const json = statement.toStatementJson();
+  const conditionKeys = Object.values<Record<string, unknown>>(json.Condition ?? {}).flatMap((comparisons) => Object.keys(comparisons));
+  const found = conditionKeys.length === 0 ? 'no condition' : `a condition only on ${conditionKeys.join(', ')}`;
+  return `\`addToResourcePolicy\` must not allow everyone ('*') without narrowing the principal, got a statement${json.Sid ? ` '${json.Sid}'` : ''} allowing ${[json.Action ?? json.NotAction].flat().join(', ')} with ${found}. Add a condition with a fixed value on one of ${PRINCIPAL_NARROWING_KEYS.join(', ')}, or name the principals.`;
 }
