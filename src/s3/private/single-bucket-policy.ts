@@ -59,8 +59,8 @@ function indexBucketPolicies(root: IConstruct): PoliciesByBucket {
 function otherPolicies(index: PoliciesByBucket, bucket: s3.Bucket): s3.CfnBucketPolicy[] {
   const resource = bucket.node.defaultChild as s3.CfnBucket;
   const names = [bucket.bucketName, resource.ref, resolvedInStack(resource, resource.ref)];
-  if (!Token.isUnresolved(bucket.physicalName)) {
-    names.push(bucket.physicalName);
+  if (resource.bucketName !== undefined && !Token.isUnresolved(resource.bucketName)) {
+    names.push(resource.bucketName);
   }
   const own = bucket.policy?.node.defaultChild;
   return [...new Set(names.flatMap((name) => index.get(name) ?? []))].filter((policy) => policy !== own);
