@@ -84,7 +84,7 @@ export interface EncryptedBucketProps {
    * CreateMultipartUpload, and authorizes UploadPart and CompleteMultipartUpload as `s3:PutObject` without
    * them; no bucket policy condition tells those apart from a header-less PutObject. Clients must write each
    * object with one PutObject or CopyObject (up to 5 GB) that names the algorithm and key: SDK transfer
-   * managers and `aws s3 cp` switch to multipart above their threshold (8 MB by default). In both modes,
+   * managers and `aws s3 cp` switch to multipart above a threshold (8 MB for `aws s3 cp`). In both modes,
    * every write that names another algorithm, another key, KMS without a key id, or SSE-C is denied.
    * Synthesis warns with `cdk-kms-encryption:requireEncryptionHeadersDeniesMultipartUploads`.
    *
