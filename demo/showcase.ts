@@ -69,9 +69,14 @@ export class ConfiguredStack extends Stack {
     });
     const bucket = new EncryptedBucket(this, 'Bucket', {
       encryptionKey: key,
+      encryptionType: KmsEncryptionType.DSSE_KMS, // replicas keep the source's encryption type
       requireEncryptionHeaders: true,
       minimumTlsVersion: 1.3,
       lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90) }],
+    });
+    Validations.of(bucket).acknowledge({
+      id: 'Annotation::cdk-kms-encryption:requireEncryptionHeadersDeniesMultipartUploads',
+      reason: 'Clients of this bucket write each object with one PutObject that names the algorithm and key.',
     });
     bucket.replicateTo(replica, { storageClass: s3.StorageClass.INFREQUENT_ACCESS });
     bucket.grantReadWrite(app);

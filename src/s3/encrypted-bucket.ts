@@ -3,25 +3,22 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
-import {
-  allowLogDelivery,
-  denyInsecureTransport,
-  denyKmsWithoutKeyId,
-  denyMissingEncryptionHeader,
-  denyOutdatedTls,
-  denySseC,
-  denyWrongEncryptionAlgorithm,
-  denyWrongEncryptionKey,
-} from './private/bucket-policy';
+import { REPLICATION_DESTINATION_OBJECT_ACTIONS, REPLICATION_SOURCE_BUCKET_ACTIONS, REPLICATION_SOURCE_OBJECT_ACTIONS } from './private/actions';
+import { allowLogDelivery, denyInsecureTransport, denyOutdatedTls, enforcementStatements } from './private/bucket-policy';
 import { s3KeyActions, s3KeyPolicyConditions, s3KeyPolicyStatement, s3KeyUseConditions } from './private/key-use';
 import { nagResourceName } from './private/nag';
+import { destinationBucketPolicyStatements } from './private/replication';
+import { requireSingleBucketPolicy } from './private/single-bucket-policy';
 import {
-  destinationBucketPolicyStatements,
-  REPLICATION_DESTINATION_OBJECT_ACTIONS,
-  REPLICATION_SOURCE_BUCKET_ACTIONS,
-  REPLICATION_SOURCE_OBJECT_ACTIONS,
-} from './private/replication';
-import { autoDeleteObjectsProblem, keyArnProblem, minimumTlsVersionProblem, replicaKeyProblem, serverAccessLogsBucketProblem } from './private/validation';
+  autoDeleteObjectsProblem,
+  keyArnProblem,
+  minimumTlsVersionProblem,
+  publicStatementProblem,
+  replicaKeyNotAllowedProblem,
+  replicaKeyProblem,
+  replicationEncryptionTypeProblem,
+  serverAccessLogsBucketProblem,
+} from './private/validation';
 import { CustomerManagedKey } from '../kms/customer-managed-key';
 import { S3_REPLICATION_REPLICA_KEY_ACTIONS, S3_REPLICATION_SOURCE_KEY_ACTIONS } from '../kms/private/actions';
 import { crossStackGranteeProblem } from '../kms/private/cross-stack';
@@ -83,6 +80,15 @@ export interface EncryptedBucketProps {
    * algorithm and key). When false, uploads without encryption headers are allowed and S3 encrypts them
    * with the bucket's default encryption, which is always this bucket's key.
    *
+   * When true, multipart uploads are denied. S3 accepts the encryption headers only on
+   * CreateMultipartUpload, and authorizes UploadPart and CompleteMultipartUpload as `s3:PutObject` without
+   * them; no bucket policy condition tells those apart from a header-less PutObject. Clients must write each
+   * object with one PutObject or CopyObject (up to 5 GB) that names the algorithm and key: SDK transfer
+   * managers and `aws s3 cp` switch to multipart above a threshold (8 MB for `aws s3 cp`). In both modes,
+   * every write that names another algorithm, another key, KMS without a key id, or SSE-C is denied.
+   * Synthesis warns with `cdk-kms-encryption:requireEncryptionHeadersDeniesMultipartUploads`.
+   *
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_UploadPart.html
    * @default false
    */
   readonly requireEncryptionHeaders?: boolean;
@@ -202,6 +208,8 @@ export class EncryptedBucket extends s3.Bucket {
 
   /** `encryptionKey`, which this class always sets. */
   private readonly key: kms.IKey;
+  /** The keys writes may name: `encryptionKey`, then `additionalAllowedKeys`. */
+  private readonly allowedKeys: kms.IKey[];
   private replication?: { readonly role: iam.Role; readonly policy: iam.ManagedPolicy };
   private readonly replicationRules: s3.CfnBucket.ReplicationRuleProperty[] = [];
 
@@ -237,6 +245,7 @@ export class EncryptedBucket extends s3.Bucket {
     this.serverAccessLogsBucket = props.serverAccessLogsBucket
       ?? this.defineAccessLogsBucket(removalPolicy, props.autoDeleteObjects, hasLifecycleRules);
     this.logTo(this.serverAccessLogsBucket, props.serverAccessLogsPrefix ?? '');
+    requireSingleBucketPolicy(this, this.serverAccessLogsBucket);
 
     (this.node.defaultChild as s3.CfnBucket).replicationConfiguration = this.renderReplication();
     acknowledgeApplicationChoices(this, hasLifecycleRules);
@@ -244,18 +253,27 @@ export class EncryptedBucket extends s3.Bucket {
       acknowledgeDsseEncryption(this);
     }
 
-    const allowedKeyArns = [encryptionKey, ...props.additionalAllowedKeys ?? []].map((key) => key.keyArn);
-    for (const statement of [
-      denyInsecureTransport(this.bucketArn),
-      denyOutdatedTls(this.bucketArn, props.minimumTlsVersion ?? 1.2),
-      denyWrongEncryptionAlgorithm(this.bucketArn, encryptionType),
-      ...(props.requireEncryptionHeaders ? [denyMissingEncryptionHeader(this.bucketArn)] : []),
-      denyWrongEncryptionKey(this.bucketArn, allowedKeyArns),
-      denyKmsWithoutKeyId(this.bucketArn, encryptionType),
-      denySseC(this.bucketArn),
-    ]) {
-      this.addToResourcePolicy(statement);
+    this.allowedKeys = [encryptionKey, ...props.additionalAllowedKeys ?? []];
+    enforcementStatements(this.bucketArn, {
+      algorithm: encryptionType,
+      allowedKeyArns: this.allowedKeys.map((key) => key.keyArn),
+      minimumTlsVersion: props.minimumTlsVersion,
+      requireEncryptionHeaders: props.requireEncryptionHeaders,
+    }).forEach((statement) => this.addToResourcePolicy(statement));
+    if (props.requireEncryptionHeaders) {
+      Annotations.of(this).addWarningV2('cdk-kms-encryption:requireEncryptionHeadersDeniesMultipartUploads', MULTIPART_WARNING);
     }
+  }
+
+  /**
+   * Adds a statement to the bucket policy. An `Allow` for everyone (`*`, `AnyPrincipal`) fails unless a
+   * condition pins the caller to a fixed value of `aws:PrincipalOrgID`, `aws:PrincipalOrgPaths`,
+   * `aws:PrincipalAccount`, `aws:PrincipalArn`, `aws:SourceAccount`, `aws:SourceArn`, `aws:SourceOrgID` or
+   * `aws:userid`: Block Public Access would reject the policy at deployment.
+   */
+  public override addToResourcePolicy(permission: iam.PolicyStatement): iam.AddToResourcePolicyResult {
+    throwIfInvalid(this, present(publicStatementProblem(permission)));
+    return super.addToResourcePolicy(permission);
   }
 
   /**
@@ -307,6 +325,12 @@ export class EncryptedBucket extends s3.Bucket {
     const replicaKey = options.replicaKey ?? destination.encryptionKey;
     throwIfInvalid(this, present(replicaKeyProblem(destination.node.path, replicaKey)));
     const key = replicaKey!; // checked above
+    if (destination instanceof EncryptedBucket) {
+      throwIfInvalid(this, present(
+        replicaKeyNotAllowedProblem(destination.node.path, key, destination.allowedKeys, Stack.of(this)),
+        replicationEncryptionTypeProblem(destination.node.path, this.encryptionType, destination.encryptionType),
+      ));
+    }
     const { role, policy } = this.replication ??= this.defineReplicationRole();
     const prefix = options.prefix ?? '';
     const stack = Stack.of(this);
@@ -439,6 +463,8 @@ export class EncryptedBucket extends s3.Bucket {
     });
   }
 }
+
+const MULTIPART_WARNING = '`requireEncryptionHeaders` denies every multipart upload: S3 authorizes UploadPart and CompleteMultipartUpload as s3:PutObject without encryption headers, and no bucket policy can tell them from a header-less PutObject. Clients must write each object in one PutObject or CopyObject (up to 5 GB) with the headers. Leave the option out to allow multipart uploads: header-less uploads then get this bucket\'s key, and every write naming another algorithm, key or SSE-C is still denied.';
 
 /** The compliance packs that check S3 replication and KMS default encryption. */
 const REPLICATION_AND_KMS_PACKS = ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'];

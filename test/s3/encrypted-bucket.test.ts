@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -11,6 +11,7 @@ import { expectNoNagFindings } from '../util/nag';
 import { ALLOW_ALL_IDENTITY, evaluate } from '../util/policy';
 
 const OTHER_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/00000000-0000-0000-0000-000000000000`;
+const OLD_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/11111111-1111-1111-1111-111111111111`;
 const WRITER = `arn:aws:iam::${ACCOUNT}:role/writer`;
 
 /** A synthesized stack with one EncryptedBucket, and what tests need to evaluate its policies. */
@@ -156,6 +157,17 @@ describe('EncryptedBucket', () => {
   ])('minimumTlsVersion 1.3: TLS %s', async (_name, version, expected) => {
     const { bucketPolicy, bucketArn } = synth({ minimumTlsVersion: 1.3 });
     await expect(decide(bucketPolicy, `${bucketArn}/data.csv`, 's3:PutObject', { ...TLS, 's3:TlsVersion': version })).resolves.toBe(expected);
+  });
+
+  test('requireEncryptionHeaders warns that multipart uploads are denied, with what the default mode still enforces', () => {
+    const stack = testStack();
+    new EncryptedBucket(stack, 'Bucket', { requireEncryptionHeaders: true });
+    new EncryptedBucket(stack, 'Default');
+    const annotations = Annotations.fromStack(stack);
+    annotations.hasWarning('/TestStack/Bucket', Match.stringLikeRegexp(
+      '^`requireEncryptionHeaders` denies every multipart upload: .*every write naming another algorithm, key or SSE-C is still denied.*cdk-kms-encryption:requireEncryptionHeadersDeniesMultipartUploads',
+    ));
+    annotations.hasNoWarning('/TestStack/Default', Match.anyValue());
   });
 
   describe('DSSE-KMS', () => {
@@ -461,6 +473,90 @@ describe('EncryptedBucket', () => {
     });
   });
 
+  describe('one bucket policy', () => {
+    const secondPolicy = (policyPath: string, target: string, id: string, method = 'addToResourcePolicy()') =>
+      `AWS::S3::BucketPolicy ${policyPath} also targets ${target}: a bucket has one policy, and the one deployed last replaces the other with all its deny statements. Remove ${id} and add its statements with ${method}.`;
+    const statement = () => new iam.PolicyStatement({ principals: [new iam.AccountRootPrincipal()], actions: ['s3:GetObject'], resources: ['*'] });
+    const document = () => new iam.PolicyDocument({ statements: [statement()] });
+
+    test('an s3.BucketPolicy on the bucket fails synthesis', () => {
+      const stack = testStack();
+      const bucket = new EncryptedBucket(stack, 'Bucket');
+      new s3.BucketPolicy(stack, 'Extra', { bucket }).document.addStatements(statement());
+      expect(() => Template.fromStack(stack)).toThrow(`[TestStack/Bucket] ${secondPolicy('TestStack/Extra', 'this bucket (TestStack/Bucket)', 'Extra')}`);
+    });
+
+    test('a CfnBucketPolicy in another stack, defined after the bucket, fails synthesis', () => {
+      const app = testApp();
+      const bucket = new EncryptedBucket(testStack('Data', {}, app), 'Bucket');
+      new s3.CfnBucketPolicy(testStack('Other', {}, app), 'Policy', { bucket: bucket.bucketName, policyDocument: document() });
+      expect(() => app.synth()).toThrow(`[Data/Bucket] ${secondPolicy('Other/Policy', 'this bucket (Data/Bucket)', 'Policy')}`);
+    });
+
+    test('a CfnBucketPolicy naming the bucket by its physical name, or by the L1 Ref, fails synthesis', () => {
+      const stack = testStack();
+      const bucket = new EncryptedBucket(stack, 'Bucket', { bucketName: 'app-data' });
+      new s3.CfnBucketPolicy(stack, 'ByName', { bucket: 'app-data', policyDocument: document() });
+      new s3.CfnBucketPolicy(stack, 'ByRef', { bucket: (bucket.node.defaultChild as s3.CfnBucket).ref, policyDocument: document() });
+      expect(() => Template.fromStack(stack)).toThrow(expect.objectContaining({
+        message: expect.stringContaining(`[TestStack/Bucket] ${secondPolicy('TestStack/ByName', 'this bucket (TestStack/Bucket)', 'ByName')}`),
+      }));
+      expect(() => Template.fromStack(stack)).toThrow(`[TestStack/Bucket] ${secondPolicy('TestStack/ByRef', 'this bucket (TestStack/Bucket)', 'ByRef')}`);
+    });
+
+    test('a second policy on the access-logs bucket fails synthesis', () => {
+      const stack = testStack();
+      const bucket = new EncryptedBucket(stack, 'Bucket');
+      new s3.BucketPolicy(stack, 'LogsPolicy', { bucket: bucket.serverAccessLogsBucket }).document.addStatements(statement());
+      expect(() => Template.fromStack(stack)).toThrow(`[TestStack/Bucket] ${secondPolicy(
+        'TestStack/LogsPolicy', 'its access-logs bucket TestStack/Bucket/AccessLogs', 'LogsPolicy', 'serverAccessLogsBucket.addToResourcePolicy()',
+      )}`);
+    });
+
+    test('statements added with addToResourcePolicy, and policies of other buckets, are fine', () => {
+      const stack = testStack();
+      const logs = new s3.Bucket(stack, 'Logs', { encryption: s3.BucketEncryption.S3_MANAGED });
+      const bucket = new EncryptedBucket(stack, 'Bucket', { serverAccessLogsBucket: logs });
+      bucket.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.AccountRootPrincipal()], actions: ['s3:GetObject'], resources: [bucket.arnForObjects('*')] }));
+      logs.addToResourcePolicy(new iam.PolicyStatement({ principals: [new iam.AccountRootPrincipal()], actions: ['s3:GetObject'], resources: [logs.arnForObjects('*')] }));
+      new s3.BucketPolicy(stack, 'Unrelated', { bucket: new s3.Bucket(stack, 'UnrelatedBucket') }).document.addStatements(statement());
+      expect(() => Template.fromStack(stack)).not.toThrow();
+    });
+  });
+
+  describe('public statements', () => {
+    const KEYS = 'aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount, aws:SourceArn, aws:SourceOrgID, aws:userid';
+    const readByEveryone = (conditions?: Record<string, Record<string, unknown>>) =>
+      new iam.PolicyStatement({ principals: [new iam.AnyPrincipal()], actions: ['s3:GetObject'], resources: ['arn:aws:s3:::data/*'], conditions });
+
+    test.each<[string, iam.PolicyStatement, string]>([
+      ['AnyPrincipal without a condition', readByEveryone(), 'no condition'],
+      ['AnyPrincipal with only aws:SecureTransport', readByEveryone({ Bool: { 'aws:SecureTransport': 'true' } }), 'a condition only on aws:SecureTransport'],
+      ['AnyPrincipal with a negated organization condition', readByEveryone({ StringNotEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } }), 'a condition only on aws:PrincipalOrgID'],
+    ])('%s fails with the accepted keys', (_name, statement, found) => {
+      const bucket = new EncryptedBucket(testStack(), 'Bucket');
+      expect(() => bucket.addToResourcePolicy(statement)).toThrow(
+        `[TestStack/Bucket] Invalid configuration: \`addToResourcePolicy\` must not allow everyone ('*') without narrowing the principal, got a statement allowing s3:GetObject with ${found}. Add a condition with a fixed value on one of ${KEYS}, or name the principals.`,
+      );
+    });
+
+    test('everyone in the organization may read; callers of other organizations may not', async () => {
+      const { bucketPolicy, bucketArn } = synth({}, (bucket) => bucket.addToResourcePolicy(
+        readByEveryone({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } }).copy({ resources: [bucket.arnForObjects('*')] }),
+      ));
+      const read = (orgId: string) => evaluate(bucketPolicy, {
+        principal: `arn:aws:iam::${OTHER_ACCOUNT}:role/reader`,
+        action: 's3:GetObject',
+        resource: `${bucketArn}/data.csv`,
+        resourceAccount: ACCOUNT,
+        context: { ...TLS, 'aws:PrincipalOrgID': orgId },
+        identityStatements: [ALLOW_ALL_IDENTITY],
+      });
+      await expect(read('o-a1b2c3d4e5')).resolves.toBe('Allowed');
+      await expect(read('o-9999999999')).resolves.toBe('ImplicitlyDenied');
+    });
+  });
+
   describe('removal', () => {
     test('removalPolicy DESTROY with autoDeleteObjects applies to the bucket, its key and its logs bucket', () => {
       const stack = testStack();
@@ -512,6 +608,31 @@ describe('EncryptedBucket', () => {
       );
     });
 
+    test('replicateTo an EncryptedBucket under a key its policy denies', () => {
+      const scope = testStack();
+      const source = new EncryptedBucket(scope, 'Source');
+      const destination = new EncryptedBucket(scope, 'Destination', { additionalAllowedKeys: [kms.Key.fromKeyArn(scope, 'OldKey', OLD_KEY_ARN)] });
+      expect(() => source.replicateTo(destination, { replicaKey: kms.Key.fromKeyArn(scope, 'Other', OTHER_KEY_ARN) })).toThrow(
+        `[TestStack/Source] Invalid configuration: \`replicaKey\` of replicateTo must be a key the bucket policy of TestStack/Destination allows (TestStack/DestinationKey, ${OLD_KEY_ARN}), got ${OTHER_KEY_ARN}: that policy denies every replica under another key. Leave replicaKey out to use the destination's encryptionKey, or add the key to the destination's additionalAllowedKeys.`,
+      );
+    });
+
+    test('replicateTo an EncryptedBucket under one of its additionalAllowedKeys, imported again by ARN', () => {
+      const scope = testStack();
+      const source = new EncryptedBucket(scope, 'Source');
+      const destination = new EncryptedBucket(scope, 'Destination', { additionalAllowedKeys: [kms.Key.fromKeyArn(scope, 'OldKey', OLD_KEY_ARN)] });
+      expect(() => source.replicateTo(destination, { replicaKey: kms.Key.fromKeyArn(scope, 'SameOldKey', OLD_KEY_ARN) })).not.toThrow();
+    });
+
+    test('replicateTo an EncryptedBucket of the other encryption type', () => {
+      const scope = testStack();
+      const source = new EncryptedBucket(scope, 'Source');
+      const destination = new EncryptedBucket(scope, 'Destination', { encryptionType: KmsEncryptionType.DSSE_KMS });
+      expect(() => source.replicateTo(destination)).toThrow(
+        '[TestStack/Source] Invalid configuration: `destination` of replicateTo must use this bucket\'s encryptionType (aws:kms), got TestStack/Destination with aws:kms:dsse: replicas keep the source\'s encryption type, which the destination\'s policy denies. Give both buckets the same encryptionType.',
+      );
+    });
+
     test('replicateTo with an alias as replicaKey', () => {
       const source = new EncryptedBucket(testStack(), 'Source');
       const destination = new EncryptedBucket(source, 'Destination');
@@ -535,11 +656,13 @@ describe('EncryptedBucket', () => {
       const logs = new EncryptedBucket(stack, 'Source', {
         encryptionKey: new CustomerManagedKey(stack, 'Key', { alias: 'app/data' }),
         additionalAllowedKeys: [oldKey],
+        encryptionType: KmsEncryptionType.DSSE_KMS,
         requireEncryptionHeaders: true,
         minimumTlsVersion: 1.3,
         serverAccessLogsPrefix: 'source/',
         lifecycleRules: [{ noncurrentVersionExpiration: Duration.days(90) }],
       });
+      Validations.of(logs).acknowledge({ id: 'Annotation::cdk-kms-encryption:requireEncryptionHeadersDeniesMultipartUploads', reason: 'Clients write each object with one PutObject.' });
       logs.replicateTo(new EncryptedBucket(stack, 'Replica', { encryptionType: KmsEncryptionType.DSSE_KMS }), { prefix: 'reports/' });
       expectNoNagFindings(app);
     });

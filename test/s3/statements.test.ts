@@ -1,11 +1,13 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { ENCRYPTION_HEADER_ACTIONS, SSE_C_HEADER_ACTIONS } from '../../src/s3/private/actions';
 import {
   denyKmsWithoutKeyId,
   denyMissingEncryptionHeader,
   denySseC,
   denyWrongEncryptionAlgorithm,
   denyWrongEncryptionKey,
+  enforcementStatements,
 } from '../../src/s3/private/bucket-policy';
 import { s3KeyActions, s3KeyPolicyConditions } from '../../src/s3/private/key-use';
 import { keyArnProblem, minimumTlsVersionProblem } from '../../src/s3/private/validation';
@@ -24,14 +26,22 @@ describe('bucket policy statements', () => {
     expect(json.Condition.Null).toEqual({ [header]: 'false' });
   });
 
-  test('missing headers, KMS without key id and SSE-C are denied on objects for everyone', () => {
+  test('missing headers, KMS without key id and SSE-C are denied on objects for everyone, on each action S3 authorizes with them', () => {
     expect([denyMissingEncryptionHeader(BUCKET), denyKmsWithoutKeyId(BUCKET, 'aws:kms'), denySseC(BUCKET)].map((s) => s.toStatementJson())).toEqual([
       expect.objectContaining({ Principal: { AWS: '*' }, Action: 's3:PutObject', Resource: `${BUCKET}/*`, Condition: { Null: { 's3:x-amz-server-side-encryption': 'true' } } }),
       expect.objectContaining({
+        Action: ENCRYPTION_HEADER_ACTIONS,
         Condition: { StringEquals: { 's3:x-amz-server-side-encryption': 'aws:kms' }, Null: { 's3:x-amz-server-side-encryption-aws-kms-key-id': 'true' } },
       }),
-      expect.objectContaining({ Condition: { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } } }),
+      expect.objectContaining({ Action: SSE_C_HEADER_ACTIONS, Condition: { Null: { 's3:x-amz-server-side-encryption-customer-algorithm': 'false' } } }),
     ]);
+  });
+
+  test('enforcementStatements: the deny statements of each mode, in order', () => {
+    const sids = (requireEncryptionHeaders: boolean) => enforcementStatements(BUCKET, { algorithm: 'aws:kms', allowedKeyArns: [KEY], requireEncryptionHeaders })
+      .map((statement) => statement.sid);
+    expect(sids(false)).toEqual(['DenyInsecureTransport', 'DenyOutdatedTls', 'DenyWrongEncryptionAlgorithm', 'DenyWrongEncryptionKey', 'DenyKmsWithoutKeyId', 'DenySseC']);
+    expect(sids(true)).toEqual(['DenyInsecureTransport', 'DenyOutdatedTls', 'DenyWrongEncryptionAlgorithm', 'DenyMissingEncryptionHeader', 'DenyWrongEncryptionKey', 'DenyKmsWithoutKeyId', 'DenySseC']);
   });
 });
 

@@ -1,7 +1,9 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { ENCRYPTION_HEADER_ACTIONS, SSE_C_HEADER_ACTIONS, UPLOAD_ACTIONS } from './actions';
 
 /*
- * Deny statements of the EncryptedBucket policy. Each denies one kind of request for everyone.
+ * Deny statements of the EncryptedBucket policy. Each denies one kind of request for everyone, on every
+ * action whose requests S3 authorizes with the header it checks (the request catalogue in the README).
  *
  * Policy-language trap: a negated operator (`StringNotEquals`) and every `...IfExists` operator match when
  * the key is absent, so in a Deny they would also reject header-less uploads that rely on default
@@ -51,52 +53,84 @@ export function denyOutdatedTls(bucketArn: string, minimumTlsVersion: number): i
   });
 }
 
-/** Uploads that ask for another algorithm (AES256, or the other KMS mode); header-less uploads pass. */
+/** Writes that ask for another algorithm (AES256, or the other KMS mode); header-less uploads pass. */
 export function denyWrongEncryptionAlgorithm(bucketArn: string, algorithm: string): iam.PolicyStatement {
-  return deny('DenyWrongEncryptionAlgorithm', ['s3:PutObject'], [`${bucketArn}/*`], {
+  return deny('DenyWrongEncryptionAlgorithm', ENCRYPTION_HEADER_ACTIONS, [`${bucketArn}/*`], {
     StringNotEquals: { [SSE_HEADER]: algorithm },
     Null: { [SSE_HEADER]: 'false' },
   });
 }
 
-/** Uploads without `x-amz-server-side-encryption`, for buckets that require the headers. */
+/**
+ * Uploads without `x-amz-server-side-encryption`, for buckets that require the headers. UploadPart and
+ * CompleteMultipartUpload are authorized as `s3:PutObject` and carry no encryption headers, so this also
+ * denies every multipart upload (docs/decisions/0011-s3-request-catalogue.md).
+ */
 export function denyMissingEncryptionHeader(bucketArn: string): iam.PolicyStatement {
-  return deny('DenyMissingEncryptionHeader', ['s3:PutObject'], [`${bucketArn}/*`], {
+  return deny('DenyMissingEncryptionHeader', UPLOAD_ACTIONS, [`${bucketArn}/*`], {
     Null: { [SSE_HEADER]: 'true' },
   });
 }
 
 /**
- * Uploads that name a key other than the allowed ones. S3 compares the key id header with key ARNs only.
+ * Writes that name a key other than the allowed ones. S3 compares the key id header with key ARNs only.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms
  */
 export function denyWrongEncryptionKey(bucketArn: string, allowedKeyArns: string[]): iam.PolicyStatement {
-  return deny('DenyWrongEncryptionKey', ['s3:PutObject'], [`${bucketArn}/*`], {
+  return deny('DenyWrongEncryptionKey', ENCRYPTION_HEADER_ACTIONS, [`${bucketArn}/*`], {
     StringNotEquals: { [SSE_KEY_ID_HEADER]: allowedKeyArns },
     Null: { [SSE_KEY_ID_HEADER]: 'false' },
   });
 }
 
 /**
- * Uploads that ask for KMS encryption without a key id: S3 would then use the AWS managed key `aws/s3`,
+ * Writes that ask for KMS encryption without a key id: S3 would then use the AWS managed key `aws/s3`,
  * not the bucket's key.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html#API_PutObject_RequestSyntax
  */
 export function denyKmsWithoutKeyId(bucketArn: string, algorithm: string): iam.PolicyStatement {
-  return deny('DenyKmsWithoutKeyId', ['s3:PutObject'], [`${bucketArn}/*`], {
+  return deny('DenyKmsWithoutKeyId', ENCRYPTION_HEADER_ACTIONS, [`${bucketArn}/*`], {
     StringEquals: { [SSE_HEADER]: algorithm },
     Null: { [SSE_KEY_ID_HEADER]: 'true' },
   });
 }
 
 /**
- * Uploads with customer-provided keys (SSE-C), which KMS never sees.
+ * Writes with customer-provided keys (SSE-C), which KMS never sees.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerSideEncryptionCustomerKeys.html
  */
 export function denySseC(bucketArn: string): iam.PolicyStatement {
-  return deny('DenySseC', ['s3:PutObject'], [`${bucketArn}/*`], {
+  return deny('DenySseC', SSE_C_HEADER_ACTIONS, [`${bucketArn}/*`], {
     Null: { [SSE_C_HEADER]: 'false' },
   });
+}
+
+/** How an EncryptedBucket's policy enforces its encryption. */
+export interface EnforcementOptions {
+  /** `aws:kms` or `aws:kms:dsse`. */
+  readonly algorithm: string;
+  /** The bucket's key ARN first, then any keys uploads may also name. */
+  readonly allowedKeyArns: string[];
+  /** @default 1.2 */
+  readonly minimumTlsVersion?: number;
+  /** @default false */
+  readonly requireEncryptionHeaders?: boolean;
+}
+
+/**
+ * Every deny statement of an EncryptedBucket policy: TLS only, and no write under another algorithm, key or
+ * SSE-C. With the defaults, header-less uploads (and so multipart uploads) get the bucket's default encryption.
+ */
+export function enforcementStatements(bucketArn: string, options: EnforcementOptions): iam.PolicyStatement[] {
+  return [
+    denyInsecureTransport(bucketArn),
+    denyOutdatedTls(bucketArn, options.minimumTlsVersion ?? 1.2),
+    denyWrongEncryptionAlgorithm(bucketArn, options.algorithm),
+    ...(options.requireEncryptionHeaders ? [denyMissingEncryptionHeader(bucketArn)] : []),
+    denyWrongEncryptionKey(bucketArn, options.allowedKeyArns),
+    denyKmsWithoutKeyId(bucketArn, options.algorithm),
+    denySseC(bucketArn),
+  ];
 }
 
 /**

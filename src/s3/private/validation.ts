@@ -1,6 +1,8 @@
-import { RemovalPolicy, Token, Tokenization } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack, Token, Tokenization } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import { isPublicWithoutNarrowing, PRINCIPAL_NARROWING_KEYS } from '../../private/public-principal';
 
 /** What S3 accepts in `s3:TlsVersion` conditions that still allow modern clients. */
 export const SUPPORTED_MINIMUM_TLS_VERSIONS = [1.2, 1.3];
@@ -52,6 +54,37 @@ export function replicaKeyProblem(destinationPath: string, replicaKey: kms.IKey 
 }
 
 /**
+ * An EncryptedBucket destination's policy denies replicas under any key but its own and its
+ * `additionalAllowedKeys`, so S3 would fail to write every replica.
+ */
+export function replicaKeyNotAllowedProblem(
+  destinationPath: string, replicaKey: kms.IKey, allowedKeys: kms.IKey[], stack: Stack,
+): string | undefined {
+  const resolvedArn = (key: kms.IKey) => JSON.stringify(stack.resolve(key.keyArn));
+  if (allowedKeys.some((key) => resolvedArn(key) === resolvedArn(replicaKey))) {
+    return undefined;
+  }
+  return `\`replicaKey\` of replicateTo must be a key the bucket policy of ${destinationPath} allows (${allowedKeys.map(describeKey).join(', ')}), got ${describeKey(replicaKey)}: that policy denies every replica under another key. Leave replicaKey out to use the destination's encryptionKey, or add the key to the destination's additionalAllowedKeys.`;
+}
+
+/**
+ * Replicas keep the source object's encryption type, which an EncryptedBucket destination of the other
+ * type denies (and would otherwise fill a DSSE-KMS bucket with single-layer objects).
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/replication-config-for-kms-objects.html
+ */
+export function replicationEncryptionTypeProblem(destinationPath: string, sourceType: string, destinationType: string): string | undefined {
+  if (sourceType === destinationType) {
+    return undefined;
+  }
+  return `\`destination\` of replicateTo must use this bucket's encryptionType (${sourceType}), got ${destinationPath} with ${destinationType}: replicas keep the source's encryption type, which the destination's policy denies. Give both buckets the same encryptionType.`;
+}
+
+/** A key as the user defined it: its construct path, or the ARN it was imported with. */
+function describeKey(key: kms.IKey): string {
+  return Token.isUnresolved(key.keyArn) ? key.node.path : key.keyArn;
+}
+
+/**
  * S3 delivers server access logs only to buckets whose default encryption is SSE-S3.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshooting-server-access-logging.html
  */
@@ -60,4 +93,19 @@ export function serverAccessLogsBucketProblem(bucket: s3.IBucket | undefined): s
     return undefined;
   }
   return `\`serverAccessLogsBucket\` must use SSE-S3, got ${bucket.node.path}, encrypted with a KMS key: S3 cannot deliver server access logs to an SSE-KMS bucket. Pass a bucket with BucketEncryption.S3_MANAGED, or leave it out to get a companion logs bucket.`;
+}
+
+/**
+ * A bucket-policy statement must not make the bucket public: an Allow for everyone needs a condition that
+ * pins the caller, as S3's own definition of a public policy requires.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/access-control-block-public-access.html#access-control-block-public-access-policy-status
+ */
+export function publicStatementProblem(statement: iam.PolicyStatement): string | undefined {
+  if (!isPublicWithoutNarrowing(statement, PRINCIPAL_NARROWING_KEYS)) {
+    return undefined;
+  }
+  const json = statement.toStatementJson();
+  const conditionKeys = Object.values<Record<string, unknown>>(json.Condition ?? {}).flatMap((comparisons) => Object.keys(comparisons));
+  const found = conditionKeys.length === 0 ? 'no condition' : `a condition only on ${conditionKeys.join(', ')}`;
+  return `\`addToResourcePolicy\` must not allow everyone ('*') without narrowing the principal, got a statement${json.Sid ? ` '${json.Sid}'` : ''} allowing ${[json.Action ?? json.NotAction].flat().join(', ')} with ${found}. Add a condition with a fixed value on one of ${PRINCIPAL_NARROWING_KEYS.join(', ')}, or name the principals.`;
 }
