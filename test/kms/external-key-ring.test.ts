@@ -125,6 +125,30 @@ describe('ExternalKeyRing', () => {
     });
   });
 
+  test('only the reading side of a statement is repeated on other generations, under a Sid naming its generation', () => {
+    // GIVEN
+    const stack = testStack();
+    const ring = new ExternalKeyRing(stack, 'Ring', { alias: 'payments', generations: ['v1', 'v2'] });
+    const service = new iam.ServicePrincipal('example.amazonaws.com');
+
+    // WHEN
+    ring.currentKey.addToResourcePolicy(new iam.PolicyStatement({
+      sid: 'Example', principals: [service], actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:Describe*', 'kms:CreateGrant'], resources: ['*'],
+    }));
+    ring.currentKey.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [service], actions: ['kms:CreateGrant'], resources: ['*'], conditions: { Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    }));
+    ring.currentKey.addToResourcePolicy(new iam.PolicyStatement({ principals: [service], actions: ['kms:DescribeKey', 'kms:PutKeyPolicy'], resources: ['*'] }));
+
+    // THEN
+    const intrinsics = new Intrinsics(stack);
+    const v1 = generation(stack, intrinsics, ring, 0).policy.Statement.filter((statement: any) => statement.Principal.Service);
+    expect(v1).toEqual([
+      expect.objectContaining({ Sid: 'ExampleForGenerationv2', Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:ReEncryptFrom'] }),
+      expect.objectContaining({ Action: 'kms:CreateGrant', Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' } } }),
+    ]);
+  });
+
   test.each<[string, ExternalKeyRingProps, string]>([
     ['no generation', { alias: 'a', generations: [] },
       "`generations` must name at least one generation, got none. Start with one, e.g. ['v1']."],
