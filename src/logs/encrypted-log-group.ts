@@ -73,15 +73,17 @@ export interface EncryptedLogGroupProps {
    * Field index policies, which make queries on the indexed fields faster and cheaper.
    *
    * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Field-Indexing.html
+   * @example [new logs.FieldIndexPolicy({ fields: ['requestId'] })]
    * @default - no field index policy
    */
   readonly fieldIndexPolicies?: logs.FieldIndexPolicy[];
 
   /**
-   * Whether the log group is protected from deletion: `DeleteLogGroup` fails until protection is turned
-   * off. It protects from deletion outside CloudFormation; `removalPolicy` decides what CloudFormation does.
+   * Whether the log group is protected from deletion: every deletion, CloudFormation's included, fails
+   * until protection is turned off.
    *
    * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/protecting-log-groups-from-deletion.html
+   * @example true
    * @default false
    */
   readonly deletionProtectionEnabled?: boolean;
