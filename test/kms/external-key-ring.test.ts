@@ -1,9 +1,11 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { ExternalKeyRing, ExternalKeyRingProps } from '../../src/kms';
+import { CustomerManagedKey, ExternalKeyRing, ExternalKeyRingProps } from '../../src/kms';
 import { EncryptedLogGroup } from '../../src/logs';
 import { EncryptedBucket } from '../../src/s3';
+import { RotatingSecret } from '../../src/secretsmanager';
+import { SecureStringParameter } from '../../src/ssm';
 import { ACCOUNT, REGION, testApp, testStack } from '../util/app';
 import { Intrinsics } from '../util/intrinsics';
 import { expectNoNagFindings } from '../util/nag';
@@ -123,6 +125,29 @@ describe('ExternalKeyRing', () => {
       await expect(evaluate(v1.policy, readerRequest(stack, intrinsics, v1.arn))).resolves.toBe('Allowed');
       await expect(evaluate(v2.policy, readerRequest(stack, intrinsics, v2.arn))).resolves.toBe('Allowed');
     });
+  });
+
+  test.each<[string, (stack: Stack, key: CustomerManagedKey) => { grantRead(grantee: iam.IGrantable): iam.Grant }]>([
+    ['SecureStringParameter', (stack, key) => new SecureStringParameter(stack, 'Parameter', { encryptionKey: key })],
+    ['RotatingSecret', (stack, key) => new RotatingSecret(stack, 'Secret', { encryptionKey: key })],
+  ])('a %s reader may decrypt under every generation, with the same conditions', (_name, define) => {
+    // GIVEN
+    const stack = testStack();
+    const ring = new ExternalKeyRing(stack, 'Ring', { alias: 'payments', generations: ['v1', 'v2'] });
+    const reader = new iam.Role(stack, 'Reader', { assumedBy: new iam.AccountRootPrincipal() });
+
+    // WHEN
+    define(stack, ring.currentKey).grantRead(reader);
+
+    // THEN
+    const intrinsics = new Intrinsics(stack);
+    const decrypting = Object.values(Template.fromStack(stack).findResources('AWS::IAM::Policy'))
+      .filter((policy: any) => JSON.stringify(policy.Properties.Roles).includes('Reader'))
+      .flatMap((policy: any) => intrinsics.resolve(policy.Properties.PolicyDocument.Statement))
+      .filter((statement: any) => [statement.Action].flat().includes('kms:Decrypt'));
+    // One statement per set of conditions: the same conditions on every generation merge into one.
+    expect(decrypting).toHaveLength(1);
+    expect([decrypting[0].Resource].flat().sort()).toEqual([0, 1].map((index) => generation(stack, intrinsics, ring, index).arn).sort());
   });
 
   test('only the reading side of a statement is repeated on other generations, under a Sid naming its generation', () => {
