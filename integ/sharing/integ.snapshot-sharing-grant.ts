@@ -13,7 +13,7 @@
  *
  * The assertions read the deployed key policy through the KMS API and check that the sharing statements
  * are there: scoped to the services (`kms:ViaService`), grants only for AWS resources, and the grant for
- * the target account's Auto Scaling role.
+ * the target account's Auto Scaling role, which the key's deny of other direct grants exempts.
  */
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -32,8 +32,6 @@ const app = new App();
 const sharing = new Stack(app, 'SnapshotSharingInteg', { env: { account: sharingAccount, region } });
 const key = new CustomerManagedKey(sharing, 'Key', {
   alias,
-  // The target account creates the Auto Scaling grant itself.
-  allowGrantsOutsideAwsServices: true,
   // Test keys are scheduled for deletion (7 days) when the integ stack is destroyed.
   removalPolicy: RemovalPolicy.DESTROY,
   pendingWindow: Duration.days(7),

@@ -1,14 +1,16 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { KeyAccess } from './key-access';
 import { ManagedKeyProps } from './managed-key-props';
-import { ADMINISTRATION_ACTIONS, PUBLIC_KEY_ACTIONS } from './private/actions';
+import { PUBLIC_KEY_ACTIONS } from './private/actions';
 import { crossStackGranteeProblem } from './private/cross-stack';
+import { synthesizerExecutionRole } from './private/deployment';
 import { addBaseStatements, allowAccount, allowOrganization, allowPrincipalsMatching, grantViaService } from './private/intents';
+import { addToOtherGenerationPolicies, withOtherGenerations } from './private/key-ring';
 import { ManagedKeyPolicy } from './private/managed-key-policy';
-import { accessActions } from './private/statements';
+import { accessActions, AdministrationScope, administrationActions } from './private/statements';
 import { keyUsageForGrantProblem, validateKeyProps, withAliasPrefix } from './private/validation';
 import { present, throwIfInvalid } from '../private/validation';
 import { SnapshotSharingGrant, SnapshotSharingOptions } from '../sharing/snapshot-sharing-grant';
@@ -18,9 +20,11 @@ export enum KeyMaterialOrigin {
   /** KMS generates the material, and can rotate it automatically. */
   AWS_KMS = 'AWS_KMS',
   /**
-   * You import the material (bring your own key). KMS cannot rotate it: rotate by creating a new key
-   * and moving the alias, as `ExternalKeyRing` does.
+   * You import the material (bring your own key). KMS cannot rotate it automatically: administrators
+   * import new material and rotate on demand (symmetric keys), or an `ExternalKeyRing` moves an alias
+   * to a new key.
    * @see https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys.html
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-import-key-material.html
    */
   EXTERNAL = 'EXTERNAL',
 }
@@ -71,10 +75,11 @@ export interface CustomerManagedKeyProps extends ManagedKeyProps {
   readonly rotationPeriod?: Duration;
 
   /**
-   * Whether principals may create grants on the key directly. By default only AWS services may, for
-   * the AWS resources they encrypt (`kms:GrantIsForAWSResource`), as AWS Control Tower's proactive
-   * control CT.KMS.PR.3 requires. Set it only when a principal must create a grant itself, such as the
-   * Auto Scaling service-linked role of an account snapshots are shared with.
+   * Whether principals may create grants on the key directly, for any grantee. By default only AWS
+   * services may, for the AWS resources they encrypt (`kms:GrantIsForAWSResource`), as AWS Control
+   * Tower's proactive control CT.KMS.PR.3 requires. Sharing AMIs with `autoScalingServiceLinkedRole` does
+   * not need it: that exempts only the Auto Scaling service-linked role as grantee. Set it only when a
+   * principal must create grants for other grantees itself.
    *
    * @see https://docs.aws.amazon.com/controltower/latest/controlreference/kms-rules.html
    * @default false
@@ -124,6 +129,7 @@ export class CustomerManagedKey extends kms.Key {
   public readonly trustsAccountIdentities: boolean;
 
   private readonly keyPolicy: ManagedKeyPolicy;
+  private readonly administration: AdministrationScope;
 
   constructor(scope: Construct, id: string, props: CustomerManagedKeyProps = {}) {
     const keySpec = props.keySpec ?? kms.KeySpec.SYMMETRIC_DEFAULT;
@@ -132,9 +138,20 @@ export class CustomerManagedKey extends kms.Key {
     const rotationEnabled = keySpec === kms.KeySpec.SYMMETRIC_DEFAULT && keyMaterialOrigin === KeyMaterialOrigin.AWS_KMS;
     const trustAccountIdentities = props.trustAccountIdentities ?? true;
     const aliasName = props.alias === undefined ? undefined : withAliasPrefix(props.alias);
+    const stack = Stack.of(scope);
+    const deploymentPrincipal = props.deploymentPrincipal ?? synthesizerExecutionRole(stack);
 
     // The base class validates some props with its own wording; ours run first and name every problem.
-    throwIfInvalid(scope, validateKeyProps({ ...props, keySpec, keyMaterialOrigin, trustAccountIdentities, alias: aliasName }), id);
+    throwIfInvalid(scope, validateKeyProps({
+      ...props,
+      keySpec,
+      keyMaterialOrigin,
+      trustAccountIdentities,
+      alias: aliasName,
+      keyAccount: stack.account,
+      deploymentPrincipal,
+      synthesizerName: stack.synthesizer.constructor.name,
+    }), id);
 
     // An explicit document replaces aws-cdk-lib's default policy, so this class decides every statement.
     const keyPolicy = new ManagedKeyPolicy();
@@ -164,13 +181,24 @@ export class CustomerManagedKey extends kms.Key {
     this.trustsAccountIdentities = trustAccountIdentities;
     this.allowsGrantsOutsideAwsServices = props.allowGrantsOutsideAwsServices ?? false;
     this.keyPolicy = keyPolicy;
+    this.administration = {
+      deletion: props.administratorsCanDeleteKey ?? true,
+      importedMaterial: keyMaterialOrigin === KeyMaterialOrigin.EXTERNAL,
+      multiRegion: this.multiRegion,
+    };
     keyPolicy.attachTo(this);
 
-    addBaseStatements(this, trustAccountIdentities, props.administrators ?? [], this.allowsGrantsOutsideAwsServices);
+    addBaseStatements(this, {
+      trustAccountIdentities,
+      administrators: props.administrators ?? [],
+      deploymentPrincipal,
+      administration: this.administration,
+      allowGrantsOutsideAwsServices: this.allowsGrantsOutsideAwsServices,
+    });
     if (this.allowsGrantsOutsideAwsServices) {
       Validations.of(this).acknowledge({
         id: 'cdk-validator-cfnguard::kms_create_grant_aws_service_check',
-        reason: 'allowGrantsOutsideAwsServices is set: a principal must create grants on this key itself (for example the Auto Scaling service-linked role of an account snapshots are shared with).',
+        reason: 'allowGrantsOutsideAwsServices is set: a principal must create grants on this key itself, for grantees that are not AWS resources.',
       });
     }
     for (const user of props.users ?? []) {
@@ -188,29 +216,35 @@ export class CustomerManagedKey extends kms.Key {
 
   /**
    * Adds a statement to the key policy. A statement with the same effect, principals, resources and
-   * conditions as an earlier one (and no `Sid`) is merged into it, so the policy grows slowly.
+   * conditions as an earlier one (and no `Sid`) is merged into it, so the policy grows slowly. On a key of
+   * an `ExternalKeyRing`, the decrypting part of an Allow goes to every other generation too.
    */
   public override addToResourcePolicy(statement: iam.PolicyStatement, _allowNoOp?: boolean): iam.AddToResourcePolicyResult {
     this.keyPolicy.add(statement);
+    addToOtherGenerationPolicies(this, statement);
     return { statementAdded: true, policyDependable: this.keyPolicy.document };
   }
 
   /**
    * Grants actions on the key: in the grantee's IAM policy (in the key policy for a grantee of another
    * account), and, when the key does not trust account identities, in the key policy too, which then
-   * needs the grantee in the key's stack.
+   * needs the grantee in the key's stack. On a key of an `ExternalKeyRing`, decryption is granted on every
+   * other generation too.
    *
    * @param grantee the principal
    * @param actions the KMS actions
    */
   public override grant(grantee: iam.IGrantable, ...actions: string[]): iam.Grant {
     throwIfInvalid(this, present(crossStackGranteeProblem(this, this.trustsAccountIdentities, grantee)));
-    return super.grant(grantee, ...actions);
+    return withOtherGenerations(super.grant(grantee, ...actions), this, grantee, actions);
   }
 
-  /** Lets the principal administer the key (including `kms:RotateKeyOnDemand`) but not use it. */
+  /**
+   * Lets the principal administer the key as `administrators` do (including `kms:RotateKeyOnDemand`) but
+   * not use it.
+   */
   public override grantAdmin(grantee: iam.IGrantable): iam.Grant {
-    return this.grant(grantee, ...ADMINISTRATION_ACTIONS);
+    return this.grant(grantee, ...administrationActions(this.administration));
   }
 
   /** Lets the principal encrypt, re-encrypt and generate data keys, with explicit actions (no wildcards). */
@@ -290,7 +324,9 @@ export class CustomerManagedKey extends kms.Key {
    * (`arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*` + `/AWSReservedSSO_Admin_*`).
    *
    * The key policy names the pattern's account as principal and narrows it with `aws:PrincipalArn`,
-   * so roles that do not exist yet never fail a deployment.
+   * so roles that do not exist yet never fail a deployment. Naming an account delegates to that account's
+   * IAM policies: the matching roles also need an IAM policy that allows the use of this key (IAM Identity
+   * Center permission sets carry one). The key policy alone does not let them use it.
    *
    * @param arnPattern an IAM ARN with `*` or `?` wildcards in the resource part
    * @param access how much use; default `KeyAccess.ENCRYPT_DECRYPT`
@@ -300,7 +336,8 @@ export class CustomerManagedKey extends kms.Key {
   }
 
   /**
-   * Allows every principal in an AWS Organization (`aws:PrincipalOrgID`).
+   * Allows every principal in an AWS Organization (`aws:PrincipalOrgID`) except those of the key's own
+   * account (`aws:PrincipalAccount`), which keep needing their IAM policies or grants of this key.
    *
    * @param organizationId `o-` followed by 10 to 32 lowercase letters or digits
    * @param access how much use; default `KeyAccess.DECRYPT`
@@ -348,7 +385,7 @@ function acknowledgeManualRotation(key: CustomerManagedKey): void {
   for (const id of ROTATION_RULES) {
     Validations.of(key).acknowledge({
       id,
-      reason: 'Key material is imported (Origin EXTERNAL): KMS cannot rotate it automatically. Rotate by adding a generation to an ExternalKeyRing, which moves the alias to a new key.',
+      reason: 'Key material is imported (Origin EXTERNAL): KMS cannot rotate it automatically. Administrators import new material and rotate on demand (kms:RotateKeyOnDemand), or an ExternalKeyRing moves the alias to a new key.',
     });
   }
 }

@@ -2,6 +2,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { CustomerManagedKey, KeyMaterialOrigin } from './customer-managed-key';
+import { linkGenerations } from './private/key-ring';
 import { withAliasPrefix } from './private/validation';
 import { throwIfInvalid } from '../private/validation';
 
@@ -33,7 +34,8 @@ export interface ExternalKeyRingProps {
   readonly description?: string;
 
   /**
-   * Principals that administer the keys (including importing key material).
+   * Principals that administer the keys, including importing key material (`kms:ImportKeyMaterial`); not
+   * deleting it.
    *
    * @default - no administrators besides the account
    */
@@ -41,10 +43,19 @@ export interface ExternalKeyRingProps {
 }
 
 /**
- * Keys with imported key material (`Origin: EXTERNAL`), rotated the only way such keys can rotate:
- * by creating a new key and moving a stable alias to it, while the previous keys stay for decryption.
+ * Keys with imported key material (`Origin: EXTERNAL`), one per generation, rotated by moving a stable
+ * alias to a new key while the previous keys stay for decryption.
+ *
+ * Use the ring for each generation's material to have its own key (its own expiration, or deletion once
+ * its data is re-encrypted). Otherwise one `CustomerManagedKey` with `keyMaterialOrigin: EXTERNAL` is
+ * simpler: its administrators import new material and rotate on demand, and the key stays the same.
+ *
+ * Whatever reads data under the current key can read it under every generation: constructs given
+ * `currentKey` (log groups, buckets, parameters, secrets, snapshot sharing) and the `grant*` methods add
+ * decryption on the other generations, so data written before the alias moved stays readable.
  *
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys-manually.html
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-import-key-material.html
  */
 export class ExternalKeyRing extends Construct {
   /** Every generation's key, oldest first. */
@@ -66,6 +77,7 @@ export class ExternalKeyRing extends Construct {
       description: props.description === undefined ? undefined : `${props.description} (${generation})`,
       administrators: props.administrators,
     }));
+    linkGenerations(this.keys.map((key, index) => ({ key, name: props.generations[index] })));
     this.currentKey = this.keys[props.generations.indexOf(current)];
     this.alias = new kms.Alias(this, 'Alias', {
       aliasName: withAliasPrefix(props.alias),
@@ -75,12 +87,12 @@ export class ExternalKeyRing extends Construct {
 
   /** Lets the principal decrypt data encrypted under any generation. */
   public grantDecrypt(grantee: iam.IGrantable): iam.Grant {
-    return this.keys.map((key) => key.grantDecrypt(grantee)).reduce((all, grant) => all.combine(grant));
+    return this.currentKey.grantDecrypt(grantee);
   }
 
   /** Lets the principal encrypt with the current key and decrypt under any generation. */
   public grantEncryptDecrypt(grantee: iam.IGrantable): iam.Grant {
-    return this.currentKey.grantEncrypt(grantee).combine(this.grantDecrypt(grantee));
+    return this.currentKey.grantEncryptDecrypt(grantee);
   }
 }
 

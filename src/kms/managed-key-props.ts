@@ -38,8 +38,9 @@ export interface ManagedKeyProps {
    * policies in this account, administer and use the key.
    *
    * That statement is the key's administration path of last resort. Without it the key policy alone
-   * decides who may use the key, grants are written into the key policy, and `administrators` must name
-   * at least one principal so the key can still be managed.
+   * decides who may use the key, grants are written into the key policy, `administrators` must name
+   * at least one principal of the key's account, and the principal deploying the stack
+   * (`deploymentPrincipal`) administers the key too, so that CloudFormation can create and update it.
    *
    * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-root-enable-iam
    * @default true
@@ -47,12 +48,36 @@ export interface ManagedKeyProps {
   readonly trustAccountIdentities?: boolean;
 
   /**
-   * Principals that administer the key (including on-demand rotation) without being able to use it
-   * for cryptography.
+   * Principals of the key's account that administer the key: its policy, aliases, tags, rotation
+   * (including on-demand rotation), enabling and disabling, grants for AWS resources, and scheduling its
+   * deletion unless `administratorsCanDeleteKey` is false. They cannot encrypt or decrypt, but as they may
+   * change the key policy (`kms:PutKeyPolicy`), they can give themselves any permission.
    *
    * @default - no administrators besides the account, when `trustAccountIdentities` is true
    */
   readonly administrators?: iam.IPrincipal[];
+
+  /**
+   * Whether `administrators` may schedule the key's deletion (`kms:ScheduleKeyDeletion`,
+   * `kms:CancelKeyDeletion`). The principal that deploys the key always may, as CloudFormation deletes it.
+   *
+   * @example false
+   * @default true
+   */
+  readonly administratorsCanDeleteKey?: boolean;
+
+  /**
+   * The principal that deploys the stack, which the key policy lets administer the key when
+   * `trustAccountIdentities` is false: KMS refuses a key policy that would not let the principal creating
+   * the key change the policy later.
+   *
+   * @see https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html#KMS-CreateKey-request-BypassPolicyLockoutSafetyCheck
+   * @example iam.Role.fromRoleArn(this, 'Deployer', 'arn:aws:iam::111122223333:role/Deployer')
+   * @default - the CloudFormation execution role of the stack's synthesizer (`DefaultStackSynthesizer`'s
+   * `cloudFormationExecutionRoleArn`); synthesizers without one (`CliCredentialsStackSynthesizer`,
+   * `LegacyStackSynthesizer`) require this prop when `trustAccountIdentities` is false
+   */
+  readonly deploymentPrincipal?: iam.IPrincipal;
 
   /**
    * Principals that may encrypt and decrypt with the key.

@@ -7,6 +7,7 @@ import { KeyAccess } from './key-access';
 import { ManagedKeyProps } from './managed-key-props';
 import { GENERATE_MAC_ACTIONS, SIGN_ACTIONS, VERIFY_ACTIONS, VERIFY_MAC_ACTIONS } from './private/actions';
 import { crossStackGranteeProblem } from './private/cross-stack';
+import { synthesizerExecutionRole } from './private/deployment';
 import { addBaseStatements, allowAccount, allowOrganization, allowPrincipalsMatching, grantViaService } from './private/intents';
 import { ManagedKeyPolicy } from './private/managed-key-policy';
 import { accessActions } from './private/statements';
@@ -56,6 +57,7 @@ export class ReplicaKey extends Resource implements kms.IKey {
     super(scope, id);
     const trustAccountIdentities = props.trustAccountIdentities ?? true;
     const aliasName = props.alias === undefined ? undefined : withAliasPrefix(props.alias);
+    const deploymentPrincipal = props.deploymentPrincipal ?? synthesizerExecutionRole(Stack.of(this));
     throwIfInvalid(this, [
       ...primaryKeyProblems(props.primaryKey, Stack.of(this).region),
       ...validateKeyProps({
@@ -65,6 +67,9 @@ export class ReplicaKey extends Resource implements kms.IKey {
         alias: aliasName,
         trustAccountIdentities,
         administrators: props.administrators,
+        keyAccount: Stack.of(this).account,
+        deploymentPrincipal,
+        synthesizerName: Stack.of(this).synthesizer.constructor.name,
       }),
     ]);
 
@@ -81,7 +86,13 @@ export class ReplicaKey extends Resource implements kms.IKey {
     this.keyId = resource.attrKeyId;
     this.aliasName = aliasName;
 
-    addBaseStatements(this, trustAccountIdentities, props.administrators ?? [], false);
+    addBaseStatements(this, {
+      trustAccountIdentities,
+      administrators: props.administrators ?? [],
+      deploymentPrincipal,
+      administration: { deletion: props.administratorsCanDeleteKey ?? true, importedMaterial: false, multiRegion: false },
+      allowGrantsOutsideAwsServices: false,
+    });
     for (const user of props.users ?? []) {
       this.grantEncryptDecrypt(user);
     }

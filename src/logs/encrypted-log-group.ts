@@ -5,7 +5,7 @@ import { Construct } from 'constructs';
 import { allowLogsService } from './private/key-policy';
 import { derivedLogGroupName } from './private/names';
 import { accountEncryptionContextArn, encryptionContextArn } from './private/statements';
-import { validateLogGroupProps } from './private/validation';
+import { keyPlacementProblems, validateLogGroupProps } from './private/validation';
 import { CustomerManagedKey } from '../kms/customer-managed-key';
 import { throwIfInvalid } from '../private/validation';
 
@@ -70,6 +70,25 @@ export interface EncryptedLogGroupProps {
   readonly dataProtectionPolicy?: logs.DataProtectionPolicy;
 
   /**
+   * Field index policies, which make queries on the indexed fields faster and cheaper.
+   *
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/CloudWatchLogs-Field-Indexing.html
+   * @example [new logs.FieldIndexPolicy({ fields: ['requestId'] })]
+   * @default - no field index policy
+   */
+  readonly fieldIndexPolicies?: logs.FieldIndexPolicy[];
+
+  /**
+   * Whether the log group is protected from deletion: every deletion, CloudFormation's included, fails
+   * until protection is turned off.
+   *
+   * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/protecting-log-groups-from-deletion.html
+   * @example true
+   * @default false
+   */
+  readonly deletionProtectionEnabled?: boolean;
+
+  /**
    * Which log groups the key-policy statement for CloudWatch Logs covers. `ACCOUNT` keeps the key policy
    * the same size for any number of log groups on one key.
    *
@@ -97,12 +116,33 @@ export class EncryptedLogGroup extends logs.LogGroup {
   /** Default retention of the log events. */
   public static readonly DEFAULT_RETENTION = logs.RetentionDays.ONE_YEAR;
 
+  /**
+   * Keeps CloudWatch Logs' use of `key` for log groups that no longer use it in this app but still hold
+   * events encrypted under it: log groups removed from the app but retained (the default removal
+   * policy), and the former names of renamed log groups. Without it, the next deployment drops their
+   * names from the key policy and CloudWatch Logs can no longer decrypt their events.
+   *
+   * @example EncryptedLogGroup.keepKeyAccess(key, ['/MyStack/OldHandler/Logs'])
+   * @param key the key the log groups were encrypted with
+   * @param logGroupNames the names of the log groups, in the key's account and Region
+   */
+  public static keepKeyAccess(key: kms.IKey, logGroupNames: string[]): void {
+    throwIfInvalid(key, logGroupNames.flatMap((logGroupName) => validateLogGroupProps({ logGroupName })));
+    const stack = Stack.of(key);
+    for (const logGroupName of logGroupNames) {
+      allowLogsService(key, key, encryptionContextArn(logGroupName, stack));
+    }
+  }
+
   /** The KMS key that encrypts the log events. */
   public readonly encryptionKey: kms.IKey;
 
   constructor(scope: Construct, id: string, props: EncryptedLogGroupProps = {}) {
     // The base class validates some props with its own wording; ours run first and name every problem.
-    throwIfInvalid(scope, validateLogGroupProps(props), id);
+    throwIfInvalid(scope, [
+      ...validateLogGroupProps(props),
+      ...(props.encryptionKey ? keyPlacementProblems(props.encryptionKey, props.logGroupName, Stack.of(scope)) : []),
+    ], id);
     const logGroupName = props.logGroupName ?? derivedLogGroupName(...stackNameAndPath(scope, id));
 
     super(scope, id, {
@@ -111,6 +151,8 @@ export class EncryptedLogGroup extends logs.LogGroup {
       retention: props.retention ?? EncryptedLogGroup.DEFAULT_RETENTION,
       logGroupClass: props.logGroupClass,
       dataProtectionPolicy: props.dataProtectionPolicy,
+      fieldIndexPolicies: props.fieldIndexPolicies,
+      deletionProtectionEnabled: props.deletionProtectionEnabled,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
 

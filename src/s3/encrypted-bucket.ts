@@ -23,6 +23,7 @@ import { CustomerManagedKey } from '../kms/customer-managed-key';
 import { S3_REPLICATION_REPLICA_KEY_ACTIONS, S3_REPLICATION_SOURCE_KEY_ACTIONS } from '../kms/private/actions';
 import { crossStackGranteeProblem } from '../kms/private/cross-stack';
 import { addToKeyPolicyOrWarn } from '../kms/private/key-policy';
+import { withOtherGenerations } from '../kms/private/key-ring';
 import { symmetricKeyProblem } from '../kms/private/key-spec';
 import { regionalEndpoint } from '../kms/private/statements';
 import { ReplicaKey } from '../kms/replica-key';
@@ -293,7 +294,11 @@ export class EncryptedBucket extends s3.Bucket {
     const stack = Stack.of(this);
     const endpoint = regionalEndpoint('s3', this.env.region, stack.urlSuffix);
     const conditions = s3KeyUseConditions(endpoint, this.bucketArn);
-    const grant = iam.Grant.addToPrincipal({ grantee, actions: keyActions, resourceArns: [this.key.keyArn], conditions });
+    // Objects written under earlier generations of an ExternalKeyRing stay encrypted under those keys.
+    const grant = withOtherGenerations(
+      iam.Grant.addToPrincipal({ grantee, actions: keyActions, resourceArns: [this.key.keyArn], conditions }),
+      this.key, grantee, keyActions, conditions,
+    );
     // The IAM statement suffices while the key policy delegates to IAM; otherwise, and for grantees of
     // another account, the key policy names the grantee too (an imported key only through its owner).
     if (isDefinedInApp(this.key) && !delegatesToIam(this.key)) {

@@ -19,6 +19,7 @@ import {
 import { CustomerManagedKey } from '../kms/customer-managed-key';
 import { DECRYPT_ACTIONS, SECRETS_MANAGER_KEY_ACTIONS } from '../kms/private/actions';
 import { addToKeyPolicyOrWarn } from '../kms/private/key-policy';
+import { withOtherGenerations } from '../kms/private/key-ring';
 import { symmetricKeyProblem } from '../kms/private/key-spec';
 import { present, throwIfInvalid } from '../private/validation';
 
@@ -341,12 +342,12 @@ export class RotatingSecret extends secretsmanager.Secret {
     if (!this.encryptionKey) {
       return grant;
     }
-    return grant.combine(iam.Grant.addToPrincipal({
-      grantee,
-      actions: [...DECRYPT_ACTIONS],
-      resourceArns: [this.encryptionKey.keyArn],
-      conditions: keyViaSecretsManagerStatement([this.encryptionKey.keyArn], [this.secretArn], DECRYPT_ACTIONS, Stack.of(this)).conditions,
-    }));
+    const conditions = keyViaSecretsManagerStatement([this.encryptionKey.keyArn], [this.secretArn], DECRYPT_ACTIONS, Stack.of(this)).conditions;
+    // Versions written under earlier generations of an ExternalKeyRing stay encrypted under those keys.
+    return grant.combine(withOtherGenerations(
+      iam.Grant.addToPrincipal({ grantee, actions: [...DECRYPT_ACTIONS], resourceArns: [this.encryptionKey.keyArn], conditions }),
+      this.encryptionKey, grantee, DECRYPT_ACTIONS, conditions,
+    ));
   }
 
   /**

@@ -7,6 +7,7 @@ import {
   autoScalingGrantCreationStatement,
   autoScalingGrantStatement,
   autoScalingRoleArn,
+  autoScalingRoleOfCaller,
   copyActionsStatement,
   copyKeyGrantStatement,
   copyKeyUseStatement,
@@ -19,6 +20,7 @@ import {
 } from './private/statements';
 import { autoScalingProblem, regionProblem, servicesProblems, sharingProblems } from './private/validation';
 import { SnapshotService } from './snapshot-service';
+import { exemptGranteeFromGrantLimit } from '../kms/private/intents';
 import { present, throwIfInvalid } from '../private/validation';
 
 /** What is shared and with whom: the props of a {@link SnapshotSharingGrant} without the key. */
@@ -56,7 +58,8 @@ export interface SnapshotSharingOptions {
    * Auto Scaling cannot use a key of another account through the key policy alone: AWS documents a grant,
    * created from the target account, for that account's service-linked role. The key policy then allows
    * the target accounts to create exactly that grant, for their own role and with the operations EBS
-   * needs, and nothing else. Requires `SnapshotService.AMI`.
+   * needs, and nothing else; the key's deny of grants outside AWS services stays for every other grantee
+   * (`kms:GranteePrincipal`). Requires `SnapshotService.AMI`.
    *
    * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html#policy-example-cmk-cross-account-access
    * @default false
@@ -191,7 +194,7 @@ export class SnapshotSharingGrant extends Construct {
       audiences.push(accountsAudience(accounts));
     }
     if (props.organizationId !== undefined) {
-      audiences.push(organizationAudience(props.organizationId));
+      audiences.push(organizationAudience(props.organizationId, stack.account));
     }
     for (const audience of audiences) {
       this.addToKeyPolicy(snapshotUseStatement(audience, this.viaServiceEndpoints));
@@ -200,12 +203,21 @@ export class SnapshotSharingGrant extends Construct {
         this.addToKeyPolicy(autoScalingGrantStatement(audience, stack.partition));
       }
     }
+    if (autoScaling) {
+      // The key's deny of grants outside AWS services stays, for every grantee but that role.
+      exemptGranteeFromGrantLimit(keyDefinedHere(props.key), autoScalingRoleOfCaller(stack.partition));
+    }
   }
 
   /** Validation has refused keys whose policy cannot be edited, so a statement that is not added is a bug. */
   private addToKeyPolicy(statement: iam.PolicyStatement): void {
     this.key.addToResourcePolicy(statement, false);
   }
+}
+
+/** The key an alias defined in this app points at, or the key itself. */
+function keyDefinedHere(key: kms.IKey): kms.IKey {
+  return key instanceof kms.Alias ? key.aliasTargetKey : key;
 }
 
 function endpointPrefixes(services: SnapshotService[]): string[] {

@@ -17,6 +17,7 @@ import { SecureStringValue } from './secure-string-value';
 import { CustomerManagedKey } from '../kms/customer-managed-key';
 import { PARAMETER_STORE_READ_KEY_ACTIONS, PARAMETER_STORE_WRITE_KEY_ACTIONS } from '../kms/private/actions';
 import { addToKeyPolicyOrWarn } from '../kms/private/key-policy';
+import { withOtherGenerations } from '../kms/private/key-ring';
 import { symmetricKeyProblem } from '../kms/private/key-spec';
 import { present, throwIfInvalid } from '../private/validation';
 
@@ -197,14 +198,13 @@ export class SecureStringParameter extends Resource implements ssm.IParameter, I
   }
 
   private grantParameter(grantee: iam.IGrantable, parameterActions: readonly string[], keyActions: readonly string[]): iam.Grant {
-    const stack = Stack.of(this);
+    const conditions = parameterKeyConditions(this.parameterArn, Stack.of(this));
     return iam.Grant.addToPrincipal({ grantee, actions: [...parameterActions], resourceArns: [this.parameterArn] }).combine(
-      iam.Grant.addToPrincipal({
-        grantee,
-        actions: [...keyActions],
-        resourceArns: [this.encryptionKey.keyArn],
-        conditions: parameterKeyConditions(this.parameterArn, stack),
-      }),
+      // Versions written under earlier generations of an ExternalKeyRing stay encrypted under those keys.
+      withOtherGenerations(
+        iam.Grant.addToPrincipal({ grantee, actions: [...keyActions], resourceArns: [this.encryptionKey.keyArn], conditions }),
+        this.encryptionKey, grantee, keyActions, conditions,
+      ),
     );
   }
 }

@@ -1,13 +1,13 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CliCredentialsStackSynthesizer, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { CustomerManagedKey, CustomerManagedKeyProps, KeyAccess } from '../../src/kms';
+import { CustomerManagedKey, CustomerManagedKeyProps, KeyAccess, KeyMaterialOrigin } from '../../src/kms';
 import { SnapshotService } from '../../src/sharing';
 import { ACCOUNT, OTHER_ACCOUNT, REGION, testApp, testStack } from '../util/app';
 import { Intrinsics } from '../util/intrinsics';
 import { expectNoNagFindings } from '../util/nag';
-import { ALLOW_ALL_IDENTITY, evaluate } from '../util/policy';
+import { ALLOW_ALL_IDENTITY, Decision, evaluate } from '../util/policy';
 
 function keyPolicy(stack: Stack): any {
   const intrinsics = new Intrinsics(stack);
@@ -268,6 +268,13 @@ describe('CustomerManagedKey', () => {
       ))).resolves.toBe('Allowed');
       await expect(evaluate(keyPolicy(stack), request(`arn:aws:iam::${ACCOUNT}:role/AWSReservedSSO_Admin_01`)))
         .resolves.toBe('ImplicitlyDenied');
+      // Naming the account delegates to IAM: without an IAM policy, even a matching role is denied.
+      await expect(evaluate(keyPolicy(stack), {
+        ...request(
+          `arn:aws:iam::${ACCOUNT}:role/aws-reserved/sso.amazonaws.com/eu-west-1/AWSReservedSSO_DataReader_0123456789abcdef`,
+        ),
+        identityStatements: [],
+      })).resolves.toBe('ImplicitlyDenied');
       Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', {
         KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` } })]) },
       });
@@ -289,6 +296,30 @@ describe('CustomerManagedKey', () => {
       await expect(evaluate(keyPolicy(stack), request('o-abcdef1234'))).resolves.toBe('Allowed');
       await expect(evaluate(keyPolicy(stack), request('o-zzzzzz9999'))).resolves.toBe('ImplicitlyDenied');
       await expect(evaluate(keyPolicy(stack), request('o-abcdef1234', 'kms:Encrypt'))).resolves.toBe('ImplicitlyDenied');
+    });
+
+    test.each([true, false])('allowOrganization: a role of the key\'s own account is not let in by the organization statement (trustAccountIdentities %s)', async (trustAccountIdentities) => {
+      // GIVEN
+      const stack = testStack();
+      const key = new CustomerManagedKey(stack, 'Key', {
+        trustAccountIdentities,
+        administrators: [new iam.ArnPrincipal(`arn:aws:iam::${ACCOUNT}:role/KeyAdmin`)],
+      });
+
+      // WHEN
+      key.allowOrganization('o-abcdef1234');
+
+      // THEN a role with IAM kms:* is allowed only through the account root, and only when the account is trusted
+      const request = (identityStatements: any[]) => ({
+        principal: `arn:aws:iam::${ACCOUNT}:role/Anyone`,
+        action: 'kms:Decrypt',
+        resource: keyArn(stack),
+        resourceAccount: ACCOUNT,
+        context: { 'aws:PrincipalOrgID': 'o-abcdef1234', 'aws:PrincipalAccount': ACCOUNT },
+        identityStatements,
+      });
+      await expect(evaluate(keyPolicy(stack), request([]))).resolves.toBe('ImplicitlyDenied');
+      await expect(evaluate(keyPolicy(stack), request([ALLOW_ALL_IDENTITY]))).resolves.toBe(trustAccountIdentities ? 'Allowed' : 'ImplicitlyDenied');
     });
   });
 
@@ -347,6 +378,123 @@ describe('CustomerManagedKey', () => {
       const { key, role } = keyAndRole({ trustAccountIdentities: false, administrators: [new iam.AccountRootPrincipal()] });
 
       expect(() => grant(key, role)).toThrow(new Error('[KeyStack/Key] Invalid configuration: `grantee` must be in the stack of KeyStack/Key, whose key policy names every grantee because the key does not trust account identities, got AppStack/Role in stack AppStack: each stack would depend on the other. Define the grantee in the key\'s stack, or create the key with trustAccountIdentities: true.'));
+    });
+  });
+
+  describe('without account trust, the deploying principal administers the key (KMS lockout safety check)', () => {
+    const EXECUTION_ROLE = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`;
+    /** CloudFormation acts as a session of its execution role. */
+    const EXECUTION_SESSION = `arn:aws:sts::${ACCOUNT}:assumed-role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}/AWSCloudFormation`;
+    const request = (stack: Stack, principal: string, action: string, identityStatements: any[] = []) => ({
+      principal,
+      action,
+      resource: keyArn(stack),
+      resourceAccount: ACCOUNT,
+      context: { 'aws:PrincipalArn': principal.startsWith('arn:aws:sts') ? EXECUTION_ROLE : principal },
+      identityStatements,
+    });
+
+    function trustOffKey(props: CustomerManagedKeyProps = {}, stack = testStack()): Stack {
+      new CustomerManagedKey(stack, 'Key', {
+        trustAccountIdentities: false,
+        administrators: [iam.Role.fromRoleArn(stack, 'KeyAdmin', `arn:aws:iam::${ACCOUNT}:role/KeyAdmin`)],
+        ...props,
+      });
+      return stack;
+    }
+
+    test.each([
+      'kms:PutKeyPolicy',
+      'kms:UpdateKeyDescription',
+      'kms:TagResource',
+      'kms:EnableKeyRotation',
+      'kms:CreateAlias',
+      'kms:ScheduleKeyDeletion',
+    ])('the DefaultStackSynthesizer\'s CloudFormation execution role may call %s', async (action) => {
+      const stack = trustOffKey();
+      await expect(evaluate(keyPolicy(stack), request(stack, EXECUTION_SESSION, action, [ALLOW_ALL_IDENTITY]))).resolves.toBe('Allowed');
+    });
+
+    test('nobody but the named principals uses or administers the key, whatever their IAM policies', async () => {
+      const stack = trustOffKey();
+      const policy = keyPolicy(stack);
+      await expect(evaluate(policy, request(stack, EXECUTION_SESSION, 'kms:Decrypt', [ALLOW_ALL_IDENTITY]))).resolves.toBe('ImplicitlyDenied');
+      for (const action of ['kms:PutKeyPolicy', 'kms:Decrypt', 'kms:ScheduleKeyDeletion']) {
+        await expect(evaluate(policy, request(stack, `arn:aws:iam::${ACCOUNT}:role/Other`, action, [ALLOW_ALL_IDENTITY]))).resolves.toBe('ImplicitlyDenied');
+      }
+      await expect(evaluate(policy, request(stack, `arn:aws:iam::${ACCOUNT}:role/KeyAdmin`, 'kms:PutKeyPolicy'))).resolves.toBe('Allowed');
+    });
+
+    test('a custom bootstrap qualifier names its own execution role', async () => {
+      const stack = trustOffKey({}, testStack('TestStack', { synthesizer: new DefaultStackSynthesizer({ qualifier: 'custom' }) }));
+      const role = `arn:aws:iam::${ACCOUNT}:role/cdk-custom-cfn-exec-role-${ACCOUNT}-${REGION}`;
+      await expect(evaluate(keyPolicy(stack), request(stack, role, 'kms:PutKeyPolicy'))).resolves.toBe('Allowed');
+    });
+
+    test('an explicit deploymentPrincipal replaces the synthesizer\'s role, for synthesizers without one', async () => {
+      const stack = testStack('TestStack', { synthesizer: new CliCredentialsStackSynthesizer() });
+      const deployer = `arn:aws:iam::${ACCOUNT}:role/Deployer`;
+      trustOffKey({ deploymentPrincipal: new iam.ArnPrincipal(deployer) }, stack);
+      await expect(evaluate(keyPolicy(stack), request(stack, deployer, 'kms:PutKeyPolicy'))).resolves.toBe('Allowed');
+      await expect(evaluate(keyPolicy(stack), request(stack, EXECUTION_ROLE, 'kms:PutKeyPolicy'))).resolves.toBe('ImplicitlyDenied');
+    });
+
+    test('a key that trusts account identities names no deployment principal: the account root covers it', () => {
+      const stack = testStack();
+      new CustomerManagedKey(stack, 'Key');
+      expect(keyPolicy(stack).Statement.map((statement: any) => statement.Sid)).not.toContain('KeyDeployment');
+    });
+
+    const deploymentPrincipal = new iam.ArnPrincipal(`arn:aws:iam::${ACCOUNT}:role/Deployer`);
+    test.each<[string, (stack: Stack) => CustomerManagedKeyProps, string]>([
+      ['a synthesizer without execution role and no deploymentPrincipal', () => ({}),
+        "`deploymentPrincipal` must be set when `trustAccountIdentities` is false and the stack's synthesizer (CliCredentialsStackSynthesizer) gives CloudFormation no execution role, got none: KMS refuses a key policy that would not let its deployer change it again. Name the role that runs `cdk deploy`, or use the DefaultStackSynthesizer."],
+      ['an administrator ARN of another account', () => ({ deploymentPrincipal, administrators: [new iam.ArnPrincipal(`arn:aws:iam::${OTHER_ACCOUNT}:role/KeyAdmin`)] }),
+        `\`administrators\` must be principals of the key's account ${ACCOUNT}, got 'arn:aws:iam::${OTHER_ACCOUNT}:role/KeyAdmin' of account ${OTHER_ACCOUNT}: KMS lets other accounts use a key, never manage it. Name a role of account ${ACCOUNT}.`],
+      ['an imported administrator role of another account', (stack) => ({
+        deploymentPrincipal,
+        administrators: [iam.Role.fromRoleArn(stack, 'Foreign', `arn:aws:iam::${OTHER_ACCOUNT}:role/KeyAdmin`)],
+      }),
+      `\`administrators\` must be principals of the key's account ${ACCOUNT}, got 'arn:aws:iam::${OTHER_ACCOUNT}:role/KeyAdmin' of account ${OTHER_ACCOUNT}: KMS lets other accounts use a key, never manage it. Name a role of account ${ACCOUNT}.`],
+    ])('rejects %s', (_name, props, message) => {
+      const stack = testStack('TestStack', { synthesizer: new CliCredentialsStackSynthesizer() });
+      const administrators = [new iam.ArnPrincipal(`arn:aws:iam::${ACCOUNT}:role/KeyAdmin`)];
+      expect(() => new CustomerManagedKey(stack, 'Key', { trustAccountIdentities: false, administrators, ...props(stack) }))
+        .toThrow(new Error(`[TestStack/Key] Invalid configuration: ${message}`));
+    });
+  });
+
+  describe('what administrators may do', () => {
+    const request = (stack: Stack, action: string) => ({
+      principal: `arn:aws:iam::${ACCOUNT}:role/KeyAdmin`,
+      action,
+      resource: keyArn(stack),
+      resourceAccount: ACCOUNT,
+    });
+    function keyWith(props: CustomerManagedKeyProps): Stack {
+      const stack = testStack();
+      new CustomerManagedKey(stack, 'Key', {
+        trustAccountIdentities: false,
+        administrators: [new iam.ArnPrincipal(`arn:aws:iam::${ACCOUNT}:role/KeyAdmin`)],
+        ...props,
+      });
+      return stack;
+    }
+
+    test.each<[string, CustomerManagedKeyProps, string, Decision]>([
+      ['change the key policy (and so grant themselves anything)', {}, 'kms:PutKeyPolicy', 'Allowed'],
+      ['schedule the key\'s deletion', {}, 'kms:ScheduleKeyDeletion', 'Allowed'],
+      ['not schedule deletion when administratorsCanDeleteKey is false', { administratorsCanDeleteKey: false }, 'kms:ScheduleKeyDeletion', 'ImplicitlyDenied'],
+      ['import key material into an EXTERNAL key', { keyMaterialOrigin: KeyMaterialOrigin.EXTERNAL }, 'kms:ImportKeyMaterial', 'Allowed'],
+      ['rotate an EXTERNAL key on demand', { keyMaterialOrigin: KeyMaterialOrigin.EXTERNAL }, 'kms:RotateKeyOnDemand', 'Allowed'],
+      ['not delete imported key material', { keyMaterialOrigin: KeyMaterialOrigin.EXTERNAL }, 'kms:DeleteImportedKeyMaterial', 'ImplicitlyDenied'],
+      ['not import key material into a KMS-generated key', {}, 'kms:ImportKeyMaterial', 'ImplicitlyDenied'],
+      ['replicate a multi-Region key', { multiRegion: true }, 'kms:ReplicateKey', 'Allowed'],
+      ['not replicate a single-Region key', {}, 'kms:ReplicateKey', 'ImplicitlyDenied'],
+      ['not decrypt', {}, 'kms:Decrypt', 'ImplicitlyDenied'],
+    ])('%s', async (_name, props, action, decision) => {
+      const stack = keyWith(props);
+      await expect(evaluate(keyPolicy(stack), request(stack, action))).resolves.toBe(decision);
     });
   });
 
@@ -451,7 +599,9 @@ describe('CustomerManagedKey', () => {
       ['organization id', (key) => key.allowOrganization('org-123'),
         "`organizationId` must be 'o-' followed by 10 to 32 lowercase letters or digits, got 'org-123'. Copy it from the AWS Organizations console."],
       ['principal ARN pattern', (key) => key.allowPrincipalsMatching('arn:aws:iam::*:role/x'),
-        "`arnPattern` must be an IAM or STS ARN with a 12-digit account id and wildcards only after it, got 'arn:aws:iam::*:role/x'. Example: 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*'."],
+        "`arnPattern` must be an IAM role or user ARN with a 12-digit account id and wildcards only after it, got 'arn:aws:iam::*:role/x'. Example: 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*'."],
+      ['assumed-role pattern', (key) => key.allowPrincipalsMatching(`arn:aws:sts::${ACCOUNT}:assumed-role/Reader/*`),
+        `\`arnPattern\` must match role ARNs, not role sessions, got 'arn:aws:sts::${ACCOUNT}:assumed-role/Reader/*': aws:PrincipalArn of a session is its role's ARN, so an assumed-role pattern never matches. Use 'arn:aws:iam::<account>:role/<role name pattern>'.`],
       ['service name', (key) => key.grantViaService(new iam.AccountRootPrincipal(), 's3.eu-west-1.amazonaws.com'),
         "`service` must be a service endpoint prefix such as 's3' or 'secretsmanager', got 's3.eu-west-1.amazonaws.com'. Leave out the Region and '.amazonaws.com'."],
     ])('intent with a bad %s', (_name, act, message) => {

@@ -1,4 +1,4 @@
-import { NestedStack, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aws, NestedStack, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -163,6 +163,8 @@ describe('EncryptedLogGroup options', () => {
       retention: logs.RetentionDays.TEN_YEARS,
       logGroupClass: logs.LogGroupClass.INFREQUENT_ACCESS,
       dataProtectionPolicy: new logs.DataProtectionPolicy({ identifiers: [logs.DataIdentifier.EMAILADDRESS] }),
+      fieldIndexPolicies: [new logs.FieldIndexPolicy({ fields: ['requestId'] })],
+      deletionProtectionEnabled: true,
       removalPolicy: RemovalPolicy.DESTROY,
     });
 
@@ -177,6 +179,8 @@ describe('EncryptedLogGroup options', () => {
         LogGroupClass: 'INFREQUENT_ACCESS',
         KmsKeyId: { 'Fn::GetAtt': ['Key961B73FD', 'Arn'] },
         DataProtectionPolicy: Match.objectLike({ Statement: Match.anyValue() }),
+        FieldIndexPolicies: [{ Fields: ['requestId'] }],
+        DeletionProtectionEnabled: true,
       },
       DeletionPolicy: 'Delete',
     });
@@ -447,6 +451,78 @@ describe('EncryptedLogGroup grants', () => {
         }],
       },
     });
+  });
+});
+
+describe('EncryptedLogGroup across stacks and Regions', () => {
+  test('the logs principal is CloudWatch Logs of the key\'s Region, even when the first log group is in another stack', async () => {
+    // GIVEN a key whose first log group is in another stack of the same Region
+    const app = testApp();
+    const keyStack = testStack('KeyStack', {}, app);
+    const key = new CustomerManagedKey(keyStack, 'Key');
+    new EncryptedLogGroup(testStack('LogStack', {}, app), 'Logs', { encryptionKey: key, logGroupName: '/app/first' });
+
+    // WHEN
+    new EncryptedLogGroup(keyStack, 'Own', { encryptionKey: key, logGroupName: '/app/own' });
+
+    // THEN
+    expect(await logsRequest(keyStack, 'kms:GenerateDataKey', contextArn('/app/own'))).toBe('Allowed');
+    expect(await logsRequest(keyStack, 'kms:GenerateDataKey', contextArn('/app/first'))).toBe('Allowed');
+  });
+
+  test('a log group in another Region than its key fails at synth with the fix', () => {
+    // GIVEN
+    const app = testApp();
+    const key = new CustomerManagedKey(testStack('KeyStack', { crossRegionReferences: true }, app), 'Key');
+    const logStack = new Stack(app, 'LogStack', { env: { account: ACCOUNT, region: 'us-east-1' }, crossRegionReferences: true });
+
+    // WHEN / THEN
+    expect(() => new EncryptedLogGroup(logStack, 'Logs', { encryptionKey: key })).toThrow(new Error(
+      `[LogStack/Logs] Invalid configuration: \`encryptionKey\` must be in the log group's Region us-east-1, got KeyStack/Key in ${REGION}: CloudWatch Logs uses only keys of its own Region. Use a key defined in us-east-1, for example a ReplicaKey of a multi-Region key.`,
+    ));
+  });
+
+  test('an imported key of another Region fails at synth too', () => {
+    const stack = new Stack(testApp(), 'LogStack', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const key = kms.Key.fromKeyArn(stack, 'Key', IMPORTED_KEY_ARN);
+    expect(() => new EncryptedLogGroup(stack, 'Logs', { encryptionKey: key })).toThrow(/`encryptionKey` must be in the log group's Region us-east-1, got LogStack\/Key in eu-west-1/);
+  });
+
+  test('a token log group name with a key in another stack fails at synth: the key\'s stack would resolve it differently', () => {
+    // GIVEN
+    const app = testApp();
+    const key = new CustomerManagedKey(testStack('KeyStack', {}, app), 'Key');
+    const logStack = testStack('LogStack', {}, app);
+
+    // WHEN / THEN
+    expect(() => new EncryptedLogGroup(logStack, 'Logs', { encryptionKey: key, logGroupName: `/${Aws.STACK_NAME}/app` })).toThrow(new Error(
+      '[LogStack/Logs] Invalid configuration: `logGroupName` must be known at synth time when `encryptionKey` is in another stack (KeyStack), got {"Fn::Join":["",["/",{"Ref":"AWS::StackName"},"/app"]]}: the key policy would resolve it in the key\'s stack, to another name or a cross-stack reference. Give a literal name, or define the key in the log group\'s stack.',
+    ));
+  });
+});
+
+describe('EncryptedLogGroup.keepKeyAccess', () => {
+  test('a retained log group that left the app, or a former name, keeps CloudWatch Logs\' use of the key', async () => {
+    // GIVEN
+    const stack = testStack();
+    const key = new CustomerManagedKey(stack, 'Key');
+    new EncryptedLogGroup(stack, 'Logs', { encryptionKey: key, logGroupName: '/app/current' });
+
+    // WHEN
+    EncryptedLogGroup.keepKeyAccess(key, ['/app/dropped', '/app/former-name']);
+
+    // THEN
+    for (const name of ['/app/current', '/app/dropped', '/app/former-name']) {
+      expect(await logsRequest(stack, 'kms:Decrypt', contextArn(name))).toBe('Allowed');
+    }
+    expect(await logsRequest(stack, 'kms:Decrypt', contextArn('/app/other'))).toBe('ImplicitlyDenied');
+  });
+
+  test('rejects a name CloudWatch Logs would not accept', () => {
+    const key = new CustomerManagedKey(testStack(), 'Key');
+    expect(() => EncryptedLogGroup.keepKeyAccess(key, ['/my app'])).toThrow(
+      "[TestStack/Key] Invalid configuration: `logGroupName` may contain only a-z, A-Z, 0-9, '_', '-', '/', '.' and '#', got '/my app'. Replace the other characters.",
+    );
   });
 });
 

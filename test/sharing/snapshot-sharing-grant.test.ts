@@ -2,7 +2,7 @@ import { App, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { CustomerManagedKey } from '../../src/kms';
+import { CustomerManagedKey, ReplicaKey } from '../../src/kms';
 import { SnapshotService, SnapshotSharingGrant, SnapshotSharingOptions } from '../../src/sharing';
 import { ACCOUNT, OTHER_ACCOUNT, REGION, testApp, testStack, THIRD_ACCOUNT } from '../util/app';
 import { Intrinsics } from '../util/intrinsics';
@@ -23,8 +23,7 @@ const autoScalingRole = (account: string) =>
 /** A stack with a CustomerManagedKey shared with the options. */
 function sharedKeyStack(options: SnapshotSharingOptions, app?: App): Stack {
   const stack = testStack('TestStack', {}, app);
-  // The target account creates the Auto Scaling grant itself, which the key must allow.
-  const key = new CustomerManagedKey(stack, 'Key', { allowGrantsOutsideAwsServices: options.autoScalingServiceLinkedRole });
+  const key = new CustomerManagedKey(stack, 'Key');
   new SnapshotSharingGrant(stack, 'Share', { key, ...options });
   return stack;
 }
@@ -151,7 +150,31 @@ describe('SnapshotSharingGrant', () => {
     for (const statement of statements) {
       expect(statement.Principal).toEqual({ AWS: '*' });
       expect(statement.Condition.StringEquals).toEqual({ 'kms:ViaService': [RDS], 'aws:PrincipalOrgID': ORGANIZATION });
+      expect(statement.Condition.StringNotEquals).toEqual({ 'aws:PrincipalAccount': ACCOUNT });
     }
+  });
+
+  test('a ReplicaKey defined in the app can be shared: its own key policy gets the statements', async () => {
+    // GIVEN
+    const stack = testStack();
+    const primary = kms.Key.fromKeyArn(stack, 'Primary', `arn:aws:kms:us-east-1:${ACCOUNT}:key/mrk-1234abcd12ab34cd56ef1234567890ab`);
+    const replica = new ReplicaKey(stack, 'Replica', { primaryKey: primary });
+
+    // WHEN
+    new SnapshotSharingGrant(stack, 'Share', { key: replica, accounts: [OTHER_ACCOUNT], services: [SnapshotService.EBS] });
+
+    // THEN
+    const intrinsics = new Intrinsics(stack);
+    const replicaId = intrinsics.logicalIdOf('AWS::KMS::ReplicaKey');
+    const policy = intrinsics.resolve(Template.fromStack(stack).toJSON().Resources[replicaId].Properties.KeyPolicy);
+    expect(await evaluate(policy, {
+      principal: `arn:aws:iam::${OTHER_ACCOUNT}:role/copyrole`,
+      action: 'kms:Decrypt',
+      resource: intrinsics.arn(replicaId),
+      resourceAccount: ACCOUNT,
+      context: { 'kms:ViaService': EC2, 'kms:CallerAccount': OTHER_ACCOUNT },
+      identityStatements: [ALLOW_ALL_IDENTITY],
+    })).toBe('Allowed');
   });
 
   test('a custom service: its endpoint prefix in kms:ViaService', () => {
@@ -225,15 +248,10 @@ describe('SnapshotSharingGrant', () => {
         { autoScalingServiceLinkedRole: true },
         '`autoScalingServiceLinkedRole` applies to shared AMIs, got services without SnapshotService.AMI. Add SnapshotService.AMI to `services`, or leave `autoScalingServiceLinkedRole` unset.',
       ],
-      [
-        'the Auto Scaling option on a key that limits grants to AWS services',
-        { services: [SnapshotService.AMI], autoScalingServiceLinkedRole: true, keyAllowsDirectGrants: false },
-        '`autoScalingServiceLinkedRole` needs a key that lets the target account create the Auto Scaling grant itself, got TestStack/Key, which limits grants to AWS services. Set `allowGrantsOutsideAwsServices: true` on the key.',
-      ],
-    ])('%s', (_name, { keyAllowsDirectGrants, ...options }, message) => {
+    ])('%s', (_name, options, message) => {
       // GIVEN
       const stack = testStack();
-      const key = new CustomerManagedKey(stack, 'Key', { allowGrantsOutsideAwsServices: keyAllowsDirectGrants ?? options.autoScalingServiceLinkedRole });
+      const key = new CustomerManagedKey(stack, 'Key');
 
       // THEN
       expect(() => new SnapshotSharingGrant(stack, 'Share', {
@@ -355,6 +373,14 @@ describe('SnapshotSharingGrant', () => {
       expect(await callFrom(stack, THIRD_ACCOUNT, 'kms:Encrypt', { 'kms:ViaService': EC2, 'aws:PrincipalOrgID': ORGANIZATION })).toBe('ImplicitlyDenied');
     });
 
+    test('organization: a role of the key\'s own account without IAM permissions is denied, so its IAM policies still decide', async () => {
+      const stack = sharedKeyStack({ organizationId: ORGANIZATION, services: [SnapshotService.EBS] });
+      const member = { ...viaEc2ForAwsResource, 'aws:PrincipalOrgID': ORGANIZATION };
+      expect(await callFrom(stack, ACCOUNT, 'kms:Decrypt', member, [])).toBe('ImplicitlyDenied');
+      expect(await callFrom(stack, ACCOUNT, 'kms:CreateGrant', member, [])).toBe('ImplicitlyDenied');
+      expect(await callFrom(stack, ACCOUNT, 'kms:Decrypt', member)).toBe('Allowed');
+    });
+
     describe('the Auto Scaling service-linked role grant', () => {
       const amiShare = (autoScalingServiceLinkedRole: boolean) =>
         sharedKeyStack({ accounts: [OTHER_ACCOUNT, THIRD_ACCOUNT], services: [SnapshotService.AMI], autoScalingServiceLinkedRole });
@@ -365,14 +391,25 @@ describe('SnapshotSharingGrant', () => {
         expect(await callFrom(amiShare(true), OTHER_ACCOUNT, 'kms:CreateGrant', grantFor(autoScalingRole(OTHER_ACCOUNT), operations))).toBe('Allowed');
       });
 
-      test.each<[string, Record<string, string | string[]>]>([
-        ['another target account\'s role', grantFor(autoScalingRole(THIRD_ACCOUNT), operations)],
-        ['another role of its own', grantFor(`arn:aws:iam::${OTHER_ACCOUNT}:role/copyrole`, operations)],
-        ['Encrypt', grantFor(autoScalingRole(OTHER_ACCOUNT), [...operations, 'Encrypt'])],
-        ['RetireGrant', grantFor(autoScalingRole(OTHER_ACCOUNT), ['Decrypt', 'RetireGrant'])],
-        ['no operations', { 'kms:GranteePrincipal': autoScalingRole(OTHER_ACCOUNT) }],
-      ])('a grant for %s: denied', async (_name, context) => {
-        expect(await callFrom(amiShare(true), OTHER_ACCOUNT, 'kms:CreateGrant', context)).toBe('ImplicitlyDenied');
+      test.each<[string, Record<string, string | string[]>, Decision]>([
+        ['another target account\'s role', grantFor(autoScalingRole(THIRD_ACCOUNT), operations), 'ExplicitlyDenied'],
+        ['another role of its own', grantFor(`arn:aws:iam::${OTHER_ACCOUNT}:role/copyrole`, operations), 'ExplicitlyDenied'],
+        ['Encrypt', grantFor(autoScalingRole(OTHER_ACCOUNT), [...operations, 'Encrypt']), 'ImplicitlyDenied'],
+        ['RetireGrant', grantFor(autoScalingRole(OTHER_ACCOUNT), ['Decrypt', 'RetireGrant']), 'ImplicitlyDenied'],
+        ['no operations', { 'kms:GranteePrincipal': autoScalingRole(OTHER_ACCOUNT) }, 'ImplicitlyDenied'],
+      ])('a grant for %s: denied', async (_name, context, decision) => {
+        expect(await callFrom(amiShare(true), OTHER_ACCOUNT, 'kms:CreateGrant', context)).toBe(decision);
+      });
+
+      test('the key keeps denying grants outside AWS services for any other grantee, even to its own account\'s roles with IAM kms:*', async () => {
+        // GIVEN the key's own account, whose IAM policies the key trusts
+        const outsider = grantFor(`arn:aws:iam::${THIRD_ACCOUNT}:role/outsider`, ['Decrypt']);
+
+        // THEN
+        expect(await callFrom(amiShare(true), ACCOUNT, 'kms:CreateGrant', { ...outsider, 'kms:GrantIsForAWSResource': 'false' })).toBe('ExplicitlyDenied');
+        expect(await callFrom(amiShare(true), ACCOUNT, 'kms:CreateGrant', outsider)).toBe('ExplicitlyDenied');
+        expect(resolvedKeyPolicy(amiShare(true)).Statement.find((s: any) => s.Sid === 'LimitGrantsToAwsServices').Condition.StringNotEquals)
+          .toEqual({ 'kms:GranteePrincipal': 'arn:aws:iam::${aws:PrincipalAccount}:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling' });
       });
 
       test('without the option, the grant is denied', async () => {
@@ -484,7 +521,7 @@ describe('SnapshotSharingGrant', () => {
       });
       const grant = (grantee: string) => ({ 'kms:GranteePrincipal': grantee, 'kms:GrantOperations': operations });
       expect(await callFrom(source, OTHER_ACCOUNT, 'kms:CreateGrant', grant(autoScalingRole(OTHER_ACCOUNT)), statements)).toBe('Allowed');
-      expect(await callFrom(source, OTHER_ACCOUNT, 'kms:CreateGrant', grant(`arn:aws:iam::${OTHER_ACCOUNT}:role/copyrole`), statements)).toBe('ImplicitlyDenied');
+      expect(await callFrom(source, OTHER_ACCOUNT, 'kms:CreateGrant', grant(`arn:aws:iam::${OTHER_ACCOUNT}:role/copyrole`), statements)).toBe('ExplicitlyDenied');
     });
 
     test('additional Regions: both keys through the services there too', () => {

@@ -10,7 +10,7 @@ import {
   snapshotUseStatement,
   viaServiceEndpoints,
 } from '../../src/sharing/private/statements';
-import { OTHER_ACCOUNT, THIRD_ACCOUNT } from '../util/app';
+import { ACCOUNT, OTHER_ACCOUNT, THIRD_ACCOUNT } from '../util/app';
 
 const EC2 = 'ec2.eu-west-1.amazonaws.com';
 const SHARING_ACTIONS = [
@@ -70,14 +70,26 @@ describe('snapshot sharing statements', () => {
     });
   });
 
-  test('organization: everyone, narrowed by aws:PrincipalOrgID', () => {
+  test('organization: everyone, narrowed by aws:PrincipalOrgID, except the key\'s own account', () => {
     // WHEN
-    const statement = snapshotUseStatement(organizationAudience('o-abcdefghij'), [EC2]);
+    const statement = snapshotUseStatement(organizationAudience('o-abcdefghij', ACCOUNT), [EC2]);
 
     // THEN
     expect(json(statement)).toMatchObject({
       Principal: { AWS: '*' },
-      Condition: { StringEquals: { 'kms:ViaService': [EC2], 'aws:PrincipalOrgID': 'o-abcdefghij' } },
+      Condition: {
+        StringEquals: { 'kms:ViaService': [EC2], 'aws:PrincipalOrgID': 'o-abcdefghij' },
+        StringNotEquals: { 'aws:PrincipalAccount': ACCOUNT },
+      },
+    });
+  });
+
+  test('organization: grants for AWS resources keep their own conditions next to the audience\'s', () => {
+    const statement = snapshotGrantStatement(organizationAudience('o-abcdefghij', ACCOUNT), [EC2]);
+    expect(json(statement).Condition).toEqual({
+      StringEquals: { 'kms:ViaService': [EC2], 'aws:PrincipalOrgID': 'o-abcdefghij' },
+      StringNotEquals: { 'aws:PrincipalAccount': ACCOUNT },
+      Bool: { 'kms:GrantIsForAWSResource': 'true' },
     });
   });
 

@@ -4,7 +4,9 @@
  */
 
 /**
- * What key administrators may do: manage the key, never use it for cryptography.
+ * What key administrators may do: manage the key, never use it for cryptography directly. `kms:Put*`
+ * includes `PutKeyPolicy`, so an administrator can give itself any other permission. AWS's list has
+ * `kms:Delete*`; only `DeleteAlias` is kept, so deleting imported key material is never implied.
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html#key-policy-default-allow-administrators
  */
 export const ADMINISTRATION_ACTIONS = [
@@ -17,13 +19,30 @@ export const ADMINISTRATION_ACTIONS = [
   'kms:Revoke*',
   'kms:Disable*',
   'kms:Get*',
-  'kms:Delete*',
+  'kms:DeleteAlias',
   'kms:TagResource',
   'kms:UntagResource',
-  'kms:ScheduleKeyDeletion',
-  'kms:CancelKeyDeletion',
   'kms:RotateKeyOnDemand',
 ] as const;
+
+/**
+ * Scheduling (and cancelling) the deletion of a key, which administrators get unless told otherwise.
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/deleting-keys.html#deleting-keys-scheduling-key-deletion
+ */
+export const KEY_DELETION_ACTIONS = ['kms:ScheduleKeyDeletion', 'kms:CancelKeyDeletion'] as const;
+
+/**
+ * Importing key material into a key with `Origin: EXTERNAL`, including new material for on-demand rotation
+ * (`GetParametersForImport` is in `kms:Get*`).
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-import-key-material.html
+ */
+export const IMPORT_KEY_MATERIAL_ACTIONS = ['kms:ImportKeyMaterial'] as const;
+
+/**
+ * Creating replicas of a multi-Region primary key.
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-auth.html
+ */
+export const REPLICATE_KEY_ACTIONS = ['kms:ReplicateKey'] as const;
 
 /**
  * Cryptographic use of a symmetric encryption key, split by direction. The AWS default policy's

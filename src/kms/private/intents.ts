@@ -2,12 +2,16 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { crossStackGranteeProblem, isGranteeInOtherStack } from './cross-stack';
+import { withOtherGenerations } from './key-ring';
 import {
   accessActions,
   accountRootStatement,
   accountStatement,
+  AdministrationScope,
+  administrationActions,
   administratorsStatement,
   awsServiceGrantsOnlyStatement,
+  deploymentPrincipalStatement,
   organizationStatement,
   principalArnPatternStatement,
   viaServiceConditions,
@@ -21,25 +25,49 @@ import { KeyAccess } from '../key-access';
  * `ReplicaKey`): each validates its input, then adds statements from `statements.ts`.
  */
 
+/** What decides the statements every key starts with. */
+export interface BaseStatements {
+  readonly trustAccountIdentities: boolean;
+  readonly administrators: iam.IPrincipal[];
+  /** The principal deploying the key; the key policy names it when the account is not trusted. */
+  readonly deploymentPrincipal?: iam.IPrincipal;
+  readonly administration: AdministrationScope;
+  readonly allowGrantsOutsideAwsServices: boolean;
+}
+
+/** The grant-creation deny of each key defined in this app, to exempt grantees from later. */
+const grantLimits = new WeakMap<kms.IKey, iam.PolicyStatement>();
+
 /**
- * The statements every key starts with: the account root (unless opted out), the administrators, and
- * the limit of grant creation to AWS services (unless the key must allow direct grants).
+ * The statements every key starts with: the account root (unless opted out; then the deploying principal
+ * instead, so the policy passes KMS's lockout safety check), the administrators, and the limit of grant
+ * creation to AWS services (unless the key must allow direct grants).
  */
-export function addBaseStatements(
-  key: kms.IKey,
-  trustAccountIdentities: boolean,
-  administrators: iam.IPrincipal[],
-  allowGrantsOutsideAwsServices: boolean,
-): void {
-  if (trustAccountIdentities) {
+export function addBaseStatements(key: kms.IKey, base: BaseStatements): void {
+  if (base.trustAccountIdentities) {
     key.addToResourcePolicy(accountRootStatement());
+  } else if (base.deploymentPrincipal) {
+    key.addToResourcePolicy(deploymentPrincipalStatement(
+      base.deploymentPrincipal,
+      administrationActions({ ...base.administration, deletion: true }),
+    ));
   }
-  if (!allowGrantsOutsideAwsServices) {
-    key.addToResourcePolicy(awsServiceGrantsOnlyStatement());
+  if (!base.allowGrantsOutsideAwsServices) {
+    const limit = awsServiceGrantsOnlyStatement();
+    grantLimits.set(key, limit);
+    key.addToResourcePolicy(limit);
   }
-  if (administrators.length > 0) {
-    key.addToResourcePolicy(administratorsStatement(administrators));
+  if (base.administrators.length > 0) {
+    key.addToResourcePolicy(administratorsStatement(base.administrators, administrationActions(base.administration)));
   }
+}
+
+/**
+ * Lets principals create grants outside AWS services for one grantee (a pattern with policy variables),
+ * keeping the deny for every other grantee. Does nothing on a key that does not limit grants.
+ */
+export function exemptGranteeFromGrantLimit(key: kms.IKey, grantee: string): void {
+  grantLimits.get(key)?.addCondition('StringNotEquals', { 'kms:GranteePrincipal': grantee });
 }
 
 /**
@@ -61,9 +89,10 @@ export function grantViaService(
     resourceArns: [key.keyArn],
     conditions: { StringEquals: viaServiceConditions(service, Stack.of(key)) },
   };
-  return isGranteeInOtherStack(key, grantee)
+  const grant = isGranteeInOtherStack(key, grantee)
     ? iam.Grant.addToPrincipal(options)
     : iam.Grant.addToPrincipalAndResource({ ...options, resourceSelfArns: ['*'], resource: key });
+  return withOtherGenerations(grant, key, grantee, options.actions, options.conditions);
 }
 
 export function allowPrincipalsMatching(key: kms.IKey, arnPattern: string, access: KeyAccess): void {
@@ -74,7 +103,7 @@ export function allowPrincipalsMatching(key: kms.IKey, arnPattern: string, acces
 
 export function allowOrganization(key: kms.IKey, organizationId: string, access: KeyAccess): void {
   throwIfInvalid(key, present(validateOrganizationId(organizationId)));
-  key.addToResourcePolicy(organizationStatement(organizationId, access));
+  key.addToResourcePolicy(organizationStatement(organizationId, Stack.of(key).account, access));
 }
 
 export function allowAccount(key: kms.IKey, accountId: string, access: KeyAccess): void {

@@ -4,11 +4,18 @@ import { IConstruct } from 'constructs';
 import { KEY_POLICY_SIZE_LIMIT, KEY_POLICY_WARNING_RATIO, resolvedPolicySizeBytes } from './key-policy';
 import { unconditionalPublicAllowProblems } from './validation';
 
+const policiesByKey = new WeakMap<IConstruct, ManagedKeyPolicy>();
+
 /**
  * The key policy of a key this library defines (a `CustomerManagedKey` or a `ReplicaKey`): merges
  * statements of the same scope so the policy grows slowly, and checks the result at synth time.
  */
 export class ManagedKeyPolicy {
+  /** The policy attached to a key this library defines. */
+  public static of(key: IConstruct): ManagedKeyPolicy | undefined {
+    return policiesByKey.get(key);
+  }
+
   /** The document given to CloudFormation. */
   public readonly document = new iam.PolicyDocument({ minimize: true });
   /** Statements added so far, by everything but their actions. */
@@ -21,6 +28,7 @@ export class ManagedKeyPolicy {
    */
   public attachTo(key: IConstruct): void {
     this.key = key;
+    policiesByKey.set(key, this);
     key.node.addValidation({ validate: () => this.problems(key) });
   }
 

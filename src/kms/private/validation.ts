@@ -1,5 +1,8 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { present } from '../../private/validation';
 
 /** What `validateKeyProps` checks, after defaults are applied. */
 export interface KeyPropsToValidate {
@@ -10,7 +13,13 @@ export interface KeyPropsToValidate {
   readonly pendingWindow?: Duration;
   readonly alias?: string;
   readonly trustAccountIdentities: boolean;
-  readonly administrators?: unknown[];
+  readonly administrators?: iam.IPrincipal[];
+  /** The account the key is in. */
+  readonly keyAccount: string;
+  /** The principal deploying the key (explicit or the synthesizer's execution role), if known. */
+  readonly deploymentPrincipal?: iam.IPrincipal;
+  /** The class of the stack's synthesizer, to name it when it has no execution role. */
+  readonly synthesizerName: string;
 }
 
 /** @see https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys.html#rotation-period */
@@ -73,7 +82,43 @@ export function validateKeyProps(props: KeyPropsToValidate): string[] {
       '`administrators` must name at least one principal when `trustAccountIdentities` is false, got none: the key could never be managed again. Name the roles that administer the key, or keep `trustAccountIdentities` true.',
     );
   }
+  if (!props.trustAccountIdentities && props.deploymentPrincipal === undefined) {
+    problems.push(
+      `\`deploymentPrincipal\` must be set when \`trustAccountIdentities\` is false and the stack's synthesizer (${props.synthesizerName}) gives CloudFormation no execution role, got none: KMS refuses a key policy that would not let its deployer change it again. Name the role that runs \`cdk deploy\`, or use the DefaultStackSynthesizer.`,
+    );
+  }
+  problems.push(...(props.administrators ?? []).flatMap((principal) => present(foreignAdministratorProblem(principal, props.keyAccount))));
   return problems;
+}
+
+/**
+ * KMS lets principals of other accounts use a key, never manage it, so such an administrator could never
+ * change the key policy.
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-modifying-external-accounts.html
+ */
+function foreignAdministratorProblem(principal: iam.IPrincipal, keyAccount: string): string | undefined {
+  const account = principalAccountOf(principal);
+  if (account === undefined || Token.isUnresolved(account) || Token.isUnresolved(keyAccount) || account === keyAccount) {
+    return undefined;
+  }
+  return `\`administrators\` must be principals of the key's account ${keyAccount}, got ${describePrincipal(principal)} of account ${account}: KMS lets other accounts use a key, never manage it. Name a role of account ${keyAccount}.`;
+}
+
+/** The account of a principal; an `ArnPrincipal` does not say, so it is read from the ARN. */
+function principalAccountOf(principal: iam.IPrincipal): string | undefined {
+  if (principal.principalAccount !== undefined) {
+    return principal.principalAccount;
+  }
+  return principal instanceof iam.ArnPrincipal && !Token.isUnresolved(principal.arn) ? principal.arn.split(':')[4] : undefined;
+}
+
+/** A principal in the user's terms: its ARN, or the path of the construct that defines it. */
+function describePrincipal(principal: iam.IPrincipal): string {
+  const arn = principal instanceof iam.ArnPrincipal ? principal.arn : (principal as Partial<iam.IRole>).roleArn;
+  if (arn !== undefined && !Token.isUnresolved(arn)) {
+    return `'${arn}'`;
+  }
+  return Construct.isConstruct(principal) ? principal.node.path : principal.toString();
 }
 
 /**
@@ -130,13 +175,21 @@ export function validateOrganizationId(organizationId: string, prop = 'organizat
 }
 
 /** An IAM principal ARN (role or user) in a named account; wildcards only in the resource part. */
-const PRINCIPAL_ARN_PATTERN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:[A-Za-z0-9+=,.@_/*?-]+$/;
+const PRINCIPAL_ARN_PATTERN = /^arn:aws[a-z-]*:iam::\d{12}:[A-Za-z0-9+=,.@_/*?-]+$/;
+const ASSUMED_ROLE_ARN_PATTERN = /^arn:aws[a-z-]*:sts::\d{12}:assumed-role\//;
 
+/**
+ * `aws:PrincipalArn` of a role session is the role's ARN, never the `sts::…:assumed-role/` ARN.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
+ */
 export function validatePrincipalArnPattern(arnPattern: string): string | undefined {
   if (Token.isUnresolved(arnPattern) || PRINCIPAL_ARN_PATTERN.test(arnPattern)) {
     return undefined;
   }
-  return `\`arnPattern\` must be an IAM or STS ARN with a 12-digit account id and wildcards only after it, got '${arnPattern}'. Example: 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*'.`;
+  if (ASSUMED_ROLE_ARN_PATTERN.test(arnPattern)) {
+    return `\`arnPattern\` must match role ARNs, not role sessions, got '${arnPattern}': aws:PrincipalArn of a session is its role's ARN, so an assumed-role pattern never matches. Use 'arn:aws:iam::<account>:role/<role name pattern>'.`;
+  }
+  return `\`arnPattern\` must be an IAM role or user ARN with a 12-digit account id and wildcards only after it, got '${arnPattern}'. Example: 'arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/*'.`;
 }
 
 const SERVICE_NAME_PATTERN = /^[a-z0-9-]+$/;

@@ -8,7 +8,8 @@ import { addToKeyPolicyOrWarn } from '../../kms/private/key-policy';
 const logGroupArnsByKey = new WeakMap<kms.IKey, string[]>();
 
 /**
- * Lets CloudWatch Logs use `key` for the log group with encryption-context ARN `logGroupArn`.
+ * Lets CloudWatch Logs of the key's Region use `key` for the log group with encryption-context ARN
+ * `logGroupArn`.
  *
  * Every log group on a key defined in this app shares one statement whose ARN list grows, so each log group
  * adds one ARN to the key policy, not a statement; once the account-wide ARN is in the list it is the only
@@ -20,15 +21,16 @@ export function allowLogsService(scope: IConstruct, key: kms.IKey, logGroupArn: 
     shared.push(logGroupArn);
     return;
   }
-  const stack = Stack.of(scope);
+  // The service principal is CloudWatch Logs of the key's Region, whichever log group comes first.
+  const keyStack = Stack.of(key);
   const arns = [logGroupArn];
   // Uncached: resolving the key policy before the last log group is added must not freeze the list.
-  const statement = logsServiceStatement(Lazy.uncachedList({ produce: () => mergedArns(arns, stack) }), stack);
+  const statement = logsServiceStatement(Lazy.uncachedList({ produce: () => mergedArns(arns, Stack.of(scope)) }), keyStack);
   if (key.addToResourcePolicy(statement, true).statementAdded) {
     logGroupArnsByKey.set(key, arns);
     return;
   }
-  addToKeyPolicyOrWarn(scope, key, logsServiceStatement(arns, stack));
+  addToKeyPolicyOrWarn(scope, key, logsServiceStatement(arns, keyStack));
 }
 
 /** Distinct ARNs, or only the account-wide one when it is present (it covers all the others). */

@@ -1,4 +1,4 @@
-import { Token } from 'aws-cdk-lib';
+import { Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { LOG_GROUP_NAME_MAX_LENGTH, LOG_GROUP_NAME_PATTERN, RESERVED_LOG_GROUP_NAME_PREFIX } from './names';
@@ -28,6 +28,24 @@ export function validateLogGroupProps(props: LogGroupPropsToValidate): string[] 
     ...logGroupNameProblems(props.logGroupName),
     retentionProblem(props.retention),
     logGroupClassProblem(props.logGroupClass),
+  );
+}
+
+/**
+ * Problems with where the key is, for a log group in `logGroupStack`: CloudWatch Logs uses only keys of its
+ * own Region, and the key policy resolves the log group's name in the key's stack.
+ * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
+ */
+export function keyPlacementProblems(key: kms.IKey, logGroupName: string | undefined, logGroupStack: Stack): string[] {
+  const keyRegion = key.env.region;
+  const region = logGroupStack.region;
+  return present(
+    !Token.isUnresolved(keyRegion) && !Token.isUnresolved(region) && keyRegion !== region
+      ? `\`encryptionKey\` must be in the log group's Region ${region}, got ${key.node.path} in ${keyRegion}: CloudWatch Logs uses only keys of its own Region. Use a key defined in ${region}, for example a ReplicaKey of a multi-Region key.`
+      : undefined,
+    logGroupName !== undefined && Token.isUnresolved(logGroupName) && Stack.of(key) !== logGroupStack
+      ? `\`logGroupName\` must be known at synth time when \`encryptionKey\` is in another stack (${Stack.of(key).stackName}), got ${JSON.stringify(logGroupStack.resolve(logGroupName))}: the key policy would resolve it in the key's stack, to another name or a cross-stack reference. Give a literal name, or define the key in the log group's stack.`
+      : undefined,
   );
 }
 

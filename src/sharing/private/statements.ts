@@ -4,15 +4,17 @@ import {
   SNAPSHOT_SHARING_ACTIONS,
   SNAPSHOT_SHARING_GRANT_ACTIONS,
 } from '../../kms/private/actions';
-import { regionalEndpoint } from '../../kms/private/statements';
+import { organizationConditions, regionalEndpoint } from '../../kms/private/statements';
 
 /**
- * Who snapshots are shared with, as a key-policy principal and the condition that narrows calls to it.
+ * Who snapshots are shared with, as a key-policy principal and the conditions that narrow calls to it
+ * (`StringEquals` ones, merged with each statement's own, and `StringNotEquals` ones).
  * Each audience gets its own statements: their principals differ.
  */
 export interface SharingAudience {
   readonly principals: iam.IPrincipal[];
   readonly conditions: Record<string, string | string[]>;
+  readonly excluded?: Record<string, string>;
 }
 
 /**
@@ -28,13 +30,26 @@ export function accountsAudience(accounts: string[]): SharingAudience {
 }
 
 /**
- * Every account of an AWS Organization: anyone (`*`) narrowed by `aws:PrincipalOrgID`.
+ * Every account of an AWS Organization but the key's own: anyone (`*`) narrowed by `aws:PrincipalOrgID`,
+ * and not `aws:PrincipalAccount` of the key, whose principals keep needing their own IAM policies.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalorgid
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalaccount
  */
-export function organizationAudience(organizationId: string): SharingAudience {
+export function organizationAudience(organizationId: string, keyAccount: string): SharingAudience {
+  const { StringEquals, StringNotEquals } = organizationConditions(organizationId, keyAccount);
   return {
     principals: [new iam.AnyPrincipal()],
-    conditions: { 'aws:PrincipalOrgID': organizationId },
+    conditions: StringEquals,
+    excluded: StringNotEquals,
+  };
+}
+
+/** An audience's own conditions merged with a statement's. */
+function audienceConditions(audience: SharingAudience, conditions: Record<string, Record<string, unknown>>): Record<string, Record<string, unknown>> {
+  return {
+    ...conditions,
+    StringEquals: { ...conditions.StringEquals, ...audience.conditions },
+    ...(audience.excluded ? { StringNotEquals: audience.excluded } : {}),
   };
 }
 
@@ -48,7 +63,7 @@ export function snapshotUseStatement(audience: SharingAudience, endpoints: strin
     principals: audience.principals,
     actions: [...SNAPSHOT_SHARING_ACTIONS],
     resources: ['*'],
-    conditions: { StringEquals: { 'kms:ViaService': endpoints, ...audience.conditions } },
+    conditions: audienceConditions(audience, { StringEquals: { 'kms:ViaService': endpoints } }),
   });
 }
 
@@ -62,10 +77,10 @@ export function snapshotGrantStatement(audience: SharingAudience, endpoints: str
     principals: audience.principals,
     actions: [...SNAPSHOT_SHARING_GRANT_ACTIONS],
     resources: ['*'],
-    conditions: {
-      StringEquals: { 'kms:ViaService': endpoints, ...audience.conditions },
+    conditions: audienceConditions(audience, {
+      StringEquals: { 'kms:ViaService': endpoints },
       Bool: { 'kms:GrantIsForAWSResource': 'true' },
-    },
+    }),
   });
 }
 
@@ -99,11 +114,11 @@ export function autoScalingGrantStatement(audience: SharingAudience, partition: 
     principals: audience.principals,
     actions: [...SNAPSHOT_SHARING_GRANT_ACTIONS],
     resources: ['*'],
-    conditions: {
-      'StringEquals': { 'kms:GranteePrincipal': autoScalingRoleOfCaller(partition), ...audience.conditions },
+    conditions: audienceConditions(audience, {
+      'StringEquals': { 'kms:GranteePrincipal': autoScalingRoleOfCaller(partition) },
       'ForAllValues:StringEquals': { 'kms:GrantOperations': [...AUTO_SCALING_GRANT_OPERATIONS] },
       'Null': { 'kms:GrantOperations': 'false' },
-    },
+    }),
   });
 }
 
@@ -152,7 +167,6 @@ export function autoScalingGrantCreationStatement(sharedKeyArn: string, roleArn:
   });
 }
 
-/** The endpoint `kms:ViaService` compares against for a service in a Region, e.g. `ec2.eu-west-1.amazonaws.com`. */
 /** Every endpoint of the services (without repeats: EBS and AMI share `ec2`) in every Region. */
 export function viaServiceEndpoints(endpointPrefixes: string[], regions: string[], urlSuffix: string): string[] {
   return unique(endpointPrefixes).flatMap((prefix) => unique(regions).map((region) => regionalEndpoint(prefix, region, urlSuffix)));

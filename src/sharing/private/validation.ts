@@ -31,20 +31,7 @@ export function sharingProblems(props: SharingToValidate): string[] {
     ...servicesProblems(props.services),
     ...props.additionalRegions.flatMap((region) => present(regionProblem(region))),
     ...present(autoScalingProblem(props.autoScalingServiceLinkedRole, props.services)),
-    ...present(directGrantsProblem(props.key, props.autoScalingServiceLinkedRole)),
   ];
-}
-
-/**
- * The target account creates the Auto Scaling grant itself, which a CustomerManagedKey denies unless
- * `allowGrantsOutsideAwsServices` is set. (Read by property: importing the key class here would make an
- * import cycle, as the key offers `shareSnapshots`.)
- */
-function directGrantsProblem(key: kms.IKey, autoScalingServiceLinkedRole: boolean): string | undefined {
-  if (!autoScalingServiceLinkedRole || (key as { allowsGrantsOutsideAwsServices?: boolean }).allowsGrantsOutsideAwsServices !== false) {
-    return undefined;
-  }
-  return `\`autoScalingServiceLinkedRole\` needs a key that lets the target account create the Auto Scaling grant itself, got ${key.node.path}, which limits grants to AWS services. Set \`allowGrantsOutsideAwsServices: true\` on the key.`;
 }
 
 /** Problems with the services, shared by the construct and the target-account policy. */
@@ -77,7 +64,8 @@ function keyProblems(key: kms.IKey): string[] {
   }
   // An alias defined in this app edits the policy of the key it points at.
   const target = key instanceof kms.Alias ? key.aliasTargetKey : key;
-  if (!(target.node.defaultChild instanceof kms.CfnKey)) {
+  const resource = target.node.defaultChild;
+  if (!(resource instanceof kms.CfnKey || resource instanceof kms.CfnReplicaKey)) {
     return [
       `\`key\` must be a key defined in this app, got the imported key ${key.node.path}: its key policy cannot be edited here, so the target accounts would be denied use of the key and could not copy the shared snapshots. Use SnapshotSharingGrant in the app that defines the key.`,
     ];
