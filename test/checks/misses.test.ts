@@ -108,11 +108,13 @@ describe('resource types that were not seen', () => {
   });
 
   test('a Lambda function without a log group is reported: its implicit log group is not CMK-encrypted', () => {
-    expect(reported((s) => new lambda.Function(s, 'R', {
-      runtime: lambda.Runtime.NODEJS_22_X,
+    // aws-cdk-lib's lambda.Function defines a log group under the recommended flags; the L1 does not.
+    expect(reported((s) => new lambda.CfnFunction(s, 'R', {
+      role: 'arn:aws:iam::111111111111:role/handler',
+      runtime: 'nodejs22.x',
       handler: 'index.handler',
-      code: lambda.Code.fromInline('exports.handler = async () => {};'),
-    })).filter(([rule]) => rule === 'LambdaLogGroupKmsCmk')).toEqual([['LambdaLogGroupKmsCmk', 'warning', 'Stack/R/Resource']]);
+      code: { zipFile: 'exports.handler = async () => {};' },
+    }))).toEqual([['LambdaLogGroupKmsCmk', 'warning', 'Stack/R']]);
   });
 });
 
@@ -122,6 +124,7 @@ describe('false errors and misses found by review', () => {
       snapshotIdentifier: 'my-snapshot',
       engine: rds.DatabaseInstanceEngine.postgres({ version: rds.PostgresEngineVersion.VER_16 }),
       vpc: VPC(s),
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     })).filter(([rule]) => rule.startsWith('Rds'))).toEqual([['RdsInstanceKmsCmk', 'warning', 'Stack/R/Resource']]);
   });
 
@@ -131,6 +134,7 @@ describe('false errors and misses found by review', () => {
       engine: rds.DatabaseClusterEngine.auroraPostgres({ version: rds.AuroraPostgresEngineVersion.VER_16_4 }),
       writer: rds.ClusterInstance.serverlessV2('Writer'),
       vpc: VPC(s),
+      vpcSubnets: { subnetType: ec2.SubnetType.PRIVATE_ISOLATED },
     })).filter(([rule]) => rule.startsWith('Rds'))).toEqual([['RdsClusterKmsCmk', 'warning', 'Stack/R/Resource']]);
   });
 
