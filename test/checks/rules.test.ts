@@ -14,13 +14,14 @@ import { check } from './findings';
 import { CustomerManagedKey } from '../../src/kms';
 import { testStack } from '../util/app';
 
-const P = 'cdk-kms-encryption:';
+const P = 'cdk-kms-encryption::';
 const NOT_CHECKED = (what: string) =>
-  `Could not be checked: ${what} is only known at deploy time (a parameter, an import or another token). Make sure it complies, then acknowledge this warning on the resource.`;
+  `Could not be checked: ${what} is only known at deploy time (a parameter, an import or another token). Make sure it complies, then acknowledge this finding.`;
 
 const S3_FIX = 'Use EncryptedBucket, or set `encryption: BucketEncryption.KMS` with `encryptionKey` set to a CustomerManagedKey.';
 const SECRET_FIX = 'Use RotatingSecret, or set `encryptionKey` (and a key for each replica Region) to a CustomerManagedKey.';
 const TABLE_FIX = 'Set `encryption: TableEncryption.CUSTOMER_MANAGED` and `encryptionKey` to a CustomerManagedKey.';
+const TLS_FIX = "No bucket policy denies requests over plain HTTP on this bucket and all its objects. Use EncryptedBucket, or set `enforceSSL: true`, or add a statement that denies s3:* to everyone on the bucket's ARN and `<bucket ARN>/*` when aws:SecureTransport is false.";
 const RDS_FIX = 'Set `storageEncrypted: true` and `storageEncryptionKey` to a CustomerManagedKey.';
 
 /** Builds the one resource a case is about, with id `R`. */
@@ -53,7 +54,7 @@ describe('non-compliant resources are reported with the fix', () => {
     ['S3BucketKey', 'SSE-KMS without a bucket key', (s) => new s3.Bucket(s, 'R', { encryptionKey: key(s) }), 'warning', 'Stack/R/Resource',
       "The bucket's SSE-KMS encryption does not use an S3 Bucket Key, so every object operation calls KMS. Use EncryptedBucket, or set `bucketKeyEnabled: true`."],
     ['S3BucketTlsDeny', 'no bucket policy', (s) => new s3.Bucket(s, 'R'), 'error', 'Stack/R/Resource',
-      'No bucket policy denies requests over plain HTTP. Use EncryptedBucket, or set `enforceSSL: true`, or add a statement that denies s3:* to everyone when aws:SecureTransport is false.'],
+      TLS_FIX],
     ['S3BucketTlsDeny', 'a policy that denies HTTP for GetObject only', (s) => new s3.Bucket(s, 'R').addToResourcePolicy(new iam.PolicyStatement({
       effect: iam.Effect.DENY,
       principals: [new iam.AnyPrincipal()],
@@ -61,7 +62,7 @@ describe('non-compliant resources are reported with the fix', () => {
       resources: ['*'],
       conditions: { Bool: { 'aws:SecureTransport': 'false' } },
     })), 'error', 'Stack/R/Resource',
-    'No bucket policy denies requests over plain HTTP. Use EncryptedBucket, or set `enforceSSL: true`, or add a statement that denies s3:* to everyone when aws:SecureTransport is false.'],
+    TLS_FIX],
     ['S3BucketTlsDeny', 'a policy whose bucket is a parameter', (s) => {
       new s3.Bucket(s, 'R');
       new s3.CfnBucketPolicy(s, 'Policy', { bucket: new CfnParameter(s, 'BucketName').valueAsString, policyDocument: {} });
@@ -128,7 +129,6 @@ describe('compliant resources are not reported', () => {
     ['S3BucketKmsCmk', 'SSE-S3 on the bucket that receives server access logs', (s) => {
       new s3.Bucket(s, 'Source', { encryptionKey: key(s), serverAccessLogsBucket: new s3.Bucket(s, 'R', { encryption: s3.BucketEncryption.S3_MANAGED }) });
     }],
-    ['S3BucketKmsCmk', 'SSE-S3 on a bucket that logs to itself', (s) => new s3.CfnBucket(s, 'R', { loggingConfiguration: { logFilePrefix: 'logs/' } })],
     ['S3BucketKey', 'SSE-KMS with a bucket key', (s) => new s3.Bucket(s, 'R', { encryptionKey: key(s), bucketKeyEnabled: true })],
     ['S3BucketKey', 'DSSE-KMS, which does not support bucket keys', (s) => new s3.Bucket(s, 'R', { encryption: s3.BucketEncryption.DSSE, encryptionKey: key(s) })],
     ['S3BucketTlsDeny', 'enforceSSL', (s) => new s3.Bucket(s, 'R', { enforceSSL: true })],

@@ -39,20 +39,24 @@ export class SynthesizedApp {
     const app = new SynthesizedApp();
     const tree = context.appConstruct ? constructTree(context.appConstruct) : undefined;
     for (const templatePath of context.templatePaths) {
-      const stackPath = tree?.stackPathByTemplate.get(templatePath);
-      app.addTemplate(templatePath, undefined, stackPath, tree);
+      const stack = tree?.stacksByTemplate.get(path.resolve(templatePath));
+      app.addTemplate(templatePath, undefined, stack?.node.path, tree, stack?.stackName);
     }
     return app;
   }
 
   public readonly resources: TemplateResource[] = [];
-  private readonly exports = new Map<string, { stack: StackTemplate; value: unknown }>();
+  private readonly exports = new Map<string, Located>();
+  private readonly outputs = new Map<string, Located>();
 
-  private addTemplate(templatePath: string, parent: StackTemplate['parent'], stackPath: string | undefined, tree: ConstructTree | undefined): void {
+  private addTemplate(templatePath: string, parent: StackTemplate['parent'], stackPath: string | undefined, tree: ConstructTree | undefined, stackName?: string): void {
     const stack: StackTemplate = { templatePath, template: JSON.parse(fs.readFileSync(templatePath, 'utf8')), parent };
-    for (const output of Object.values<any>(stack.template.Outputs ?? {})) {
+    for (const [outputName, output] of Object.entries<any>(stack.template.Outputs ?? {})) {
       if (typeof output?.Export?.Name === 'string') {
         this.exports.set(output.Export.Name, { stack, value: output.Value });
+      }
+      if (stackName !== undefined) {
+        this.outputs.set(`${stackName}\u0000${outputName}`, { stack, value: output.Value });
       }
     }
     for (const [logicalId, resource] of Object.entries<any>(stack.template.Resources ?? {})) {
@@ -75,14 +79,25 @@ export class SynthesizedApp {
     return this.resources.filter((resource) => resource.type === type);
   }
 
-  /** The value a stack of this app exports under `name`. */
-  public exported(name: string): { stack: StackTemplate; value: unknown } | undefined {
+  /** The value a stack of this app exports under `name` (`Fn::ImportValue`). */
+  public exported(name: string): Located | undefined {
     return this.exports.get(name);
+  }
+
+  /** The value of an output of a stack of this app (`Fn::GetStackOutput`, the weak cross-stack reference). */
+  public output(stackName: string, outputName: string): Located | undefined {
+    return this.outputs.get(`${stackName}\u0000${outputName}`);
   }
 }
 
+/** A value of a template, with the template its references are relative to. */
+export interface Located {
+  readonly stack: StackTemplate;
+  readonly value: unknown;
+}
+
 interface ConstructTree {
-  readonly stackPathByTemplate: Map<string, string>;
+  readonly stacksByTemplate: Map<string, Stack>;
   /** Construct path of each L1, by `<stack path>\0<logical id>`. */
   readonly resourcePaths: Map<string, string>;
   /** Nested stacks, by the construct path of their `AWS::CloudFormation::Stack` resource. */
@@ -90,11 +105,11 @@ interface ConstructTree {
 }
 
 function constructTree(root: IConstruct): ConstructTree {
-  const tree: ConstructTree = { stackPathByTemplate: new Map(), resourcePaths: new Map(), nestedStackByResourcePath: new Map() };
+  const tree: ConstructTree = { stacksByTemplate: new Map(), resourcePaths: new Map(), nestedStackByResourcePath: new Map() };
   for (const construct of root.node.findAll()) {
     if (Stack.isStack(construct) && !construct.nested) {
       // Each stage writes its stacks to its own assembly directory.
-      tree.stackPathByTemplate.set(path.resolve(Stage.of(construct)!.outdir, construct.templateFile), construct.node.path);
+      tree.stacksByTemplate.set(path.resolve(Stage.of(construct)!.outdir, construct.templateFile), construct);
     }
     if (NestedStack.isNestedStack(construct) && construct.nestedStackResource) {
       tree.nestedStackByResourcePath.set(construct.nestedStackResource.node.path, construct);

@@ -1,6 +1,7 @@
 import { SynthesizedApp, TemplateResource } from './assembly';
 import { KeyKind, UNKNOWN, isIntrinsic, keyKind, literalText, property, referencedResources, templateBoolean } from './resolve';
 import { RuleResult, notChecked, violation } from './result';
+import { secretWord } from './ssm-rules';
 
 /**
  * How a resource that names its key in one property is judged.
@@ -276,25 +277,29 @@ export function ebsBlockDeviceKmsCmk(resource: TemplateResource, app: Synthesize
 }
 
 /**
- * A function with environment variables encrypts them with `KmsKeyArn`; without one, Lambda uses `aws/lambda`.
+ * A function whose environment holds a secret-looking variable encrypts it with a customer-managed
+ * key (`KmsKeyArn`); without one, Lambda uses `aws/lambda`, which every principal allowed to read the
+ * function's configuration can decrypt through. Variables that name a secret (`DB_SECRET_ARN`) are references, not secrets.
  *
  * | `Environment.Variables` | `KmsKeyArn` | result |
  * |---|---|---|
- * | none | any | pass: nothing to encrypt |
- * | some | as `customerManagedKeyResult` | as `customerManagedKeyResult` |
+ * | no name with a secret word (`secretWord`) | any | pass |
+ * | a name with a secret word | as `customerManagedKeyResult` | as `customerManagedKeyResult` |
+ * | only known at deploy time | any | could not be checked |
  *
  * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html
  */
 export function lambdaEnvironmentKmsCmk(fn: TemplateResource, app: SynthesizedApp): RuleResult | undefined {
   const variables = property(fn.properties, 'Environment.Variables');
-  if (variables === undefined || (typeof variables === 'object' && !isIntrinsic(variables) && Object.keys(variables).length === 0)) {
-    return undefined;
+  if (isIntrinsic(variables)) {
+    return notChecked("the function's `Environment.Variables`");
   }
-  return customerManagedKeyResult(app, fn, fn.properties.KmsKeyArn, {
-    resource: "function's environment",
+  const secret = Object.keys(variables ?? {}).find((name) => secretWord(name) !== undefined);
+  return secret === undefined ? undefined : customerManagedKeyResult(app, fn, fn.properties.KmsKeyArn, {
+    resource: `function's environment (variable ${secret})`,
     property: 'KmsKeyArn',
     withoutKey: 'Lambda uses the AWS managed key aws/lambda',
-    fix: 'Set `environmentEncryption` to a CustomerManagedKey.',
+    fix: 'Set `environmentEncryption` to a CustomerManagedKey, or keep the value in a RotatingSecret and pass its ARN.',
   });
 }
 

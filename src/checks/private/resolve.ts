@@ -1,4 +1,4 @@
-import { StackTemplate, SynthesizedApp, TemplateResource } from './assembly';
+import { Located, SynthesizedApp, TemplateResource } from './assembly';
 
 /** Which kind of KMS key a key id, key ARN or alias in a resource's properties names. */
 export enum KeyKind {
@@ -12,12 +12,6 @@ export enum KeyKind {
   UNRESOLVED = 'UNRESOLVED',
 }
 
-/** A value of a template, with the template its references are relative to. */
-export interface Located {
-  readonly stack: StackTemplate;
-  readonly value: unknown;
-}
-
 /** Stands for the parts of a value only known at deploy time in {@link literalText}. */
 export const UNKNOWN = '\u0000';
 
@@ -29,7 +23,7 @@ const AWS_MANAGED_KEY_NAME = /^(alias\/)?aws\/|:alias\/aws\//;
 
 /**
  * Follows a value across templates as far as the assembly tells: a nested stack's parameter to what
- * its parent passes, an `Fn::ImportValue` to the output another stack of the app exports.
+ * its parent passes, an `Fn::ImportValue` or `Fn::GetStackOutput` to the output of another stack of the app.
  */
 export function follow(app: SynthesizedApp, located: Located): Located {
   const { stack, value } = located;
@@ -39,11 +33,11 @@ export function follow(app: SynthesizedApp, located: Located): Located {
     return passed === undefined ? located : follow(app, { stack: stack.parent.stack, value: passed });
   }
   const imported = (value as { 'Fn::ImportValue'?: unknown } | null)?.['Fn::ImportValue'];
-  if (typeof imported === 'string') {
-    const exported = app.exported(imported);
-    return exported === undefined ? located : follow(app, exported);
-  }
-  return located;
+  const output = (value as { 'Fn::GetStackOutput'?: { StackName?: unknown; OutputName?: unknown } } | null)?.['Fn::GetStackOutput'];
+  const target = typeof imported === 'string' ? app.exported(imported)
+    : typeof output?.StackName === 'string' && typeof output.OutputName === 'string' ? app.output(output.StackName, output.OutputName)
+      : undefined;
+  return target === undefined ? located : follow(app, target);
 }
 
 /** Every resource of the app a `Ref` or `Fn::GetAtt` anywhere in the value points at. */

@@ -55,7 +55,7 @@ export const RULES: readonly RuleDefinition[] = [
   rule('LambdaLogGroupKmsCmk', ['AWS::Lambda::Function'], CheckLevel.WARNING,
     'The function logs to a log group of the app (LoggingConfig.LogGroup, or one named /aws/lambda/<function name>), not to one Lambda creates without a customer-managed key.', lambdaLogGroupKmsCmk),
   rule('LambdaEnvironmentKmsCmk', ['AWS::Lambda::Function'], CheckLevel.ERROR,
-    'A function with environment variables encrypts them with a customer-managed key (KmsKeyArn), not aws/lambda.', lambdaEnvironmentKmsCmk),
+    'A function with a secret-looking environment variable (password, secret, token, API key, private key) encrypts it with a customer-managed key (KmsKeyArn), not aws/lambda.', lambdaEnvironmentKmsCmk),
   rule('SecretKmsCmk', ['AWS::SecretsManager::Secret'], CheckLevel.ERROR,
     'The secret and its replicas are encrypted with a customer-managed key (not aws/secretsmanager).', secretKmsCmk),
   rule('SsmParameterSecureString', ['AWS::SSM::Parameter'], CheckLevel.ERROR,

@@ -1,6 +1,6 @@
-import { SynthesizedApp, TemplateResource } from './assembly';
+import { Located, SynthesizedApp, TemplateResource } from './assembly';
 import { customerManagedKeyResult } from './cmk-rules';
-import { Located, ReferenceText, UNKNOWN, isIntrinsic, literalText, property, referencedResources, templateBoolean } from './resolve';
+import { ReferenceText, UNKNOWN, isIntrinsic, literalText, property, referencedResources, templateBoolean } from './resolve';
 import { RuleResult, notChecked, violation } from './result';
 import { isEveryone } from '../../kms/private/validation';
 
