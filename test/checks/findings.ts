@@ -34,13 +34,12 @@ export function findingsOf(app: App, props?: EncryptionChecksProps, register?: (
   return reportedBy(app.outdir, checks.name);
 }
 
-/** The violations of one plugin in the `validation-report.json` of an assembly directory. */
+/**
+ * The violations of one plugin in the `validation-report.json` of an assembly directory. A plugin
+ * that found nothing is not in the report.
+ */
 export function reportedBy(outdir: string, pluginName: string): Finding[] {
-  const reportFile = path.join(outdir, 'validation-report.json');
-  if (!fs.existsSync(reportFile)) {
-    return [];
-  }
-  const report = JSON.parse(fs.readFileSync(reportFile, 'utf8'));
+  const report = JSON.parse(fs.readFileSync(path.join(outdir, 'validation-report.json'), 'utf8'));
   return report.pluginReports
     .filter((plugin: any) => plugin.pluginName === pluginName)
     .flatMap((plugin: any) => plugin.violations)
