@@ -1,3 +1,5 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { Aspects, Stack, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -104,6 +106,11 @@ describe('EncryptionChecks', () => {
       Validations.of(stack).acknowledge({ id: `${P}SqsQueueKmsCmk`, reason: 'Holds only public events.' });
       Validations.of(app).addPlugins(new EncryptionChecks());
       expect(() => app.synth()).not.toThrow();
+
+      // THEN the report keeps it, with the reason, for whoever audits the app
+      const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8'));
+      expect(report.pluginReports[0].suppressedViolations.map((violation: any) => [violation.ruleName, violation.reason, violation.acknowledgedAt]))
+        .toEqual([[`${P}SqsQueueKmsCmk`, 'Holds only public events.', 'Stack']]);
     });
   });
 
