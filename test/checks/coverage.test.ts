@@ -21,7 +21,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
-import { check, findingsOf } from './findings';
+import { findingsOf, findingsOfRule } from './findings';
 import { CustomerManagedKey } from '../../src/kms';
 import { EncryptedLogGroup } from '../../src/logs';
 import { testApp, testStack } from '../util/app';
@@ -38,13 +38,6 @@ const cfnFunction = (stack: Stack, props: Partial<lambda.CfnFunctionProps>) => n
   role: 'arn:aws:iam::111111111111:role/handler', runtime: 'nodejs22.x', handler: 'index.handler', code: { zipFile: 'x' }, ...props,
 });
 const chain = (stack: Stack) => sfn.DefinitionBody.fromChainable(new sfn.Pass(stack, 'Pass'));
-
-/** Findings of one rule, as [level, path, message]. */
-function findingsOfRule(ruleId: string, build: Build): Array<[string, string, string]> {
-  return check(build)
-    .filter((finding) => finding.ruleId === `${P}${ruleId}`)
-    .map((finding) => [finding.level, finding.path, finding.message]);
-}
 
 describe('non-compliant resources are reported with the fix', () => {
   test.each<[string, string, Build, string, string, string]>([

@@ -58,3 +58,10 @@ export function check(build: (stack: Stack, app: App) => void, props?: Encryptio
   build(stack, app);
   return findingsOf(app, props);
 }
+
+/** Findings of one rule (by name, e.g. `S3BucketKey`) on the stack `Stack`, as [level, path, message]. */
+export function findingsOfRule(ruleName: string, build: (stack: Stack) => void): Array<[string, string, string]> {
+  return check(build)
+    .filter((finding) => finding.ruleId === `cdk-kms-encryption::${ruleName}`)
+    .map((finding) => [finding.level, finding.path, finding.message]);
+}

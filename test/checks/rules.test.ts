@@ -10,7 +10,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { check } from './findings';
+import { check, findingsOfRule } from './findings';
 import { CustomerManagedKey } from '../../src/kms';
 import { testStack } from '../util/app';
 
@@ -32,13 +32,6 @@ const parameterKey = (stack: Stack) => kms.Key.fromKeyArn(stack, 'ParameterKey',
 const cfnDbInstance = (stack: Stack, props: Partial<rds.CfnDBInstanceProps>) =>
   new rds.CfnDBInstance(stack, 'R', { engine: 'postgres', dbInstanceClass: 'db.t4g.micro', allocatedStorage: '20', ...props });
 const cfnDbCluster = (stack: Stack, props: Partial<rds.CfnDBClusterProps>) => new rds.CfnDBCluster(stack, 'R', { engine: 'aurora-postgresql', ...props });
-
-/** Findings of one rule on the stack `Stack`, as [level, path, message]. */
-function findingsOf(ruleId: string, build: Build): Array<[string, string, string]> {
-  return check(build)
-    .filter((finding) => finding.ruleId === `${P}${ruleId}`)
-    .map((finding) => [finding.level, finding.path, finding.message]);
-}
 
 describe('non-compliant resources are reported with the fix', () => {
   test.each<[string, string, Build, string, string, string]>([
@@ -116,7 +109,7 @@ describe('non-compliant resources are reported with the fix', () => {
     ['RdsClusterKmsCmk', 'encrypted with aws/rds', (s) => cfnDbCluster(s, { storageEncrypted: true }), 'error', 'Stack/R',
       `The database cluster is not encrypted with a customer-managed key: RDS uses the AWS managed key aws/rds. ${RDS_FIX}`],
   ])('%s: %s', (ruleId, _case, build, level, path, message) => {
-    expect(findingsOf(ruleId, build)).toEqual([[level, path, message]]);
+    expect(findingsOfRule(ruleId, build)).toEqual([[level, path, message]]);
   });
 });
 
@@ -170,7 +163,7 @@ describe('compliant resources are not reported', () => {
     ['RdsInstanceKmsCmk', 'an Aurora instance, judged by its cluster', (s) => cfnDbInstance(s, { engine: 'aurora-postgresql', dbClusterIdentifier: 'cluster' })],
     ['RdsClusterKmsCmk', 'a CustomerManagedKey (Ref)', (s) => cfnDbCluster(s, { storageEncrypted: true, kmsKeyId: key(s).keyId })],
   ])('%s: %s', (ruleId, _case, build) => {
-    expect(findingsOf(ruleId, build)).toEqual([]);
+    expect(findingsOfRule(ruleId, build)).toEqual([]);
   });
 });
 
