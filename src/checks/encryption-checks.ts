@@ -100,8 +100,12 @@ export class EncryptionChecks implements IPolicyValidationPlugin, IAspect {
   /** The plugin name in `validation-report.json`. */
   public readonly name = RULE_NAMESPACE;
 
-  /** The ids of the rules that run. */
-  public readonly ruleIds: string[];
+  /**
+   * The ids of the rules that run (optional in `IPolicyValidationPlugin`; always set here).
+   *
+   * @default - every rule not in `disabledRules`
+   */
+  public readonly ruleIds?: string[];
 
   private readonly activeRules: RuleDefinition[];
   private readonly levels: Map<string, CheckLevel>;
