@@ -46,8 +46,31 @@ export class SynthesizedApp {
   }
 
   public readonly resources: TemplateResource[] = [];
+  /** Resources by template and logical id, and by type: rules look them up for every reference. */
+  private readonly byLogicalId = new Map<StackTemplate, Map<string, TemplateResource>>();
+  private readonly byType = new Map<string, TemplateResource[]>();
   private readonly exports = new Map<string, Located>();
   private readonly outputs = new Map<string, Located>();
+
+  /** The resource a `Ref` or `Fn::GetAtt` in `stack` names. */
+  public resource(stack: StackTemplate, logicalId: string): TemplateResource | undefined {
+    return this.byLogicalId.get(stack)?.get(logicalId);
+  }
+
+  /** The resources of one type, in every template. */
+  public resourcesOfType(type: string): TemplateResource[] {
+    return this.byType.get(type) ?? [];
+  }
+
+  /** The value a stack of this app exports under `name` (`Fn::ImportValue`). */
+  public exported(name: string): Located | undefined {
+    return this.exports.get(name);
+  }
+
+  /** The value of an output of a stack of this app (`Fn::GetStackOutput`, the weak cross-stack reference). */
+  public output(stackName: string, outputName: string): Located | undefined {
+    return this.outputs.get(`${stackName}\u0000${outputName}`);
+  }
 
   private addTemplate(templatePath: string, parent: StackTemplate['parent'], stackPath: string | undefined, tree: ConstructTree | undefined, stackName?: string): void {
     const stack: StackTemplate = { templatePath, template: JSON.parse(fs.readFileSync(templatePath, 'utf8')), parent };
@@ -59,34 +82,20 @@ export class SynthesizedApp {
         this.outputs.set(`${stackName}\u0000${outputName}`, { stack, value: output.Value });
       }
     }
+    this.byLogicalId.set(stack, new Map());
     for (const [logicalId, resource] of Object.entries<any>(stack.template.Resources ?? {})) {
       const constructPath = stackPath === undefined ? undefined : tree?.resourcePaths.get(`${stackPath}\u0000${logicalId}`);
-      this.resources.push({ logicalId, type: resource.Type, properties: resource.Properties ?? {}, stack, constructPath });
+      const added: TemplateResource = { logicalId, type: resource.Type, properties: resource.Properties ?? {}, stack, constructPath };
+      this.resources.push(added);
+      this.byLogicalId.get(stack)!.set(logicalId, added);
+      const ofType = this.byType.get(added.type) ?? [];
+      ofType.push(added);
+      this.byType.set(added.type, ofType);
       const nested = constructPath === undefined ? undefined : tree?.nestedStackByResourcePath.get(constructPath);
       if (nested) {
         this.addTemplate(path.join(path.dirname(templatePath), nested.templateFile), { stack, logicalId }, nested.node.path, tree);
       }
     }
-  }
-
-  /** The resource a `Ref` or `Fn::GetAtt` in `stack` names. */
-  public resource(stack: StackTemplate, logicalId: string): TemplateResource | undefined {
-    return this.resources.find((resource) => resource.stack === stack && resource.logicalId === logicalId);
-  }
-
-  /** The resources of one type, in every template. */
-  public resourcesOfType(type: string): TemplateResource[] {
-    return this.resources.filter((resource) => resource.type === type);
-  }
-
-  /** The value a stack of this app exports under `name` (`Fn::ImportValue`). */
-  public exported(name: string): Located | undefined {
-    return this.exports.get(name);
-  }
-
-  /** The value of an output of a stack of this app (`Fn::GetStackOutput`, the weak cross-stack reference). */
-  public output(stackName: string, outputName: string): Located | undefined {
-    return this.outputs.get(`${stackName}\u0000${outputName}`);
   }
 }
 
