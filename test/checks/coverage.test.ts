@@ -17,7 +17,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
+import * as rds from 'aws-cdk-lib/aws-rds';
 import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
@@ -179,5 +181,44 @@ describe('values are resolved across the assembly', () => {
       const queue = new sqs.Queue(s, 'R', { encryptionMasterKey: key(s) });
       (queue.node.defaultChild as sqs.CfnQueue).addPropertyDeletionOverride('KmsMasterKeyId');
     }).map(([level, path]) => [level, path])).toEqual([['error', 'Stack/R/Resource']]);
+  });
+});
+
+describe('the other side of truth-table rows', () => {
+  const cfnInstance = (stack: Stack, props: Partial<rds.CfnDBInstanceProps>) => new rds.CfnDBInstance(stack, 'R', { dbInstanceClass: 'db.t4g.micro', ...props });
+
+  test.each<[string, string, Build, Array<[string, string, string]>]>([
+    ['RdsInstanceKmsCmk', 'a read replica of a source in the app, without a key, is judged by its source', (s) => {
+      const source = new rds.CfnDBInstance(s, 'Source', { engine: 'postgres', dbInstanceClass: 'db.t4g.micro', allocatedStorage: '20', storageEncrypted: true, kmsKeyId: key(s).keyArn });
+      cfnInstance(s, { sourceDbInstanceIdentifier: source.ref });
+    }, []],
+    ['RdsInstanceKmsCmk', 'a read replica of a source outside the app, without a key', (s) => cfnInstance(s, { sourceDbInstanceIdentifier: 'arn:aws:rds:eu-central-1:111111111111:db:source' }),
+      [['warning', 'Stack/R', NOT_CHECKED("the read replica's source (`SourceDBInstanceIdentifier`) encryption")]]],
+    ['RdsInstanceKmsCmk', 'a read replica of a source outside the app, with a CustomerManagedKey', (s) => cfnInstance(s, {
+      sourceDbInstanceIdentifier: 'arn:aws:rds:eu-central-1:111111111111:db:source', kmsKeyId: key(s).keyArn,
+    }), []],
+    ['S3BucketTlsDeny', 'a policy for another bucket does not count, even when its resources name this one', (s) => {
+      const bucket = new s3.Bucket(s, 'R', { encryptionKey: key(s), bucketKeyEnabled: true });
+      new s3.CfnBucketPolicy(s, 'Policy', {
+        bucket: new s3.Bucket(s, 'Other', { enforceSSL: true }).bucketName,
+        policyDocument: {
+          Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [bucket.bucketArn, bucket.arnForObjects('*')], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
+        },
+      });
+    }, [['error', 'Stack/R/Resource', "No bucket policy denies requests over plain HTTP on this bucket and all its objects. Use EncryptedBucket, or set `enforceSSL: true`, or add a statement that denies s3:* to everyone on the bucket's ARN and `<bucket ARN>/*` when aws:SecureTransport is false."]]],
+    ['S3BucketKey', 'BucketKeyEnabled from a parameter', (s) => new s3.CfnBucket(s, 'R', {
+      bucketEncryption: { serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key(s).keyArn }, bucketKeyEnabled: new CfnParameter(s, 'BucketKey').valueAsString as any }] },
+    }), [['warning', 'Stack/R', NOT_CHECKED("the bucket's `BucketKeyEnabled`")]]],
+    ['KmsKeyRotation', 'EnableKeyRotation from a parameter', (s) => new kms.CfnKey(s, 'R', { enableKeyRotation: new CfnParameter(s, 'Rotate').valueAsString as any }),
+      [['warning', 'Stack/R', NOT_CHECKED("the key's `EnableKeyRotation`")]]],
+    ['KmsKeyPolicyPublic', 'a replica key whose policy names principals', (s) => new kms.CfnReplicaKey(s, 'R', {
+      primaryKeyArn: 'arn:aws:kms:eu-central-1:111111111111:key/mrk-1',
+      keyPolicy: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:root' }, Action: 'kms:*', Resource: '*' }] },
+    }), []],
+    ['SecretKmsCmk', 'ReplicaRegions from a parameter', (s) => new secretsmanager.CfnSecret(s, 'R', {
+      kmsKeyId: key(s).keyArn, replicaRegions: Fn.split(',', new CfnParameter(s, 'Regions').valueAsString) as any,
+    }), [['warning', 'Stack/R', NOT_CHECKED("the secret's `ReplicaRegions`")]]],
+  ])('%s: %s', (ruleId, _case, build, expected) => {
+    expect(findingsOfRule(ruleId, build)).toEqual(expected);
   });
 });
