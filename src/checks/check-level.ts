@@ -1,10 +1,10 @@
-/** How an `EncryptionChecks` rule reports what it finds. */
+/** How an `EncryptionChecks` rule reports what it finds in `validation-report.json`. */
 export enum CheckLevel {
-  /** An error annotation: `cdk synth` reports it and `cdk deploy` refuses to deploy the stack. */
+  /** A violation of severity `error`: synthesis fails until it is fixed or acknowledged. */
   ERROR = 'ERROR',
   /**
-   * A warning annotation with the rule id, which `cdk synth --strict` turns into a failure and
-   * `Annotations.of(resource).acknowledgeWarning(ruleId, reason)` acknowledges for one resource.
+   * A violation of severity `warning`: reported, and synthesis goes on. Findings that could not be
+   * checked are always warnings.
    */
   WARNING = 'WARNING',
 }

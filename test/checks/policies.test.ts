@@ -13,8 +13,8 @@ import { ALLOW_ALL_IDENTITY, evaluate } from '../util/policy';
 // The first synthesis and policy simulation load aws-cdk-lib and the evaluator.
 jest.setTimeout(60_000);
 
-const TLS_RULE = 'cdk-kms-encryption:S3BucketTlsDeny';
-const PUBLIC_KEY_RULE = 'cdk-kms-encryption:KmsKeyPolicyPublic';
+const TLS_RULE = 'cdk-kms-encryption::S3BucketTlsDeny';
+const PUBLIC_KEY_RULE = 'cdk-kms-encryption::KmsKeyPolicyPublic';
 
 /** The resolved policy of the only resource of `type` in the stack, from property `property`. */
 function resolvedPolicy(stack: Stack, type: string, property: string): any {
@@ -91,7 +91,7 @@ describe('KmsKeyPolicyPublic agrees with policy evaluation', () => {
   });
 });
 
-describe('deniesInsecureTransport (resolved bucket policies)', () => {
+describe('deniesInsecureTransport (bucket policies with resources as text), for bucket b', () => {
   const deny = (overrides: Record<string, unknown>) => ({
     Statement: [{
       Effect: 'Deny',
@@ -115,8 +115,19 @@ describe('deniesInsecureTransport (resolved bucket policies)', () => {
     ['SecureTransport true', deny({ Condition: { Bool: { 'aws:SecureTransport': 'true' } } }), false],
     ['no condition key', deny({ Condition: { Bool: { 'aws:ViaAWSService': 'false' } } }), false],
     ['no statements', {}, false],
-  ])('%s: %s', (_case, policy, expected) => {
-    expect(deniesInsecureTransport(policy)).toBe(expected);
+    ['Resource "*"', deny({ Resource: '*' }), true],
+    ['arn:aws:s3:::* (every bucket and object)', deny({ Resource: 'arn:aws:s3:::*' }), true],
+    ['arn:aws:s3:::b* (the bucket and all objects, and more)', deny({ Resource: 'arn:aws:s3:::b*' }), true],
+    ['the ARNs split over two statements', { Statement: [deny({ Resource: 'arn:aws:s3:::b' }).Statement[0], deny({ Resource: 'arn:aws:s3:::b/*' }).Statement[0]] }, true],
+    ['the partition as ${AWS::Partition}', deny({ Resource: ['arn:${AWS::Partition}:s3:::b', 'arn:${AWS::Partition}:s3:::b/*'] }), true],
+    ['another bucket\'s objects (bb/*)', deny({ Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::bb/*'] }), false],
+    ['a prefix only (b/logs/*)', deny({ Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/logs/*'] }), false],
+    ['another bucket\'s ARN', deny({ Resource: ['arn:aws:s3:::c', 'arn:aws:s3:::b/*'] }), false],
+    ['a wildcard inside the object pattern (b/*/x*)', deny({ Resource: ['arn:aws:s3:::b', 'arn:aws:s3:::b/*/x*'] }), false],
+    ['bucket only', deny({ Resource: 'arn:aws:s3:::b' }), false],
+    ['a TLS-version deny only: plain HTTP has no TLS version', deny({ Condition: { NumericLessThan: { 's3:TlsVersion': '1.2' } } }), false],
+  ])('%s', (_case, policy, expected) => {
+    expect(deniesInsecureTransport(policy, 'arn:aws:s3:::b')).toBe(expected);
   });
 });
 

@@ -10,17 +10,18 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { check } from './findings';
+import { check, findingsOfRule } from './findings';
 import { CustomerManagedKey } from '../../src/kms';
 import { testStack } from '../util/app';
 
-const P = 'cdk-kms-encryption:';
+const P = 'cdk-kms-encryption::';
 const NOT_CHECKED = (what: string) =>
-  `Could not be checked: ${what} is only known at deploy time (a parameter, an import or another token). Make sure it complies, then acknowledge this warning on the resource.`;
+  `Could not be checked: ${what} is only known at deploy time (a parameter, an import or another token). Make sure it complies, then acknowledge this finding.`;
 
 const S3_FIX = 'Use EncryptedBucket, or set `encryption: BucketEncryption.KMS` with `encryptionKey` set to a CustomerManagedKey.';
 const SECRET_FIX = 'Use RotatingSecret, or set `encryptionKey` (and a key for each replica Region) to a CustomerManagedKey.';
 const TABLE_FIX = 'Set `encryption: TableEncryption.CUSTOMER_MANAGED` and `encryptionKey` to a CustomerManagedKey.';
+const TLS_FIX = "No bucket policy denies requests over plain HTTP on this bucket and all its objects. Use EncryptedBucket, or set `enforceSSL: true`, or add a statement that denies s3:* to everyone on the bucket's ARN and `<bucket ARN>/*` when aws:SecureTransport is false.";
 const RDS_FIX = 'Set `storageEncrypted: true` and `storageEncryptionKey` to a CustomerManagedKey.';
 
 /** Builds the one resource a case is about, with id `R`. */
@@ -31,13 +32,6 @@ const parameterKey = (stack: Stack) => kms.Key.fromKeyArn(stack, 'ParameterKey',
 const cfnDbInstance = (stack: Stack, props: Partial<rds.CfnDBInstanceProps>) =>
   new rds.CfnDBInstance(stack, 'R', { engine: 'postgres', dbInstanceClass: 'db.t4g.micro', allocatedStorage: '20', ...props });
 const cfnDbCluster = (stack: Stack, props: Partial<rds.CfnDBClusterProps>) => new rds.CfnDBCluster(stack, 'R', { engine: 'aurora-postgresql', ...props });
-
-/** Findings of one rule on the stack `Stack`, as [level, path, message]. */
-function findingsOf(ruleId: string, build: Build): Array<[string, string, string]> {
-  return check(build)
-    .filter((finding) => finding.ruleId === `${P}${ruleId}`)
-    .map((finding) => [finding.level, finding.path, finding.message]);
-}
 
 describe('non-compliant resources are reported with the fix', () => {
   test.each<[string, string, Build, string, string, string]>([
@@ -53,7 +47,7 @@ describe('non-compliant resources are reported with the fix', () => {
     ['S3BucketKey', 'SSE-KMS without a bucket key', (s) => new s3.Bucket(s, 'R', { encryptionKey: key(s) }), 'warning', 'Stack/R/Resource',
       "The bucket's SSE-KMS encryption does not use an S3 Bucket Key, so every object operation calls KMS. Use EncryptedBucket, or set `bucketKeyEnabled: true`."],
     ['S3BucketTlsDeny', 'no bucket policy', (s) => new s3.Bucket(s, 'R'), 'error', 'Stack/R/Resource',
-      'No bucket policy denies requests over plain HTTP. Use EncryptedBucket, or set `enforceSSL: true`, or add a statement that denies s3:* to everyone when aws:SecureTransport is false.'],
+      TLS_FIX],
     ['S3BucketTlsDeny', 'a policy that denies HTTP for GetObject only', (s) => new s3.Bucket(s, 'R').addToResourcePolicy(new iam.PolicyStatement({
       effect: iam.Effect.DENY,
       principals: [new iam.AnyPrincipal()],
@@ -61,7 +55,7 @@ describe('non-compliant resources are reported with the fix', () => {
       resources: ['*'],
       conditions: { Bool: { 'aws:SecureTransport': 'false' } },
     })), 'error', 'Stack/R/Resource',
-    'No bucket policy denies requests over plain HTTP. Use EncryptedBucket, or set `enforceSSL: true`, or add a statement that denies s3:* to everyone when aws:SecureTransport is false.'],
+    TLS_FIX],
     ['S3BucketTlsDeny', 'a policy whose bucket is a parameter', (s) => {
       new s3.Bucket(s, 'R');
       new s3.CfnBucketPolicy(s, 'Policy', { bucket: new CfnParameter(s, 'BucketName').valueAsString, policyDocument: {} });
@@ -115,7 +109,7 @@ describe('non-compliant resources are reported with the fix', () => {
     ['RdsClusterKmsCmk', 'encrypted with aws/rds', (s) => cfnDbCluster(s, { storageEncrypted: true }), 'error', 'Stack/R',
       `The database cluster is not encrypted with a customer-managed key: RDS uses the AWS managed key aws/rds. ${RDS_FIX}`],
   ])('%s: %s', (ruleId, _case, build, level, path, message) => {
-    expect(findingsOf(ruleId, build)).toEqual([[level, path, message]]);
+    expect(findingsOfRule(ruleId, build)).toEqual([[level, path, message]]);
   });
 });
 
@@ -128,7 +122,6 @@ describe('compliant resources are not reported', () => {
     ['S3BucketKmsCmk', 'SSE-S3 on the bucket that receives server access logs', (s) => {
       new s3.Bucket(s, 'Source', { encryptionKey: key(s), serverAccessLogsBucket: new s3.Bucket(s, 'R', { encryption: s3.BucketEncryption.S3_MANAGED }) });
     }],
-    ['S3BucketKmsCmk', 'SSE-S3 on a bucket that logs to itself', (s) => new s3.CfnBucket(s, 'R', { loggingConfiguration: { logFilePrefix: 'logs/' } })],
     ['S3BucketKey', 'SSE-KMS with a bucket key', (s) => new s3.Bucket(s, 'R', { encryptionKey: key(s), bucketKeyEnabled: true })],
     ['S3BucketKey', 'DSSE-KMS, which does not support bucket keys', (s) => new s3.Bucket(s, 'R', { encryption: s3.BucketEncryption.DSSE, encryptionKey: key(s) })],
     ['S3BucketTlsDeny', 'enforceSSL', (s) => new s3.Bucket(s, 'R', { enforceSSL: true })],
@@ -170,7 +163,7 @@ describe('compliant resources are not reported', () => {
     ['RdsInstanceKmsCmk', 'an Aurora instance, judged by its cluster', (s) => cfnDbInstance(s, { engine: 'aurora-postgresql', dbClusterIdentifier: 'cluster' })],
     ['RdsClusterKmsCmk', 'a CustomerManagedKey (Ref)', (s) => cfnDbCluster(s, { storageEncrypted: true, kmsKeyId: key(s).keyId })],
   ])('%s: %s', (ruleId, _case, build) => {
-    expect(findingsOf(ruleId, build)).toEqual([]);
+    expect(findingsOfRule(ruleId, build)).toEqual([]);
   });
 });
 

@@ -1,29 +1,31 @@
-import { Token } from 'aws-cdk-lib';
-import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as logs from 'aws-cdk-lib/aws-logs';
-import * as rds from 'aws-cdk-lib/aws-rds';
-import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import * as sns from 'aws-cdk-lib/aws-sns';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { IConstruct } from 'constructs';
-import { KeyKind, keyKind, resolveValue } from './resolve';
+import { SynthesizedApp, TemplateResource } from './assembly';
+import { KeyKind, UNKNOWN, isIntrinsic, keyKind, literalText, property, referencedResources, templateBoolean } from './resolve';
 import { RuleResult, notChecked, violation } from './result';
+import { secretWord } from './ssm-rules';
 
 /**
  * How a resource that names its key in one property is judged.
  * `withoutKey` says what protects the data when no key is named.
  */
-interface KeyProperty {
+export interface KeyProperty {
   readonly resource: string;
   readonly property: string;
   readonly withoutKey: string;
   readonly fix: string;
 }
 
-/** The verdict on the key a resource names in one property. */
-export function customerManagedKeyResult(scope: IConstruct, key: unknown, judged: KeyProperty): RuleResult | undefined {
-  switch (keyKind(scope, key)) {
+/**
+ * The verdict on the key a resource names in one property.
+ *
+ * | key (see `keyKind`) | result |
+ * |---|---|
+ * | customer-managed | pass |
+ * | AWS managed | violation |
+ * | none | violation, saying what the service uses instead |
+ * | only known at deploy time | could not be checked |
+ */
+export function customerManagedKeyResult(app: SynthesizedApp, resource: TemplateResource, key: unknown, judged: KeyProperty): RuleResult | undefined {
+  switch (keyKind(app, resource, key)) {
     case KeyKind.CUSTOMER_MANAGED:
       return undefined;
     case KeyKind.UNRESOLVED:
@@ -35,156 +37,306 @@ export function customerManagedKeyResult(scope: IConstruct, key: unknown, judged
   }
 }
 
-/** @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html */
-export function logGroupKmsCmk(logGroup: logs.CfnLogGroup): RuleResult | undefined {
-  return customerManagedKeyResult(logGroup, logGroup.kmsKeyId, {
-    resource: 'log group',
-    property: 'KmsKeyId',
-    withoutKey: 'CloudWatch Logs encrypts it with a key the service owns',
-    fix: 'Use EncryptedLogGroup, or set `encryptionKey` to a CustomerManagedKey whose policy lets the logs service use it.',
-  });
+/** A rule that only looks at one key property of a resource. */
+export function keyPropertyRule(propertyPath: string, judged: Omit<KeyProperty, 'property'>) {
+  return (resource: TemplateResource, app: SynthesizedApp) =>
+    customerManagedKeyResult(app, resource, property(resource.properties, propertyPath), { ...judged, property: propertyPath });
 }
 
-/**
- * The secret and each of its replicas; a replica without a key uses `aws/secretsmanager` in its Region.
- * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
- */
-export function secretKmsCmk(secret: secretsmanager.CfnSecret): RuleResult | undefined {
-  const fix = 'Use RotatingSecret, or set `encryptionKey` (and a key for each replica Region) to a CustomerManagedKey.';
-  const primary = customerManagedKeyResult(secret, secret.kmsKeyId, {
-    resource: 'secret',
-    property: 'KmsKeyId',
-    withoutKey: 'Secrets Manager uses the AWS managed key aws/secretsmanager',
-    fix,
-  });
-  if (primary) {
-    return primary;
-  }
-  // Resolved, replicas keep the property names of the L1 class (`region`, `kmsKeyId`).
-  const replicas = resolveValue(secret, secret.replicaRegions).value;
-  if (replicas === undefined) {
-    return undefined;
-  }
-  if (!Array.isArray(replicas)) {
-    return notChecked("the secret's `ReplicaRegions`");
-  }
-  for (const replica of replicas) {
-    const result = customerManagedKeyResult(secret, replica?.kmsKeyId, {
-      resource: `secret's replica in ${typeof replica?.region === 'string' ? replica.region : 'a Region'}`,
-      property: 'ReplicaRegions.KmsKeyId',
-      withoutKey: 'Secrets Manager uses the AWS managed key aws/secretsmanager',
-      fix,
-    });
-    if (result) {
-      return result;
-    }
-  }
-  return undefined;
-}
-
-/** @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-server-side-encryption.html */
-export function sqsQueueKmsCmk(queue: sqs.CfnQueue): RuleResult | undefined {
-  return customerManagedKeyResult(queue, queue.kmsMasterKeyId, {
-    resource: 'queue',
-    property: 'KmsMasterKeyId',
-    withoutKey: 'it uses SSE-SQS or no encryption',
-    fix: 'Set `encryption: QueueEncryption.KMS` and `encryptionMasterKey` to a CustomerManagedKey.',
-  });
-}
-
-/** @see https://docs.aws.amazon.com/sns/latest/dg/sns-server-side-encryption.html */
-export function snsTopicKmsCmk(topic: sns.CfnTopic): RuleResult | undefined {
-  return customerManagedKeyResult(topic, topic.kmsMasterKeyId, {
-    resource: 'topic',
-    property: 'KmsMasterKeyId',
-    withoutKey: 'it has no server-side encryption',
-    fix: 'Set `masterKey` to a CustomerManagedKey.',
-  });
-}
-
-/**
- * Without `SSESpecification.SSEEnabled` a table uses a key DynamoDB owns; enabled without a key, `aws/dynamodb`.
- * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/EncryptionAtRest.html
- */
-export function dynamoDbTableKmsCmk(table: dynamodb.CfnTable): RuleResult | undefined {
-  const spec = table.sseSpecification;
-  if (Token.isUnresolved(spec)) {
-    return notChecked("the table's `SSESpecification`");
-  }
-  const settings = spec as dynamodb.CfnTable.SSESpecificationProperty | undefined;
-  const enabled = resolveValue(table, settings?.sseEnabled).value;
-  if (enabled !== undefined && typeof enabled !== 'boolean') {
-    return notChecked("the table's `SSESpecification.SSEEnabled`");
-  }
-  const fix = 'Set `encryption: TableEncryption.CUSTOMER_MANAGED` and `encryptionKey` to a CustomerManagedKey.';
-  if (enabled !== true) {
-    return violation(`The table is not encrypted with a customer-managed key: DynamoDB uses a key the service owns. ${fix}`);
-  }
-  return customerManagedKeyResult(table, settings?.kmsMasterKeyId, {
-    resource: 'table',
-    property: 'SSESpecification.KMSMasterKeyId',
-    withoutKey: 'DynamoDB uses the AWS managed key aws/dynamodb',
-    fix,
-  });
-}
-
-/** @see https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html */
-export function ebsVolumeKmsCmk(volume: ec2.CfnVolume): RuleResult | undefined {
-  return encryptedStorageResult(volume, volume.encrypted, volume.kmsKeyId, {
-    resource: 'volume',
-    flag: 'Encrypted',
-    defaultKey: 'EBS uses the account\'s default EBS key (aws/ebs unless changed)',
-    fix: 'Set `encrypted: true` and `encryptionKey` to a CustomerManagedKey.',
-  });
-}
-
-/**
- * Aurora instances (`DBClusterIdentifier`) and read replicas take their encryption from the cluster
- * or the source instance, which are checked themselves.
- * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.html
- */
-export function rdsInstanceKmsCmk(instance: rds.CfnDBInstance): RuleResult | undefined {
-  if (instance.dbClusterIdentifier !== undefined || instance.sourceDbInstanceIdentifier !== undefined) {
-    return undefined;
-  }
-  return encryptedStorageResult(instance, instance.storageEncrypted, instance.kmsKeyId, {
-    resource: 'database instance',
-    flag: 'StorageEncrypted',
-    defaultKey: 'RDS uses the AWS managed key aws/rds',
-    fix: 'Set `storageEncrypted: true` and `storageEncryptionKey` to a CustomerManagedKey.',
-  });
-}
-
-/** @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Overview.Encryption.html */
-export function rdsClusterKmsCmk(cluster: rds.CfnDBCluster): RuleResult | undefined {
-  return encryptedStorageResult(cluster, cluster.storageEncrypted, cluster.kmsKeyId, {
-    resource: 'database cluster',
-    flag: 'StorageEncrypted',
-    defaultKey: 'RDS uses the AWS managed key aws/rds',
-    fix: 'Set `storageEncrypted: true` and `storageEncryptionKey` to a CustomerManagedKey.',
-  });
-}
-
-interface EncryptedStorage {
+/** Storage with an on/off encryption flag and an optional key (EBS, RDS, EFS, OpenSearch). */
+export interface EncryptedStorage {
   readonly resource: string;
   readonly flag: string;
+  readonly keyProperty: string;
   readonly defaultKey: string;
   readonly fix: string;
 }
 
-/** Storage with an on/off encryption flag and an optional key (EBS, RDS). */
-function encryptedStorageResult(scope: IConstruct, encrypted: unknown, key: unknown, judged: EncryptedStorage): RuleResult | undefined {
-  const flag = resolveValue(scope, encrypted).value;
-  if (flag !== undefined && typeof flag !== 'boolean') {
+/**
+ * | flag | key | result |
+ * |---|---|---|
+ * | not true (absent, false) | any | violation: not encrypted |
+ * | only known at deploy time | any | could not be checked |
+ * | true | as `customerManagedKeyResult` | as `customerManagedKeyResult` |
+ */
+export function encryptedStorageResult(
+  app: SynthesizedApp, resource: TemplateResource, on: unknown, key: unknown, judged: EncryptedStorage,
+): RuleResult | undefined {
+  const flag = templateBoolean(on);
+  if (flag === UNKNOWN) {
     return notChecked(`the ${judged.resource}'s \`${judged.flag}\``);
   }
   if (flag !== true) {
     return violation(`The ${judged.resource} is not encrypted (\`${judged.flag}\` is not true). ${judged.fix}`);
   }
-  return customerManagedKeyResult(scope, key, {
+  return customerManagedKeyResult(app, resource, key, {
     resource: judged.resource,
-    property: 'KmsKeyId',
+    property: judged.keyProperty,
     withoutKey: judged.defaultKey,
     fix: judged.fix,
   });
+}
+
+/** A rule for storage whose flag and key sit at two property paths. */
+export function encryptedStorageRule(judged: EncryptedStorage) {
+  return (resource: TemplateResource, app: SynthesizedApp) =>
+    encryptedStorageResult(app, resource, property(resource.properties, judged.flag), property(resource.properties, judged.keyProperty), judged);
+}
+
+const SECRET_FIX = 'Use RotatingSecret, or set `encryptionKey` (and a key for each replica Region) to a CustomerManagedKey.';
+
+/**
+ * The secret and each of its replicas; a replica without a key uses `aws/secretsmanager` in its Region.
+ *
+ * | `KmsKeyId`, each `ReplicaRegions[].KmsKeyId` | result |
+ * |---|---|
+ * | all customer-managed | pass |
+ * | any other | the first that is not, as `customerManagedKeyResult` |
+ * | `ReplicaRegions` only known at deploy time | could not be checked |
+ *
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html
+ */
+export function secretKmsCmk(secret: TemplateResource, app: SynthesizedApp): RuleResult | undefined {
+  const withoutKey = 'Secrets Manager uses the AWS managed key aws/secretsmanager';
+  const primary = customerManagedKeyResult(app, secret, secret.properties.KmsKeyId, { resource: 'secret', property: 'KmsKeyId', withoutKey, fix: SECRET_FIX });
+  if (primary) {
+    return primary;
+  }
+  const replicas = secret.properties.ReplicaRegions;
+  if (replicas !== undefined && !Array.isArray(replicas)) {
+    return notChecked("the secret's `ReplicaRegions`");
+  }
+  return firstResult((replicas ?? []).map((replica: any) => () => customerManagedKeyResult(app, secret, replica?.KmsKeyId, {
+    resource: `secret's replica in ${typeof replica?.Region === 'string' ? replica.Region : 'a Region'}`,
+    property: 'ReplicaRegions.KmsKeyId',
+    withoutKey,
+    fix: SECRET_FIX,
+  })));
+}
+
+const TABLE_FIX = 'Set `encryption: TableEncryption.CUSTOMER_MANAGED` and `encryptionKey` to a CustomerManagedKey.';
+const TABLE_V2_FIX = 'Set `encryption: TableEncryptionV2.customerManagedKey(key)` with a CustomerManagedKey (and a key for each replica Region).';
+
+/**
+ * | `SSESpecification.SSEEnabled` | `KMSMasterKeyId` | result |
+ * |---|---|---|
+ * | not true | any | violation: a key DynamoDB owns |
+ * | only known at deploy time | any | could not be checked |
+ * | true | as `customerManagedKeyResult` (none: `aws/dynamodb`) | as `customerManagedKeyResult` |
+ *
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/EncryptionAtRest.html
+ */
+export function dynamoDbTableKmsCmk(table: TemplateResource, app: SynthesizedApp): RuleResult | undefined {
+  const spec = table.properties.SSESpecification;
+  return awsOwnedUnlessEnabled(spec, TABLE_FIX) ?? customerManagedKeyResult(app, table, spec?.KMSMasterKeyId, {
+    resource: 'table',
+    property: 'SSESpecification.KMSMasterKeyId',
+    withoutKey: 'DynamoDB uses the AWS managed key aws/dynamodb',
+    fix: TABLE_FIX,
+  });
+}
+
+/**
+ * A global table (`TableV2`) names its key per replica.
+ *
+ * | `SSESpecification.SSEEnabled` | each `Replicas[].SSESpecification.KMSMasterKeyId` | result |
+ * |---|---|---|
+ * | not true | any | violation: a key DynamoDB owns |
+ * | only known at deploy time | any | could not be checked |
+ * | true | all customer-managed | pass |
+ * | true | any other (none: `aws/dynamodb`) | the first that is not, as `customerManagedKeyResult` |
+ *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-dynamodb-globaltable-ssespecification.html
+ */
+export function dynamoDbGlobalTableKmsCmk(table: TemplateResource, app: SynthesizedApp): RuleResult | undefined {
+  const unencrypted = awsOwnedUnlessEnabled(table.properties.SSESpecification, TABLE_V2_FIX);
+  if (unencrypted) {
+    return unencrypted;
+  }
+  const replicas = table.properties.Replicas;
+  if (!Array.isArray(replicas)) {
+    return notChecked("the global table's `Replicas`");
+  }
+  return firstResult(replicas.map((replica: any) => () => customerManagedKeyResult(app, table, replica?.SSESpecification?.KMSMasterKeyId, {
+    resource: `global table's replica in ${typeof replica?.Region === 'string' ? replica.Region : 'a Region'}`,
+    property: 'Replicas.SSESpecification.KMSMasterKeyId',
+    withoutKey: 'DynamoDB uses the AWS managed key aws/dynamodb',
+    fix: TABLE_V2_FIX,
+  })));
+}
+
+function awsOwnedUnlessEnabled(spec: any, fix: string): RuleResult | undefined {
+  const enabled = templateBoolean(spec?.SSEEnabled);
+  if (enabled === UNKNOWN || isIntrinsic(spec)) {
+    return notChecked("the table's `SSESpecification.SSEEnabled`");
+  }
+  return enabled === true ? undefined : violation(`The table is not encrypted with a customer-managed key: DynamoDB uses a key the service owns. ${fix}`);
+}
+
+const RDS_FIX = 'Set `storageEncrypted: true` and `storageEncryptionKey` to a CustomerManagedKey.';
+
+/**
+ * | instance | result |
+ * |---|---|
+ * | Aurora (`DBClusterIdentifier`) | pass: judged by its cluster |
+ * | restored from a snapshot (`DBSnapshotIdentifier`, `DBClusterSnapshotIdentifier`) | could not be checked: the snapshot's encryption applies |
+ * | read replica (`SourceDBInstanceIdentifier`) with `KmsKeyId` | as `customerManagedKeyResult` |
+ * | read replica without `KmsKeyId`, source in the app | pass: judged by its source |
+ * | read replica without `KmsKeyId`, source outside the app | could not be checked |
+ * | any other | as `encryptedStorageResult` (`StorageEncrypted`, `KmsKeyId`; no key: `aws/rds`) |
+ *
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbinstance.html
+ */
+export function rdsInstanceKmsCmk(instance: TemplateResource, app: SynthesizedApp): RuleResult | undefined {
+  const props = instance.properties;
+  if (props.DBClusterIdentifier !== undefined) {
+    return undefined;
+  }
+  const snapshot = props.DBSnapshotIdentifier !== undefined ? 'DBSnapshotIdentifier' : props.DBClusterSnapshotIdentifier !== undefined ? 'DBClusterSnapshotIdentifier' : undefined;
+  if (snapshot) {
+    return restoredFromSnapshot('database instance', snapshot);
+  }
+  const judged = { resource: 'database instance', property: 'KmsKeyId', withoutKey: 'RDS uses the AWS managed key aws/rds', fix: RDS_FIX };
+  if (props.SourceDBInstanceIdentifier !== undefined) {
+    if (props.KmsKeyId !== undefined) {
+      return customerManagedKeyResult(app, instance, props.KmsKeyId, judged);
+    }
+    const sourceInApp = referencedResources(app, { stack: instance.stack, value: props.SourceDBInstanceIdentifier }).some((source) => source.type === 'AWS::RDS::DBInstance');
+    return sourceInApp ? undefined : notChecked("the read replica's source (`SourceDBInstanceIdentifier`) encryption");
+  }
+  return encryptedStorageResult(app, instance, props.StorageEncrypted, props.KmsKeyId, { ...judged, flag: 'StorageEncrypted', keyProperty: 'KmsKeyId', defaultKey: judged.withoutKey });
+}
+
+/**
+ * | cluster | result |
+ * |---|---|
+ * | restored from a snapshot (`SnapshotIdentifier`) | could not be checked: the snapshot's encryption applies |
+ * | any other | as `encryptedStorageResult` (`StorageEncrypted`, `KmsKeyId`; no key: `aws/rds`) |
+ *
+ * @see https://docs.aws.amazon.com/AmazonRDS/latest/AuroraUserGuide/Overview.Encryption.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-rds-dbcluster.html
+ */
+export function rdsClusterKmsCmk(cluster: TemplateResource, app: SynthesizedApp): RuleResult | undefined {
+  if (cluster.properties.SnapshotIdentifier !== undefined) {
+    return restoredFromSnapshot('database cluster', 'SnapshotIdentifier');
+  }
+  return encryptedStorageResult(app, cluster, cluster.properties.StorageEncrypted, cluster.properties.KmsKeyId, {
+    resource: 'database cluster', flag: 'StorageEncrypted', keyProperty: 'KmsKeyId', defaultKey: 'RDS uses the AWS managed key aws/rds', fix: RDS_FIX,
+  });
+}
+
+function restoredFromSnapshot(resource: string, snapshotProperty: string): RuleResult {
+  return {
+    checked: false,
+    message: `Could not be checked: the ${resource} is restored from a snapshot (\`${snapshotProperty}\`) and takes its encryption from it, which only the snapshot shows. Make sure the snapshot is encrypted with a customer-managed key, then acknowledge this finding.`,
+  };
+}
+
+const EBS_FIX = 'Set `encrypted: true` and `kmsKey` to a CustomerManagedKey on every EBS block device (`BlockDeviceVolume.ebs(size, { encrypted: true, kmsKey })`).';
+
+/**
+ * Block devices of instances, launch templates and launch configurations. A device without an EBS
+ * mapping for the root volume takes the AMI's encryption, which the template does not show.
+ *
+ * | block device mappings | result |
+ * |---|---|
+ * | launch configuration with an encrypted EBS device | violation: it cannot name a KMS key, so the default EBS key applies |
+ * | no EBS device | violation: the root volume is encrypted as the AMI or the account default says |
+ * | an EBS device not encrypted | violation |
+ * | an EBS device encrypted with a key that is not customer-managed | as `customerManagedKeyResult` |
+ * | every EBS device encrypted with a customer-managed key | pass |
+ * | `BlockDeviceMappings` only known at deploy time | could not be checked |
+ *
+ * @see https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-autoscaling-launchconfiguration-blockdevice.html
+ */
+export function ebsBlockDeviceKmsCmk(resource: TemplateResource, app: SynthesizedApp): RuleResult | undefined {
+  const launchConfiguration = resource.type === 'AWS::AutoScaling::LaunchConfiguration';
+  const what = launchConfiguration ? 'launch configuration' : resource.type === 'AWS::EC2::Instance' ? 'instance' : 'launch template';
+  const mappings = resource.type === 'AWS::EC2::LaunchTemplate'
+    ? property(resource.properties, 'LaunchTemplateData.BlockDeviceMappings')
+    : resource.properties.BlockDeviceMappings;
+  if (mappings !== undefined && !Array.isArray(mappings)) {
+    return notChecked(`the ${what}'s \`BlockDeviceMappings\``);
+  }
+  const ebs = (mappings ?? []).map((mapping: any) => mapping?.Ebs).filter((device: unknown) => device !== undefined);
+  if (ebs.length === 0) {
+    return violation(`The ${what} has no EBS block device mapping, so its root volume is encrypted (or not) as the AMI or the account's EBS default says. ${EBS_FIX}`);
+  }
+  if (launchConfiguration) {
+    return violation(`The launch configuration's volumes cannot name a KMS key: encrypted, they use the account's default EBS key. Use a launch template, and ${EBS_FIX.charAt(0).toLowerCase()}${EBS_FIX.slice(1)}`);
+  }
+  return firstResult(ebs.map((device: any) => () => encryptedStorageResult(app, resource, device.Encrypted, device.KmsKeyId, {
+    resource: `${what}'s EBS block device`,
+    flag: 'BlockDeviceMappings.Ebs.Encrypted',
+    keyProperty: 'BlockDeviceMappings.Ebs.KmsKeyId',
+    defaultKey: "EBS uses the account's default EBS key (aws/ebs unless changed)",
+    fix: EBS_FIX,
+  })));
+}
+
+/**
+ * A function whose environment holds a secret-looking variable encrypts it with a customer-managed
+ * key (`KmsKeyArn`); without one, Lambda uses `aws/lambda`, which every principal allowed to read the
+ * function's configuration can decrypt through. Variables that name a secret (`DB_SECRET_ARN`) are references, not secrets.
+ *
+ * | `Environment.Variables` | `KmsKeyArn` | result |
+ * |---|---|---|
+ * | no name with a secret word (`secretWord`) | any | pass |
+ * | a name with a secret word | as `customerManagedKeyResult` | as `customerManagedKeyResult` |
+ * | only known at deploy time | any | could not be checked |
+ *
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars-encryption.html
+ */
+export function lambdaEnvironmentKmsCmk(fn: TemplateResource, app: SynthesizedApp): RuleResult | undefined {
+  const variables = property(fn.properties, 'Environment.Variables');
+  if (isIntrinsic(variables)) {
+    return notChecked("the function's `Environment.Variables`");
+  }
+  const secret = Object.keys(variables ?? {}).find((name) => secretWord(name) !== undefined);
+  return secret === undefined ? undefined : customerManagedKeyResult(app, fn, fn.properties.KmsKeyArn, {
+    resource: `function's environment (variable ${secret})`,
+    property: 'KmsKeyArn',
+    withoutKey: 'Lambda uses the AWS managed key aws/lambda',
+    fix: 'Set `environmentEncryption` to a CustomerManagedKey, or keep the value in a RotatingSecret and pass its ARN.',
+  });
+}
+
+/**
+ * Lambda writes to the log group named in `LoggingConfig.LogGroup`, or else to `/aws/lambda/<name>`,
+ * which it creates at run time without a customer-managed key unless the app defines it.
+ *
+ * | function | result |
+ * |---|---|
+ * | `LoggingConfig.LogGroup` set | pass: the log group is judged by `LogGroupKmsCmk` where the app defines it |
+ * | an `AWS::Logs::LogGroup` of the app is named `/aws/lambda/<the function's name>` | pass (judged by `LogGroupKmsCmk`) |
+ * | any other | violation: the implicit log group is not CMK-encrypted |
+ *
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-loggroups.html
+ */
+export function lambdaLogGroupKmsCmk(fn: TemplateResource, app: SynthesizedApp): RuleResult | undefined {
+  if (property(fn.properties, 'LoggingConfig.LogGroup') !== undefined) {
+    return undefined;
+  }
+  const implicitName = `/aws/lambda/${fn.properties.FunctionName === undefined ? `${UNKNOWN}${fn.logicalId}` : literalText(app, { stack: fn.stack, value: fn.properties.FunctionName })}`;
+  const definedInApp = app.resourcesOfType('AWS::Logs::LogGroup').some((logGroup) => {
+    const name = logGroup.properties.LogGroupName;
+    const namesThisFunction = referencedResources(app, { stack: logGroup.stack, value: name }).includes(fn);
+    return namesThisFunction || (!implicitName.includes(UNKNOWN) && literalText(app, { stack: logGroup.stack, value: name }) === implicitName);
+  });
+  return definedInApp ? undefined : violation(
+    "The function has no log group, so Lambda writes to '/aws/lambda/<function name>', which it creates without a customer-managed key. Set `logGroup` to an EncryptedLogGroup.",
+  );
+}
+
+/** The first result of the checks, run in order until one reports. */
+export function firstResult(checks: Array<() => RuleResult | undefined>): RuleResult | undefined {
+  for (const check of checks) {
+    const result = check();
+    if (result) {
+      return result;
+    }
+  }
+  return undefined;
 }

@@ -15,6 +15,6 @@ export function violation(message: string): RuleResult {
 export function notChecked(what: string): RuleResult {
   return {
     checked: false,
-    message: `Could not be checked: ${what} is only known at deploy time (a parameter, an import or another token). Make sure it complies, then acknowledge this warning on the resource.`,
+    message: `Could not be checked: ${what} is only known at deploy time (a parameter, an import or another token). Make sure it complies, then acknowledge this finding.`,
   };
 }

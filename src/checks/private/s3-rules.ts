@@ -1,41 +1,43 @@
-import { Token } from 'aws-cdk-lib';
-import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Located, SynthesizedApp, TemplateResource } from './assembly';
 import { customerManagedKeyResult } from './cmk-rules';
-import { ResolvedValue, UNKNOWN, literalText, resolveValue } from './resolve';
+import { ReferenceText, UNKNOWN, isIntrinsic, literalText, property, referencedResources, templateBoolean } from './resolve';
 import { RuleResult, notChecked, violation } from './result';
 import { isEveryone } from '../../kms/private/validation';
-
-/** The bucket's default encryption, in CloudFormation's terms, or undefined when it cannot be read. */
-interface DefaultEncryption {
-  readonly algorithm?: string;
-  /** The unresolved `KMSMasterKeyID`, so references to keys in this app are kept. */
-  readonly key?: unknown;
-  readonly bucketKeyEnabled?: unknown;
-}
 
 const SSE_KMS = 'aws:kms';
 const DSSE_KMS = 'aws:kms:dsse';
 const KMS_FIX = 'Use EncryptedBucket, or set `encryption: BucketEncryption.KMS` with `encryptionKey` set to a CustomerManagedKey.';
+/** Stands for a bucket name only known at deploy time, in ARNs compared by the TLS rule. */
+const GENERATED_NAME = '\u0001bucket\u0001';
+const S3_ARN_PREFIX = 'arn:aws:s3:::';
 
 /**
- * Default encryption with a customer-managed key: not SSE-S3 (`AES256`, also what S3 applies when no
- * encryption is configured), and not SSE-KMS with the AWS managed key `aws/s3`. A bucket that receives
- * server access logs is exempt from SSE-KMS: S3 delivers those logs only to SSE-S3 buckets.
+ * Default encryption with a customer-managed key. A bucket that receives the server access logs of
+ * another bucket may use SSE-S3: S3 delivers those logs only to SSE-S3 buckets. A bucket that only
+ * logs to itself is a data bucket and gets no exemption.
+ *
+ * | default encryption (`SSEAlgorithm`) | `KMSMasterKeyID` | result |
+ * |---|---|---|
+ * | none, or `AES256` (SSE-S3) | - | violation, unless another bucket of the app logs to it |
+ * | `aws:kms` or `aws:kms:dsse` | customer-managed | pass |
+ * | `aws:kms` or `aws:kms:dsse` | none (`aws/s3`) or AWS managed | violation |
+ * | only known at deploy time | only known at deploy time | could not be checked |
+ *
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/default-bucket-encryption.html
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshooting-server-access-logging.html
  */
-export function s3BucketKmsCmk(bucket: s3.CfnBucket): RuleResult | undefined {
+export function s3BucketKmsCmk(bucket: TemplateResource, app: SynthesizedApp): RuleResult | undefined {
   const encryption = defaultEncryption(bucket);
-  if (encryption === undefined || Token.isUnresolved(encryption.algorithm)) {
+  if (encryption === undefined) {
     return notChecked("the bucket's `BucketEncryption`");
   }
   if (encryption.algorithm !== SSE_KMS && encryption.algorithm !== DSSE_KMS) {
-    if (receivesServerAccessLogs(bucket)) {
+    if (receivesServerAccessLogs(bucket, app)) {
       return undefined;
     }
     return violation(`The bucket's default encryption is SSE-S3 (AES256), not a customer-managed KMS key. ${KMS_FIX}`);
   }
-  return customerManagedKeyResult(bucket, encryption.key, {
+  return customerManagedKeyResult(app, bucket, encryption.key, {
     resource: 'bucket',
     property: 'KMSMasterKeyID',
     withoutKey: 'S3 uses the AWS managed key aws/s3',
@@ -46,17 +48,26 @@ export function s3BucketKmsCmk(bucket: s3.CfnBucket): RuleResult | undefined {
 /**
  * SSE-KMS buckets use an S3 Bucket Key, which cuts KMS requests (and their cost and throttling) by
  * up to 99 %. DSSE-KMS does not support bucket keys, and SSE-S3 does not need one.
+ *
+ * | default encryption | `BucketKeyEnabled` | result |
+ * |---|---|---|
+ * | `aws:kms` | true | pass |
+ * | `aws:kms` | absent or false | violation |
+ * | `aws:kms` | only known at deploy time | could not be checked |
+ * | anything else | - | pass |
+ *
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucket-key.html
  */
-export function s3BucketKey(bucket: s3.CfnBucket): RuleResult | undefined {
+export function s3BucketKey(bucket: TemplateResource): RuleResult | undefined {
   const encryption = defaultEncryption(bucket);
   if (encryption === undefined) {
     return notChecked("the bucket's `BucketEncryption`");
   }
-  if (encryption.algorithm !== SSE_KMS || encryption.bucketKeyEnabled === true) {
+  const bucketKey = templateBoolean(encryption.bucketKeyEnabled);
+  if (encryption.algorithm !== SSE_KMS || bucketKey === true) {
     return undefined;
   }
-  if (Token.isUnresolved(encryption.bucketKeyEnabled)) {
+  if (bucketKey === UNKNOWN) {
     return notChecked("the bucket's `BucketKeyEnabled`");
   }
   return violation(
@@ -65,94 +76,132 @@ export function s3BucketKey(bucket: s3.CfnBucket): RuleResult | undefined {
 }
 
 /**
- * A bucket policy denies every S3 action over plain HTTP (`aws:SecureTransport` false).
+ * An `AWS::S3::BucketPolicy` of this bucket denies every S3 action to everyone over plain HTTP, on
+ * this bucket's ARN and on all of its objects. A TLS-version deny alone (`NumericLessThan
+ * s3:TlsVersion`) does not count: a plain-HTTP request has no TLS version, and the condition does
+ * not match an absent key.
+ *
+ * | bucket policy | result |
+ * |---|---|
+ * | a policy for this bucket (`Bucket` references it, or names it) with a statement as `deniesInsecureTransport` requires | pass |
+ * | no such policy; a policy whose `Bucket` is only known at deploy time | could not be checked |
+ * | no such policy | violation |
+ *
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/security-best-practices.html#transit
  * @see https://repost.aws/knowledge-center/s3-bucket-policy-for-config-rule
  */
-export function s3BucketTlsDeny(bucket: s3.CfnBucket): RuleResult | undefined {
-  const policies = bucket.node.root.node.findAll()
-    .filter((construct): construct is s3.CfnBucketPolicy => construct instanceof s3.CfnBucketPolicy)
-    .map((policy) => ({ policy, bucket: resolveValue(policy, policy.bucket) }));
-  const forThisBucket = policies.filter((candidate) => appliesTo(candidate.bucket, bucket));
-  if (forThisBucket.some(({ policy }) => deniesInsecureTransport(resolveValue(policy, policy.policyDocument).value))) {
+export function s3BucketTlsDeny(bucket: TemplateResource, app: SynthesizedApp): RuleResult | undefined {
+  const policies = app.resourcesOfType('AWS::S3::BucketPolicy');
+  const name = literalText(app, { stack: bucket.stack, value: bucket.properties.BucketName ?? UNKNOWN });
+  const bucketArn = `${S3_ARN_PREFIX}${name.includes(UNKNOWN) ? GENERATED_NAME : name}`;
+  const forThisBucket = policies.filter((policy) => namesBucket(app, { stack: policy.stack, value: policy.properties.Bucket }, bucket));
+  const rendered = (policy: TemplateResource) => renderArns(app, { stack: policy.stack, value: policy.properties.PolicyDocument }, bucket, bucketArn);
+  if (forThisBucket.some((policy) => deniesInsecureTransport(rendered(policy), bucketArn))) {
     return undefined;
   }
-  if (policies.some((candidate) => bucketUnknown(candidate.bucket))) {
+  const unknownBucket = policies.some((policy) => {
+    const target = { stack: policy.stack, value: policy.properties.Bucket };
+    return !referencedResources(app, target).some((resource) => resource.type === 'AWS::S3::Bucket') && literalText(app, target).includes(UNKNOWN);
+  });
+  if (unknownBucket) {
     return notChecked('the bucket a bucket policy applies to');
   }
   return violation(
-    'No bucket policy denies requests over plain HTTP. Use EncryptedBucket, or set `enforceSSL: true`, or add a statement that denies s3:* to everyone when aws:SecureTransport is false.',
+    "No bucket policy denies requests over plain HTTP on this bucket and all its objects. Use EncryptedBucket, or set `enforceSSL: true`, or add a statement that denies s3:* to everyone on the bucket's ARN and `<bucket ARN>/*` when aws:SecureTransport is false.",
   );
 }
 
 /**
- * Whether a resolved policy document has a statement that denies every S3 action to everyone when
- * the request is not sent over TLS, on the bucket and on its objects.
+ * Whether a policy document, with its `Resource` entries rendered to text, denies plain HTTP on the
+ * bucket and all its objects.
+ *
+ * | statement | counts when |
+ * |---|---|
+ * | `Effect` | `Deny` |
+ * | `Principal` | everyone (`*` or `{ AWS: '*' }`) |
+ * | `Action` | includes `s3:*` or `*` |
+ * | `Condition` | `Bool` or `BoolIfExists` with `aws:SecureTransport` false |
+ * | `Resource` | the statements that count cover the bucket ARN (a pattern matching it) and every object (`<bucket ARN>/*`, `<bucket ARN>*`, `arn:aws:s3:::*` or `*`; not `<bucket ARN>/prefix/*`, not another bucket) |
  */
-export function deniesInsecureTransport(policy: any): boolean {
+export function deniesInsecureTransport(policy: any, bucketArn: string): boolean {
   const statements: any[] = Array.isArray(policy?.Statement) ? policy.Statement : [policy?.Statement];
-  return statements.some((statement) =>
-    statement?.Effect === 'Deny'
-    && isEveryone(statement.Principal)
-    && asList(statement.Action).some((action) => action === 's3:*' || action === '*')
-    && coversBucketAndObjects(asList(statement.Resource))
-    && ['Bool', 'BoolIfExists'].some((operator) => asList(statement.Condition?.[operator]?.['aws:SecureTransport']).some((v) => String(v) === 'false')),
-  );
+  const resources = statements
+    .filter((statement) => statement?.Effect === 'Deny'
+      && isEveryone(statement.Principal)
+      && asList(statement.Action).some((action) => action === 's3:*' || action === '*')
+      && ['Bool', 'BoolIfExists'].some((operator) => asList(statement.Condition?.[operator]?.['aws:SecureTransport']).some((v) => String(v) === 'false')))
+    .flatMap((statement) => asList(statement.Resource))
+    .filter((resource): resource is string => typeof resource === 'string')
+    .map(withoutPartition);
+  const arn = withoutPartition(bucketArn);
+  return resources.some((pattern) => globMatches(pattern, arn)) && resources.some((pattern) => coversEveryObject(pattern, arn));
 }
 
-function defaultEncryption(bucket: s3.CfnBucket): DefaultEncryption | undefined {
-  const configured = bucket.bucketEncryption;
+interface DefaultEncryption {
+  readonly algorithm: unknown;
+  /** `KMSMasterKeyID` as synthesized, so references to keys in this app are kept. */
+  readonly key?: unknown;
+  readonly bucketKeyEnabled?: unknown;
+}
+
+/** The bucket's default encryption (none means SSE-S3), or undefined when it is only known at deploy time. */
+function defaultEncryption(bucket: TemplateResource): DefaultEncryption | undefined {
+  const configured = bucket.properties.BucketEncryption;
   if (configured === undefined) {
     return { algorithm: 'AES256' };
   }
-  if (Token.isUnresolved(configured)) {
+  const rule = property(configured, 'ServerSideEncryptionConfiguration.0');
+  const byDefault = rule?.ServerSideEncryptionByDefault;
+  if (isIntrinsic(configured) || rule === undefined || isIntrinsic(rule) || isIntrinsic(byDefault) || isIntrinsic(byDefault?.SSEAlgorithm)) {
     return undefined;
   }
-  const rules = (configured as s3.CfnBucket.BucketEncryptionProperty).serverSideEncryptionConfiguration;
-  if (Token.isUnresolved(rules) || !Array.isArray(rules) || rules.length === 0 || Token.isUnresolved(rules[0])) {
-    return undefined;
-  }
-  const rule = rules[0] as s3.CfnBucket.ServerSideEncryptionRuleProperty;
-  const byDefault = rule.serverSideEncryptionByDefault;
-  if (Token.isUnresolved(byDefault)) {
-    return undefined;
-  }
-  const settings = byDefault as s3.CfnBucket.ServerSideEncryptionByDefaultProperty | undefined;
-  return {
-    algorithm: settings?.sseAlgorithm ?? 'AES256',
-    key: settings?.kmsMasterKeyId,
-    bucketKeyEnabled: rule.bucketKeyEnabled,
-  };
+  return { algorithm: byDefault?.SSEAlgorithm ?? 'AES256', key: byDefault?.KMSMasterKeyID, bucketKeyEnabled: rule.BucketKeyEnabled };
 }
 
-/** Whether a bucket in the app delivers its server access logs to this bucket (no destination: to itself). */
-function receivesServerAccessLogs(bucket: s3.CfnBucket): boolean {
-  return bucket.node.root.node.findAll()
-    .filter((construct): construct is s3.CfnBucket => construct instanceof s3.CfnBucket)
+/** Whether another bucket of the app delivers its server access logs to this bucket. */
+function receivesServerAccessLogs(bucket: TemplateResource, app: SynthesizedApp): boolean {
+  return app.resourcesOfType('AWS::S3::Bucket')
+    .filter((source) => source !== bucket)
     .some((source) => {
-      const logging = source.loggingConfiguration;
-      if (logging === undefined || Token.isUnresolved(logging)) {
-        return false;
-      }
-      const destination = (logging as s3.CfnBucket.LoggingConfigurationProperty).destinationBucketName;
-      return destination === undefined ? source === bucket : appliesTo(resolveValue(source, destination), bucket);
+      const destination = property(source.properties, 'LoggingConfiguration.DestinationBucketName');
+      return destination !== undefined && namesBucket(app, { stack: source.stack, value: destination }, bucket);
     });
 }
 
-/** A bucket name (of a policy, of a logging destination) refers to the bucket when it references it, or names it literally. */
-function appliesTo(bucketName: ResolvedValue, bucket: s3.CfnBucket): boolean {
-  return bucketName.targets.includes(bucket)
-    || (typeof bucketName.value === 'string' && !Token.isUnresolved(bucket.bucketName) && bucketName.value === bucket.bucketName);
+/** A bucket name (of a policy, of a logging destination) names the bucket when it references it, or names it literally. */
+function namesBucket(app: SynthesizedApp, bucketName: Located, bucket: TemplateResource): boolean {
+  if (referencedResources(app, bucketName).includes(bucket)) {
+    return true;
+  }
+  const literal = literalText(app, bucketName);
+  return !literal.includes(UNKNOWN) && literal === literalText(app, { stack: bucket.stack, value: bucket.properties.BucketName ?? UNKNOWN });
 }
 
-/** A policy's `Bucket` that neither names a bucket nor references one in this app (a parameter, an import). */
-function bucketUnknown(policyBucket: ResolvedValue): boolean {
-  return !policyBucket.targets.some((target) => target instanceof s3.CfnBucket) && literalText(policyBucket.value).includes(UNKNOWN);
+/** The policy with each `Resource` as text, this bucket's `Ref` and `Fn::GetAtt ... Arn` as its name and ARN. */
+function renderArns(app: SynthesizedApp, policy: Located, bucket: TemplateResource, bucketArn: string): any {
+  const document = policy.value as any;
+  const statements: any[] = Array.isArray(document?.Statement) ? document.Statement : [document?.Statement];
+  const bucketText: ReferenceText = (target, attribute) =>
+    target !== bucket ? undefined : attribute === 'Arn' ? bucketArn : attribute === undefined ? bucketArn.slice(S3_ARN_PREFIX.length) : undefined;
+  const render = (value: unknown) => literalText(app, { stack: policy.stack, value }, bucketText);
+  return { Statement: statements.map((statement) => ({ ...statement, Resource: asList(statement?.Resource).map(render) })) };
 }
 
-function coversBucketAndObjects(resources: unknown[]): boolean {
-  const texts = resources.map(literalText);
-  return texts.includes('*') || (texts.some((text) => text.endsWith('/*')) && texts.some((text) => !text.endsWith('/*')));
+/** `arn:aws:`, `arn:aws-cn:` or `arn:${AWS::Partition}:` as one partition. */
+function withoutPartition(arn: string): string {
+  return arn.replace(/^arn:(aws|aws-cn|aws-us-gov|\$\{AWS::Partition\}):/, 'arn:*:');
+}
+
+/** IAM wildcard matching: `*` any run of characters, `?` any one. */
+function globMatches(pattern: string, text: string): boolean {
+  const expression = pattern.split('').map((c) => (c === '*' ? '.*' : c === '?' ? '.' : c.replace(/[\\^$.|+()[\]{}]/g, '\\$&'))).join('');
+  return new RegExp(`^${expression}$`, 's').test(text);
+}
+
+/** A pattern matches every object key when it is a literal prefix of `<bucket ARN>/` and one final `*`. */
+function coversEveryObject(pattern: string, bucketArn: string): boolean {
+  const prefix = pattern.slice(0, -1);
+  return pattern.endsWith('*') && !/[*?]/.test(prefix.replace(/^arn:\*:/, '')) && `${bucketArn}/`.startsWith(prefix);
 }
 
 function asList(value: unknown): unknown[] {

@@ -1,5 +1,5 @@
-import * as ssm from 'aws-cdk-lib/aws-ssm';
-import { UNKNOWN, literalText, resolveValue } from './resolve';
+import { SynthesizedApp, TemplateResource } from './assembly';
+import { UNKNOWN, literalText } from './resolve';
 import { RuleResult, notChecked, violation } from './result';
 
 /** Words that mark a secret; `api key` and `private key` also match written as one word. */
@@ -10,15 +10,23 @@ const REFERENCE_WORDS = ['arn', 'name', 'id'];
 /**
  * A `String` or `StringList` parameter (stored in plain text) whose name looks like it holds a secret.
  * Without a `Name`, CloudFormation names the parameter after its logical id, so the construct id is checked.
+ *
+ * | `Type` | name (`Name`, or the construct id) | result |
+ * |---|---|---|
+ * | `SecureString` | any | pass |
+ * | `String`, `StringList` | contains a secret word (`secretWord`) | violation |
+ * | `String`, `StringList` | no secret word | pass |
+ * | only known at deploy time | no secret word in its known parts | could not be checked |
+ *
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-securestring.html
  */
-export function ssmParameterSecureString(parameter: ssm.CfnParameter): RuleResult | undefined {
-  const type = resolveValue(parameter, parameter.type).value;
+export function ssmParameterSecureString(parameter: TemplateResource, app: SynthesizedApp): RuleResult | undefined {
+  const type = parameter.properties.Type;
   if (type === 'SecureString') {
     return undefined;
   }
-  const resolvedName = resolveValue(parameter, parameter.name).value;
-  const name = resolvedName === undefined ? constructName(parameter) : literalText(resolvedName);
+  const { Name: named } = parameter.properties;
+  const name = named === undefined ? constructName(parameter) : literalText(app, { stack: parameter.stack, value: named });
   const word = secretWord(name);
   if (word !== undefined) {
     return violation(
@@ -50,8 +58,8 @@ export function secretWord(name: string): string | undefined {
   return undefined;
 }
 
-/** The id the user gave: the L2's id when the L1 is its default child. */
-function constructName(parameter: ssm.CfnParameter): string {
-  const scope = parameter.node.scope;
-  return parameter.node.id === 'Resource' && scope ? scope.node.id : parameter.node.id;
+/** The id the user gave: the L2's id when the L1 is its default child; else the logical id. */
+function constructName(parameter: TemplateResource): string {
+  const ids = parameter.constructPath?.split('/') ?? [parameter.logicalId];
+  return ids[ids.length - 1] === 'Resource' && ids.length > 1 ? ids[ids.length - 2] : ids[ids.length - 1];
 }

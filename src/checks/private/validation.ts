@@ -6,7 +6,9 @@ export function validateChecksProps(ruleIds: string[], props: EncryptionChecksPr
   const problems: string[] = [];
   const unknown = (prop: string, ruleId: string) => {
     if (!Token.isUnresolved(ruleId) && !ruleIds.includes(ruleId)) {
-      problems.push(`\`${prop}\` names an unknown rule id '${ruleId}'. Use one of EncryptionChecks.RULE_IDS, e.g. '${ruleIds[0]}'.`);
+      // Rule ids before the validation plugin had one colon: 'cdk-kms-encryption:S3BucketKey'.
+      const renamed = ruleIds.find((id) => id === ruleId.replace(/^([^:]+):(?!:)/, '$1::'));
+      problems.push(`\`${prop}\` names an unknown rule id '${ruleId}'. Use ${renamed ? `'${renamed}'` : `one of EncryptionChecks.RULE_IDS, e.g. '${ruleIds[0]}'`}.`);
     }
   };
   for (const { ruleId, reason } of props.disabledRules ?? []) {
