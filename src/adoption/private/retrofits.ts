@@ -54,8 +54,9 @@ function retrofitBucket(bucket: s3.CfnBucket, key: kms.IKey): void {
     return;
   }
   const stack = Stack.of(bucket);
-  const rules = stack.resolve(bucket.bucketEncryption)?.ServerSideEncryptionConfiguration ?? [];
-  if (!needsKey(bucket, key, rules[0]?.ServerSideEncryptionByDefault?.KMSMasterKeyID)) {
+  // Resolved L1 properties keep their aws-cdk-lib (camelCase) names.
+  const rules = stack.resolve(bucket.bucketEncryption)?.serverSideEncryptionConfiguration ?? [];
+  if (!needsKey(bucket, key, rules[0]?.serverSideEncryptionByDefault?.kmsMasterKeyId)) {
     return;
   }
   bucket.bucketEncryption = {
@@ -122,7 +123,7 @@ function retrofitTopic(topic: sns.CfnTopic, key: kms.IKey): void {
 
 function retrofitTable(table: dynamodb.CfnTable, key: kms.IKey): void {
   const settings = Stack.of(table).resolve(table.sseSpecification);
-  if (!needsKey(table, key, settings?.SSEEnabled === true ? settings.KMSMasterKeyId : undefined)) {
+  if (!needsKey(table, key, settings?.sseEnabled === true ? settings.kmsMasterKeyId : undefined)) {
     return;
   }
   table.sseSpecification = { sseEnabled: true, sseType: 'KMS', kmsMasterKeyId: key.keyArn };
@@ -179,11 +180,11 @@ function isAccessLogsTarget(bucket: s3.CfnBucket): boolean {
   const stack = Stack.of(bucket);
   const self = JSON.stringify(stack.resolve(bucket.ref));
   const name = bucket.bucketName;
-  return bucket.accessControl === 'LogDeliveryWrite' || stack.node.findAll().some((construct) => {
+  return stack.resolve(bucket.accessControl) === 'LogDeliveryWrite' || stack.node.findAll().some((construct) => {
     if (!(construct instanceof s3.CfnBucket) || construct === bucket) {
       return false;
     }
-    const destination = JSON.stringify(stack.resolve(construct.loggingConfiguration)?.DestinationBucketName);
+    const destination = JSON.stringify(stack.resolve(construct.loggingConfiguration)?.destinationBucketName);
     return destination === self || (name !== undefined && destination === JSON.stringify(name));
   });
 }
