@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { CheckLevel, CustomerManagedEncryption, CustomerManagedKey, EncryptedBucket, EncryptionChecks } from '../../src';
 import { ACCOUNT, REGION, testApp } from '../util/app';
@@ -203,6 +204,27 @@ describe('CustomerManagedEncryption on each resource type', () => {
     expect(Object.keys(Template.fromStack(stack).findResources('AWS::KMS::Key'))).toEqual([expect.stringMatching(/^Shared/)]);
   });
 
+  test('an SNS subscription of a queue keeps working: SNS may use the queue\'s key for this account', () => {
+    // GIVEN
+    const stack = stackOf();
+    const topic = new sns.Topic(stack, 'Topic');
+    topic.addSubscription(new subscriptions.SqsSubscription(new sqs.Queue(stack, 'Queue')));
+
+    // WHEN
+    stack.with(new CustomerManagedEncryption());
+
+    // THEN
+    const statements = new Intrinsics(stack).resolve(onlyResource(stack, 'AWS::KMS::Key').Properties.KeyPolicy.Statement);
+    expect(statements).toContainEqual({
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      // The topic's ARN would make the key depend on the topic, which depends on the key.
+      Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT } },
+      Effect: 'Allow',
+      Principal: { Service: 'sns.amazonaws.com' },
+      Resource: '*',
+    });
+  });
+
   test('constructs of this library are left alone', () => {
     const stack = stackOf();
     new EncryptedBucket(stack, 'Encrypted');
@@ -247,8 +269,8 @@ describe('CustomerManagedEncryption: what it cannot fix', () => {
     stack.with(new CustomerManagedEncryption());
     Annotations.fromStack(stack).hasWarning('/AppStack/AccessLogs/Resource',
       'AppStack/AccessLogs/Resource receives S3 server access logs, which S3 delivers only to SSE-S3 buckets, so it keeps SSE-S3. Acknowledge this warning on it. [ack: cdk-kms-encryption:accessLogsTargetNotRetrofitted]');
-    const logsBucket = Object.entries(Template.fromStack(stack).findResources('AWS::S3::Bucket')).find(([id]) => id.startsWith('AccessLogs'))?.[1];
-    expect(JSON.stringify(logsBucket)).not.toMatch(/aws:kms/);
+    const logsTemplate = Object.entries(Template.fromStack(stack).findResources('AWS::S3::Bucket')).find(([id]) => id.startsWith('AccessLogs'))?.[1];
+    expect(JSON.stringify(logsTemplate)).not.toMatch(/aws:kms/);
   });
 
   test('warns on a resource type whose key only changes by replacement (an EBS volume)', () => {

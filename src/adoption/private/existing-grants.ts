@@ -27,3 +27,23 @@ function allowedActionsOn(document: { Statement?: any[] } | undefined, reference
     .filter((statement) => statement.Effect === 'Allow' && references.some((reference) => JSON.stringify(statement.Resource ?? '').includes(reference)))
     .flatMap((statement) => [statement.Action].flat());
 }
+
+/**
+ * The AWS services a resource policy of the stack lets act on the resource (an SNS topic delivering to a
+ * queue, EventBridge publishing to a topic), with the conditions that scope them (`aws:SourceArn`, ...).
+ * `policies` are the resource's policy type; `targetsOf` lists the resources each policy applies to.
+ */
+export function servicesAllowedOn<T extends CfnResource>(
+  resource: CfnResource,
+  policyType: new (...args: any[]) => T,
+  targetsOf: (policy: T) => unknown,
+  documentOf: (policy: T) => unknown,
+): Array<{ service: string; conditions?: Record<string, Record<string, unknown>> }> {
+  const stack = Stack.of(resource);
+  const reference = JSON.stringify(stack.resolve(resource.ref));
+  return stack.node.findAll()
+    .filter((construct): construct is T => construct instanceof policyType && JSON.stringify(stack.resolve(targetsOf(construct))).includes(reference))
+    .flatMap((policy) => ((stack.resolve(documentOf(policy)) as { Statement?: any[] })?.Statement ?? []))
+    .filter((statement) => statement.Effect === 'Allow' && statement.Principal?.Service !== undefined)
+    .flatMap((statement) => [statement.Principal.Service].flat().map((service: string) => ({ service, conditions: statement.Condition })));
+}

@@ -9,7 +9,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 import { DYNAMODB_KEY_ACTIONS, SNS_KEY_ACTIONS, SQS_KEY_ACTIONS } from './actions';
-import { existingGrants } from './existing-grants';
+import { existingGrants, servicesAllowedOn } from './existing-grants';
 import { keyViaServiceStatement, viaServiceKeyStatement } from './statements';
 import { KeyKind, keyKind } from '../../checks/private/resolve';
 import {
@@ -85,7 +85,8 @@ function retrofitLogGroup(logGroup: logs.CfnLogGroup, key: kms.IKey): void {
   const stack = Stack.of(logGroup);
   logGroup.kmsKeyId = key.keyArn;
   const name = logGroup.logGroupName;
-  allowLogsService(logGroup, key, name === undefined || Token.isUnresolved(name) ? accountEncryptionContextArn(stack) : encryptionContextArn(name, stack));
+  const contextArn = name === undefined || Token.isUnresolved(name) ? accountEncryptionContextArn(stack) : encryptionContextArn(name, stack);
+  allowLogsService(logGroup, key, contextArn);
 }
 
 /** The key, Secrets Manager's statement for this secret, and `kms:Decrypt` through Secrets Manager for its readers. */
@@ -110,7 +111,10 @@ function retrofitQueue(queue: sqs.CfnQueue, key: kms.IKey): void {
   queue.kmsMasterKeyId = key.keyArn;
   // SSE-SQS and a KMS key exclude each other.
   queue.sqsManagedSseEnabled = undefined;
-  allowThroughService(queue, key, 'sqs', SQS_KEY_ACTIONS, (actions) => actions.some((action) => /^sqs:(\*|SendMessage)/.test(action)) ? SQS_KEY_ACTIONS : DECRYPT_ACTIONS);
+  const sends = (actions: string[]) => actions.some((action) => /^sqs:(\*|SendMessage)/.test(action));
+  allowThroughService(queue, key, 'sqs', SQS_KEY_ACTIONS, (actions) => sends(actions) ? SQS_KEY_ACTIONS : DECRYPT_ACTIONS);
+  const senders = servicesAllowedOn(queue, sqs.CfnQueuePolicy, (policy) => policy.queues, (policy) => policy.policyDocument);
+  allowServices(queue, key, senders, SQS_KEY_ACTIONS);
 }
 
 function retrofitTopic(topic: sns.CfnTopic, key: kms.IKey): void {
@@ -119,6 +123,8 @@ function retrofitTopic(topic: sns.CfnTopic, key: kms.IKey): void {
   }
   topic.kmsMasterKeyId = key.keyArn;
   allowThroughService(topic, key, 'sns', SNS_KEY_ACTIONS, () => SNS_KEY_ACTIONS);
+  const publishers = servicesAllowedOn(topic, sns.CfnTopicPolicy, (policy) => policy.topics, (policy) => policy.policyDocument);
+  allowServices(topic, key, publishers, SNS_KEY_ACTIONS);
 }
 
 function retrofitTable(table: dynamodb.CfnTable, key: kms.IKey): void {
@@ -146,6 +152,30 @@ function allowThroughService(
   addToKeyPolicyOrWarn(resource, key, viaServiceKeyStatement(service, serviceActions, stack));
   for (const { policy, actions } of existingGrants(resource)) {
     policy.addStatements(keyViaServiceStatement(key.keyArn, service, grantedKeyActions(actions), stack));
+  }
+}
+
+/**
+ * AWS services that deliver to the resource (SNS to a queue, EventBridge or CloudWatch alarms to a topic)
+ * encrypt with its key themselves: the key policy names each, with the conditions of its resource-policy statement.
+ * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
+ * @see https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-key-management.html#compatibility-with-aws-services
+ */
+function allowServices(
+  resource: CfnResource,
+  key: kms.IKey,
+  services: Array<{ service: string; conditions?: Record<string, Record<string, unknown>> }>,
+  actions: readonly string[],
+): void {
+  const account = Stack.of(resource).account;
+  for (const { service, conditions } of services) {
+    addToKeyPolicyOrWarn(resource, key, new iam.PolicyStatement({
+      principals: [new iam.ServicePrincipal(service)],
+      actions: [...actions],
+      resources: ['*'],
+      // A condition naming a resource of the stack (a topic's ARN) would make the key depend on it: a cycle.
+      conditions: conditions && !/"(Ref|Fn::GetAtt)"/.test(JSON.stringify(conditions)) ? conditions : { StringEquals: { 'aws:SourceAccount': account } },
+    }));
   }
 }
 

@@ -7,7 +7,9 @@ import { EncryptedBucket } from '../../s3/encrypted-bucket';
 import { RotatingSecret } from '../../secretsmanager/rotating-secret';
 import { SecureStringParameter } from '../../ssm/secure-string-parameter';
 
-const LIBRARY_CONSTRUCTS = [CustomerManagedKey, ReplicaKey, ExternalKeyRing, EncryptedBucket, EncryptedLogGroup, RotatingSecret, SecureStringParameter];
+const LIBRARY_CONSTRUCTS = [
+  CustomerManagedKey, ReplicaKey, ExternalKeyRing, EncryptedBucket, EncryptedLogGroup, RotatingSecret, SecureStringParameter,
+];
 
 /** Whether a construct of this library contains the construct: it chose its key and policies itself. */
 export function isManagedByThisLibrary(construct: IConstruct): boolean {
