@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import type { IConstruct, IMixin } from 'constructs';
 import { RETROFITS } from './private/retrofits';
 import { isManagedByThisLibrary } from './private/scope';
+import { StackIndex } from './private/stack-index';
 import { RULES } from '../checks/private/rules';
 import { CustomerManagedKey } from '../kms/customer-managed-key';
 import { symmetricKeyProblem } from '../kms/private/key-spec';
@@ -29,7 +30,7 @@ export interface CustomerManagedEncryptionProps {
  * service needs for them, only through that service.
  *
  * Mixins apply when called, to the constructs that exist then: apply it after defining the resources and
- * their grants. What it cannot fix gets a warning with a stable id: a resource already encrypted with
+ * their grants (one instance per application: it indexes each stack's policies when it first meets it). What it cannot fix gets a warning with a stable id: a resource already encrypted with
  * another customer-managed key (`cdk-kms-encryption:otherCustomerManagedKey`), a bucket receiving server
  * access logs (`cdk-kms-encryption:accessLogsTargetNotRetrofitted`), a resource type whose key cannot
  * change in place (`cdk-kms-encryption:encryptionNotRetrofitted`). Constructs of this library are left
@@ -44,6 +45,8 @@ export class CustomerManagedEncryption implements IMixin {
   public static readonly DEFAULT_KEY_ID = 'CustomerManagedEncryptionKey';
 
   private readonly key?: kms.IKey;
+  /** Each stack's policies and buckets, collected when the mixin first meets the stack. */
+  private readonly indexes = new Map<Stack, StackIndex>();
 
   constructor(props: CustomerManagedEncryptionProps = {}) {
     throwIfInvalidFor('CustomerManagedEncryption', present(props.key && symmetricKeyProblem('key', props.key)));
@@ -68,9 +71,16 @@ export class CustomerManagedEncryption implements IMixin {
       warnNotRetrofitted(resource);
       return;
     }
-    const key = this.key ?? defaultKey(Stack.of(resource));
+    const stack = Stack.of(resource);
+    const key = this.key ?? defaultKey(stack);
     throwIfInvalid(resource, present(regionProblem(resource, key)));
-    retrofit(resource, key);
+    retrofit(resource, key, this.indexOf(stack));
+  }
+
+  private indexOf(stack: Stack): StackIndex {
+    const index = this.indexes.get(stack) ?? new StackIndex(stack);
+    this.indexes.set(stack, index);
+    return index;
   }
 }
 

@@ -1,5 +1,6 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { StackIndex } from './stack-index';
 
 /** An IAM policy of the app that allows actions on a resource, and which actions. */
 export interface ExistingGrant {
@@ -12,37 +13,63 @@ export interface ExistingGrant {
  * alone or in a joined ARN such as `<bucket ARN>/*`): what aws-cdk-lib grants wrote before the resource
  * had a customer-managed key. Policies of other stacks name it through imports and are not found.
  */
-export function existingGrants(resource: CfnResource): ExistingGrant[] {
+export function existingGrants(resource: CfnResource, index: StackIndex): ExistingGrant[] {
   const stack = Stack.of(resource);
   const references = [stack.resolve(resource.ref), stack.resolve(resource.getAtt('Arn'))].map((reference) => JSON.stringify(reference));
-  return stack.node.findAll()
-    .filter((construct): construct is iam.Policy | iam.ManagedPolicy => construct instanceof iam.Policy || construct instanceof iam.ManagedPolicy)
-    .map((policy) => ({ policy, actions: allowedActionsOn(stack.resolve(policy.document.toJSON()), references) }))
+  return index.policies
+    .map((policy) => ({ policy, actions: allowedActionsOn(resolvedStatements(policy, stack), references) }))
     .filter((grant) => grant.actions.length > 0);
 }
 
+interface ResolvedStatement {
+  readonly Effect: string;
+  readonly Action: string | string[];
+  /** The statement's `Resource`, as JSON text. */
+  readonly resourceText: string;
+}
+
+/** Resolved statements by policy document, with the statement count they were resolved at. */
+const resolvedDocuments = new WeakMap<iam.PolicyDocument, { readonly count: number; readonly statements: ResolvedStatement[] }>();
+
+/**
+ * A policy's statements, resolved once for every resource the mixin visits (resolving is what costs) and
+ * again only when statements were added.
+ */
+function resolvedStatements(policy: iam.Policy | iam.ManagedPolicy, stack: Stack): ResolvedStatement[] {
+  const document = policy.document;
+  const cached = resolvedDocuments.get(document);
+  if (cached?.count === document.statementCount) {
+    return cached.statements;
+  }
+  const statements = (stack.resolve(document.toJSON())?.Statement ?? [])
+    .map((statement: any) => ({ Effect: statement.Effect, Action: statement.Action, resourceText: JSON.stringify(statement.Resource ?? '') }));
+  resolvedDocuments.set(document, { count: document.statementCount, statements });
+  return statements;
+}
+
 /** The actions of allow statements whose resources contain one of the references. */
-function allowedActionsOn(document: { Statement?: any[] } | undefined, references: string[]): string[] {
-  return (document?.Statement ?? [])
-    .filter((statement) => statement.Effect === 'Allow' && references.some((reference) => JSON.stringify(statement.Resource ?? '').includes(reference)))
+function allowedActionsOn(statements: ResolvedStatement[], references: string[]): string[] {
+  return statements
+    .filter((statement) => statement.Effect === 'Allow' && references.some((reference) => statement.resourceText.includes(reference)))
     .flatMap((statement) => [statement.Action].flat());
 }
 
 /**
  * The AWS services a resource policy of the stack lets act on the resource (an SNS topic delivering to a
  * queue, EventBridge publishing to a topic), with the conditions that scope them (`aws:SourceArn`, ...).
- * `policies` are the resource's policy type; `targetsOf` lists the resources each policy applies to.
+ * `policyType` is the resource's policy type; `targetsOf` lists the resources each policy applies to.
  */
 export function servicesAllowedOn<T extends CfnResource>(
   resource: CfnResource,
+  index: StackIndex,
   policyType: new (...args: any[]) => T,
   targetsOf: (policy: T) => unknown,
   documentOf: (policy: T) => unknown,
 ): Array<{ service: string; conditions?: Record<string, Record<string, unknown>> }> {
   const stack = Stack.of(resource);
   const reference = JSON.stringify(stack.resolve(resource.ref));
-  return stack.node.findAll()
-    .filter((construct): construct is T => construct instanceof policyType && JSON.stringify(stack.resolve(targetsOf(construct))).includes(reference))
+  return index.ofType<T>((construct) => construct instanceof policyType)
+    .filter((policy) => JSON.stringify(stack.resolve(targetsOf(policy))).includes(reference))
     .flatMap((policy) => ((stack.resolve(documentOf(policy)) as { Statement?: any[] })?.Statement ?? []))
     .filter((statement) => statement.Effect === 'Allow' && statement.Principal?.Service !== undefined)
     .flatMap((statement) => [statement.Principal.Service].flat().map((service: string) => ({ service, conditions: statement.Condition })));

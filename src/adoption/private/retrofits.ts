@@ -10,6 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 import { DYNAMODB_KEY_ACTIONS, SNS_KEY_ACTIONS, SQS_KEY_ACTIONS } from './actions';
 import { existingGrants, servicesAllowedOn } from './existing-grants';
+import { StackIndex } from './stack-index';
 import { keyViaServiceStatement, viaServiceKeyStatement } from './statements';
 import { KeyKind, keyKind } from '../../checks/private/resolve';
 import {
@@ -29,16 +30,16 @@ import { s3KeyUseConditions } from '../../s3/private/key-use';
 import { keyViaSecretsManagerStatement, secretArnPattern, secretsManagerKeyStatement } from '../../secretsmanager/private/statements';
 
 /** Brings one resource under `key`; the resource types of {@link RETROFITS} only. */
-type Retrofit = (resource: CfnResource, key: kms.IKey) => void;
+type Retrofit = (resource: CfnResource, key: kms.IKey, index: StackIndex) => void;
 
 /** The resource types the mixin brings under a customer-managed key, in place (no replacement). */
 export const RETROFITS: Record<string, Retrofit> = {
-  [s3.CfnBucket.CFN_RESOURCE_TYPE_NAME]: (resource, key) => retrofitBucket(resource as s3.CfnBucket, key),
+  [s3.CfnBucket.CFN_RESOURCE_TYPE_NAME]: (resource, key, index) => retrofitBucket(resource as s3.CfnBucket, key, index),
   [logs.CfnLogGroup.CFN_RESOURCE_TYPE_NAME]: (resource, key) => retrofitLogGroup(resource as logs.CfnLogGroup, key),
-  [secretsmanager.CfnSecret.CFN_RESOURCE_TYPE_NAME]: (resource, key) => retrofitSecret(resource as secretsmanager.CfnSecret, key),
-  [sqs.CfnQueue.CFN_RESOURCE_TYPE_NAME]: (resource, key) => retrofitQueue(resource as sqs.CfnQueue, key),
-  [sns.CfnTopic.CFN_RESOURCE_TYPE_NAME]: (resource, key) => retrofitTopic(resource as sns.CfnTopic, key),
-  [dynamodb.CfnTable.CFN_RESOURCE_TYPE_NAME]: (resource, key) => retrofitTable(resource as dynamodb.CfnTable, key),
+  [secretsmanager.CfnSecret.CFN_RESOURCE_TYPE_NAME]: (resource, key, index) => retrofitSecret(resource as secretsmanager.CfnSecret, key, index),
+  [sqs.CfnQueue.CFN_RESOURCE_TYPE_NAME]: (resource, key, index) => retrofitQueue(resource as sqs.CfnQueue, key, index),
+  [sns.CfnTopic.CFN_RESOURCE_TYPE_NAME]: (resource, key, index) => retrofitTopic(resource as sns.CfnTopic, key, index),
+  [dynamodb.CfnTable.CFN_RESOURCE_TYPE_NAME]: (resource, key, index) => retrofitTable(resource as dynamodb.CfnTable, key, index),
 };
 
 /**
@@ -47,8 +48,8 @@ export const RETROFITS: Record<string, Retrofit> = {
  * server access logs stays SSE-S3: S3 log delivery supports no other default encryption.
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#server-access-logging-overview
  */
-function retrofitBucket(bucket: s3.CfnBucket, key: kms.IKey): void {
-  if (isAccessLogsTarget(bucket)) {
+function retrofitBucket(bucket: s3.CfnBucket, key: kms.IKey, index: StackIndex): void {
+  if (isAccessLogsTarget(bucket, index)) {
     Annotations.of(bucket).addWarningV2('cdk-kms-encryption:accessLogsTargetNotRetrofitted',
       `${bucket.node.path} receives S3 server access logs, which S3 delivers only to SSE-S3 buckets, so it keeps SSE-S3. Acknowledge this warning on it.`);
     return;
@@ -69,7 +70,7 @@ function retrofitBucket(bucket: s3.CfnBucket, key: kms.IKey): void {
   const l2 = l2Of(bucket, s3.Bucket) ?? s3.Bucket.fromCfnBucket(bucket);
   defaultModeStatements(bucket.attrArn, key.keyArn).forEach((statement) => l2.addToResourcePolicy(statement));
   const conditions = s3KeyUseConditions(serviceEndpoint('s3', stack), bucket.attrArn);
-  for (const { policy, actions } of existingGrants(bucket)) {
+  for (const { policy, actions } of existingGrants(bucket, index)) {
     const keyActions = s3ObjectKeyActions(actions);
     if (keyActions.length > 0) {
       policy.addStatements(new iam.PolicyStatement({ actions: [...keyActions], resources: [key.keyArn], conditions }));
@@ -90,7 +91,7 @@ function retrofitLogGroup(logGroup: logs.CfnLogGroup, key: kms.IKey): void {
 }
 
 /** The key, Secrets Manager's statement for this secret, and `kms:Decrypt` through Secrets Manager for its readers. */
-function retrofitSecret(secret: secretsmanager.CfnSecret, key: kms.IKey): void {
+function retrofitSecret(secret: secretsmanager.CfnSecret, key: kms.IKey, index: StackIndex): void {
   if (!needsKey(secret, key, secret.kmsKeyId)) {
     return;
   }
@@ -98,13 +99,13 @@ function retrofitSecret(secret: secretsmanager.CfnSecret, key: kms.IKey): void {
   secret.kmsKeyId = key.keyArn;
   const name = secret.name === undefined || Token.isUnresolved(secret.name) ? '*' : secret.name;
   addToKeyPolicyOrWarn(secret, key, secretsManagerKeyStatement(secretArnPattern(name, stack.region, stack), stack.region, stack));
-  for (const { policy, actions } of existingGrants(secret)) {
+  for (const { policy, actions } of existingGrants(secret, index)) {
     const writes = actions.some((action) => /^secretsmanager:(\*|PutSecretValue|UpdateSecret)/.test(action));
     policy.addStatements(keyViaSecretsManagerStatement([key.keyArn], [secret.ref], writes ? SECRETS_MANAGER_KEY_ACTIONS : DECRYPT_ACTIONS, stack));
   }
 }
 
-function retrofitQueue(queue: sqs.CfnQueue, key: kms.IKey): void {
+function retrofitQueue(queue: sqs.CfnQueue, key: kms.IKey, index: StackIndex): void {
   if (!needsKey(queue, key, queue.kmsMasterKeyId)) {
     return;
   }
@@ -112,29 +113,29 @@ function retrofitQueue(queue: sqs.CfnQueue, key: kms.IKey): void {
   // SSE-SQS and a KMS key exclude each other.
   queue.sqsManagedSseEnabled = undefined;
   const sends = (actions: string[]) => actions.some((action) => /^sqs:(\*|SendMessage)/.test(action));
-  allowThroughService(queue, key, 'sqs', SQS_KEY_ACTIONS, (actions) => sends(actions) ? SQS_KEY_ACTIONS : DECRYPT_ACTIONS);
-  const senders = servicesAllowedOn(queue, sqs.CfnQueuePolicy, (policy) => policy.queues, (policy) => policy.policyDocument);
+  allowThroughService(queue, key, index, 'sqs', SQS_KEY_ACTIONS, (actions) => sends(actions) ? SQS_KEY_ACTIONS : DECRYPT_ACTIONS);
+  const senders = servicesAllowedOn(queue, index, sqs.CfnQueuePolicy, (policy) => policy.queues, (policy) => policy.policyDocument);
   allowServices(queue, key, senders, SQS_KEY_ACTIONS);
 }
 
-function retrofitTopic(topic: sns.CfnTopic, key: kms.IKey): void {
+function retrofitTopic(topic: sns.CfnTopic, key: kms.IKey, index: StackIndex): void {
   if (!needsKey(topic, key, topic.kmsMasterKeyId)) {
     return;
   }
   topic.kmsMasterKeyId = key.keyArn;
-  allowThroughService(topic, key, 'sns', SNS_KEY_ACTIONS, () => SNS_KEY_ACTIONS);
-  const publishers = servicesAllowedOn(topic, sns.CfnTopicPolicy, (policy) => policy.topics, (policy) => policy.policyDocument);
+  allowThroughService(topic, key, index, 'sns', SNS_KEY_ACTIONS, () => SNS_KEY_ACTIONS);
+  const publishers = servicesAllowedOn(topic, index, sns.CfnTopicPolicy, (policy) => policy.topics, (policy) => policy.policyDocument);
   allowServices(topic, key, publishers, SNS_KEY_ACTIONS);
 }
 
-function retrofitTable(table: dynamodb.CfnTable, key: kms.IKey): void {
+function retrofitTable(table: dynamodb.CfnTable, key: kms.IKey, index: StackIndex): void {
   const settings = Stack.of(table).resolve(table.sseSpecification);
   if (!needsKey(table, key, settings?.sseEnabled === true ? settings.kmsMasterKeyId : undefined)) {
     return;
   }
   table.sseSpecification = { sseEnabled: true, sseType: 'KMS', kmsMasterKeyId: key.keyArn };
   // What aws-cdk-lib's table grants give on a customer-managed key: read decrypts, write also encrypts.
-  allowThroughService(table, key, 'dynamodb', DYNAMODB_KEY_ACTIONS, (actions) =>
+  allowThroughService(table, key, index, 'dynamodb', DYNAMODB_KEY_ACTIONS, (actions) =>
     actions.some((action) => /^dynamodb:(\*|PutItem|UpdateItem|BatchWriteItem)/.test(action))
       ? [...ENCRYPT_ACTIONS, ...DECRYPT_ACTIONS, ...DESCRIBE_ACTIONS]
       : [...DECRYPT_ACTIONS, ...DESCRIBE_ACTIONS]);
@@ -144,13 +145,14 @@ function retrofitTable(table: dynamodb.CfnTable, key: kms.IKey): void {
 function allowThroughService(
   resource: CfnResource,
   key: kms.IKey,
+  index: StackIndex,
   service: string,
   serviceActions: readonly string[],
   grantedKeyActions: (actions: string[]) => readonly string[],
 ): void {
   const stack = Stack.of(resource);
   addToKeyPolicyOrWarn(resource, key, viaServiceKeyStatement(service, serviceActions, stack));
-  for (const { policy, actions } of existingGrants(resource)) {
+  for (const { policy, actions } of existingGrants(resource, index)) {
     policy.addStatements(keyViaServiceStatement(key.keyArn, service, grantedKeyActions(actions), stack));
   }
 }
@@ -206,12 +208,12 @@ function s3ObjectKeyActions(actions: string[]): readonly string[] {
 }
 
 /** Whether another bucket of the app logs into this one, or its ACL lets the log delivery group write. */
-function isAccessLogsTarget(bucket: s3.CfnBucket): boolean {
+function isAccessLogsTarget(bucket: s3.CfnBucket, index: StackIndex): boolean {
   const stack = Stack.of(bucket);
   const self = JSON.stringify(stack.resolve(bucket.ref));
   const name = bucket.bucketName;
-  return stack.resolve(bucket.accessControl) === 'LogDeliveryWrite' || stack.node.findAll().some((construct) => {
-    if (!(construct instanceof s3.CfnBucket) || construct === bucket) {
+  return stack.resolve(bucket.accessControl) === 'LogDeliveryWrite' || index.ofType<s3.CfnBucket>((c) => c instanceof s3.CfnBucket).some((construct) => {
+    if (construct === bucket) {
       return false;
     }
     const destination = JSON.stringify(stack.resolve(construct.loggingConfiguration)?.destinationBucketName);
