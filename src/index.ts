@@ -5,3 +5,4 @@ export * from './sharing';
 export * from './secretsmanager';
 export * from './ssm';
 export * from './checks';
+export * from './adoption';

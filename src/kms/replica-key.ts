@@ -17,11 +17,14 @@ import { present, throwIfInvalid } from '../private/validation';
 /** Properties of a {@link ReplicaKey}. */
 export interface ReplicaKeyProps extends ManagedKeyProps {
   /**
-   * The multi-Region primary key to replicate, in another Region.
+   * The multi-Region primary key to replicate, in another Region of the same account.
    *
-   * Import it by ARN in this stack (`CustomerManagedKey.fromKeyArn(this, 'Primary', 'arn:aws:kms:us-east-1:111122223333:key/mrk-...')`):
-   * a multi-Region key keeps its key id in every Region, and a reference across Regions would tie the two
-   * stacks together.
+   * Pass the `CustomerManagedKey` itself when it is defined in another Region's stack of this app and the
+   * replica's stack has `crossRegionReferences: true`: CDK carries the primary's ARN across Regions (an SSM
+   * parameter written in the replica's Region) and deploys the primary's stack first. A primary outside the
+   * app is imported by ARN (`CustomerManagedKey.fromKeyArn(this, 'Primary', 'arn:aws:kms:us-east-1:111122223333:key/mrk-...')`).
+   *
+   * @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.StackProps.html#crossregionreferences
    */
   readonly primaryKey: kms.IKey;
 }
@@ -35,6 +38,9 @@ export interface ReplicaKeyProps extends ManagedKeyProps {
  * @resource AWS::KMS::ReplicaKey
  */
 export class ReplicaKey extends Resource implements kms.IKey {
+  /** The multi-Region primary key this key replicates. */
+  public readonly primaryKey: kms.IKey;
+
   /** The ARN of the replica key (same key id as the primary, in this Region). */
   public readonly keyArn: string;
 
@@ -59,7 +65,7 @@ export class ReplicaKey extends Resource implements kms.IKey {
     const aliasName = props.alias === undefined ? undefined : withAliasPrefix(props.alias);
     const deploymentPrincipal = props.deploymentPrincipal ?? synthesizerExecutionRole(Stack.of(this));
     throwIfInvalid(this, [
-      ...primaryKeyProblems(props.primaryKey, Stack.of(this).region),
+      ...primaryKeyProblems(props.primaryKey, Stack.of(this)),
       ...validateKeyProps({
         keySpec: kms.KeySpec.SYMMETRIC_DEFAULT,
         keyMaterialOrigin: 'AWS_KMS',
@@ -73,6 +79,7 @@ export class ReplicaKey extends Resource implements kms.IKey {
       }),
     ]);
 
+    this.primaryKey = props.primaryKey;
     this.trustsAccountIdentities = trustAccountIdentities;
     this.keyPolicy.attachTo(this);
     const resource = new kms.CfnReplicaKey(this, 'Resource', {
@@ -213,19 +220,14 @@ export class ReplicaKey extends Resource implements kms.IKey {
 }
 
 /**
- * A replica needs a multi-Region primary in another Region. A primary defined in this app is checked
- * directly; an imported one through its ARN (multi-Region key ids start with `mrk-`).
+ * A replica needs a multi-Region primary in another Region of its account. A primary defined in this app
+ * is checked directly, and reaches the replica's stack through CDK's cross-Region references; an imported
+ * one is checked through its ARN (multi-Region key ids start with `mrk-`).
  */
-function primaryKeyProblems(primary: kms.IKey, region: string): string[] {
+function primaryKeyProblems(primary: kms.IKey, replicaStack: Stack): string[] {
+  const region = replicaStack.region;
   if (primary instanceof CustomerManagedKey) {
-    const primaryRegion = Stack.of(primary).region;
-    if (!primary.multiRegion) {
-      return [`\`primaryKey\` must be a multi-Region key, got ${primary.node.path}, which is single-Region. Set \`multiRegion: true\` on it (this replaces the key).`];
-    }
-    if (!Token.isUnresolved(primaryRegion) && primaryRegion === region) {
-      return [`\`primaryKey\` must be in another Region than the replica, got ${primary.node.path} in ${region}. Put the ReplicaKey in a stack for another Region.`];
-    }
-    return [`\`primaryKey\` must be imported by ARN in the replica's stack, got ${primary.node.path} from another Region's stack. Use CustomerManagedKey.fromKeyArn() with the primary's ARN.`];
+    return present(definedPrimaryProblem(primary, replicaStack));
   }
   if (Token.isUnresolved(primary.keyArn)) {
     return [];
@@ -239,4 +241,35 @@ function primaryKeyProblems(primary: kms.IKey, region: string): string[] {
     problems.push(`\`primaryKey\` must be in another Region than the replica, got '${primary.keyArn}' for a replica in ${region}. Put the ReplicaKey in a stack for another Region.`);
   }
   return problems;
+}
+
+/**
+ * A primary of this app must be multi-Region, in another Region of the replica's account, and reach the
+ * replica's stack: CDK versions before the flag became optional check only the consuming stack's
+ * `crossRegionReferences`, so the replica's stack must have it.
+ */
+function definedPrimaryProblem(primary: CustomerManagedKey, replicaStack: Stack): string | undefined {
+  const primaryStack = Stack.of(primary);
+  const path = primary.node.path;
+  if (!primary.multiRegion) {
+    return `\`primaryKey\` must be a multi-Region key, got ${path}, which is single-Region. Set \`multiRegion: true\` on it (this replaces the key).`;
+  }
+  if (isKnownAndDifferent(primaryStack.account, replicaStack.account)) {
+    return `\`primaryKey\` must be in the replica's account ${replicaStack.account}, got ${path} in account ${primaryStack.account}. KMS replicates keys within one account only; put the ReplicaKey in a stack of account ${primaryStack.account}.`;
+  }
+  if (Token.isUnresolved(primaryStack.region) || Token.isUnresolved(replicaStack.region)) {
+    return `\`primaryKey\` ${path} and the replica must be in stacks with explicit Regions, got ${primaryStack.stackName} and ${replicaStack.stackName} without \`env.region\`. Set \`env.region\` on both stacks.`;
+  }
+  if (primaryStack.region === replicaStack.region) {
+    return `\`primaryKey\` must be in another Region than the replica, got ${path} in ${replicaStack.region}. Put the ReplicaKey in a stack for another Region.`;
+  }
+  if (!replicaStack._crossRegionReferences) {
+    return `\`primaryKey\` ${path} is in ${primaryStack.region} and reaches the replica's stack ${replicaStack.stackName} only through a cross-Region reference, which that stack does not enable. Set \`crossRegionReferences: true\` on ${replicaStack.stackName}, or import the primary with CustomerManagedKey.fromKeyArn().`;
+  }
+  return undefined;
+}
+
+/** Two account ids or Regions that are both known at synth time and differ. */
+function isKnownAndDifferent(a: string, b: string): boolean {
+  return !Token.isUnresolved(a) && !Token.isUnresolved(b) && a !== b;
 }

@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { GenericRotationFunction } from './private/generic-rotation-function';
+import { replicaKeyProblems, resolveReplicaKey } from './private/replica-keys';
 import { MAX_SETTINGS_JSON_LENGTH, ROTATION_SETTINGS_TAG, RotationSettings, settingsJson } from './private/rotation-settings';
 import { keyViaSecretsManagerStatement, rotationSecretStatement, secretArnPattern, secretsManagerKeyStatement } from './private/statements';
 import {
@@ -162,9 +163,14 @@ export interface SecretReplicaRegion {
   readonly region: string;
 
   /**
-   * The symmetric key in that Region that encrypts the replica, e.g. a multi-Region replica key
-   * (`kms.Key.fromKeyArn`). Its key policy must allow Secrets Manager there; when it cannot be edited
-   * from this app, a `cdk-kms-encryption:keyPolicyNotEditable` warning shows the statement to add.
+   * The symmetric key that encrypts the replica in that Region: a `ReplicaKey` (or a key) of this app in
+   * that Region, the multi-Region `CustomerManagedKey` whose `ReplicaKey` in that Region this app defines,
+   * or a key imported by ARN (`kms.Key.fromKeyArn`).
+   *
+   * A key of this app gets the Secrets Manager statement in its policy; a key in another stack makes this
+   * secret's stack deploy after it (across Regions, this stack needs `crossRegionReferences: true`). An
+   * imported key's policy cannot be edited from this app: a `cdk-kms-encryption:keyPolicyNotEditable`
+   * warning on this secret shows the statement to add.
    */
   readonly encryptionKey: kms.IKey;
 }
@@ -262,6 +268,7 @@ export class RotatingSecret extends secretsmanager.Secret {
     const rotation = props.rotation ?? SecretRotation.generic();
     const schedule = props.rotationSchedule ?? SecretRotationSchedule.rate(RotatingSecret.DEFAULT_ROTATION_INTERVAL);
     const replicas = props.replicaRegions ?? [];
+    const replicaKeys = replicas.map((replica) => resolveReplicaKey(replica.encryptionKey, replica.region));
     const generateSecretString = props.generateSecretString ?? {};
     const settingsText = rotation._generic && settingsTagText(Stack.of(scope), {
       ...generatorSettings(generateSecretString),
@@ -272,6 +279,7 @@ export class RotatingSecret extends secretsmanager.Secret {
       ...replicaProblems(replicas, Stack.of(scope).region),
       ...present(props.encryptionKey && symmetricKeyProblem('encryptionKey', props.encryptionKey)),
       ...replicas.flatMap((replica, index) => present(symmetricKeyProblem(`replicaRegions[${index}].encryptionKey`, replica.encryptionKey))),
+      ...replicas.flatMap((replica, index) => replicaKeyProblems(index, replica.region, replicaKeys[index], Stack.of(scope))),
       ...(rotation._generic ? genericRotationProblems({
         jsonField: rotation._generic.jsonField,
         generateStringKey: generateSecretString.generateStringKey,
@@ -295,7 +303,7 @@ export class RotatingSecret extends secretsmanager.Secret {
       description: props.description,
       generateSecretString,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-      replicaRegions: replicas.map((replica) => ({ region: replica.region, encryptionKey: replica.encryptionKey })),
+      replicaRegions: replicas.map((replica, index) => ({ region: replica.region, encryptionKey: replicaKeys[index].key })),
     });
     const stack = Stack.of(this);
 
@@ -308,10 +316,10 @@ export class RotatingSecret extends secretsmanager.Secret {
     resource.kmsKeyId = key.keyArn;
 
     addToKeyPolicyOrWarn(this, key, secretsManagerKeyStatement(secretArnPattern(secretName, stack.region, stack), stack.region, stack));
-    for (const replica of replicas) {
+    replicas.forEach((replica, index) => {
       // The replica's ARN keeps the name and suffix in another Region.
-      addToKeyPolicyOrWarn(this, replica.encryptionKey, secretsManagerKeyStatement(secretArnPattern(secretName, '*', stack), replica.region, stack));
-    }
+      addToKeyPolicyOrWarn(this, replicaKeys[index].key!, secretsManagerKeyStatement(secretArnPattern(secretName, '*', stack), replica.region, stack));
+    });
 
     this.rotationSchedule = new secretsmanager.CfnRotationSchedule(this, 'RotationSchedule', {
       secretId: this.secretArn,

@@ -95,12 +95,37 @@ describe('ReplicaKey', () => {
       '`primaryKey` must be a multi-Region key, got ReplicaStack/Single, which is single-Region. Set `multiRegion: true` on it (this replaces the key).'],
     ['a multi-Region key in the same Region', (stack) => ({ primaryKey: new CustomerManagedKey(stack, 'Primary', { multiRegion: true }) }),
       '`primaryKey` must be in another Region than the replica, got ReplicaStack/Primary in eu-west-2. Put the ReplicaKey in a stack for another Region.'],
-    ['a multi-Region key from another Region\'s stack', (stack) => ({
-      primaryKey: new CustomerManagedKey(new Stack(stack.node.root, 'PrimaryStack', { env: { account: ACCOUNT, region: 'us-east-1' } }), 'Primary', { multiRegion: true }),
-    }), '`primaryKey` must be imported by ARN in the replica\'s stack, got PrimaryStack/Primary from another Region\'s stack. Use CustomerManagedKey.fromKeyArn() with the primary\'s ARN.'],
+    ['a primary of another Region\'s stack without crossRegionReferences on the replica\'s', (stack) => ({
+      primaryKey: new CustomerManagedKey(new Stack(stack.node.root, 'PrimaryStack', { env: { account: ACCOUNT, region: 'us-east-1' }, crossRegionReferences: true }), 'Primary', { multiRegion: true }),
+    }), "`primaryKey` PrimaryStack/Primary is in us-east-1 and reaches the replica's stack ReplicaStack only through a cross-Region reference, which that stack does not enable. Set `crossRegionReferences: true` on ReplicaStack, or import the primary with CustomerManagedKey.fromKeyArn()."],
+    ['a primary of another account', (stack) => ({
+      primaryKey: new CustomerManagedKey(new Stack(stack.node.root, 'PrimaryStack', { env: { account: OTHER_ACCOUNT, region: 'us-east-1' } }), 'Primary', { multiRegion: true }),
+    }), "`primaryKey` must be in the replica's account 111111111111, got PrimaryStack/Primary in account 222222222222. KMS replicates keys within one account only; put the ReplicaKey in a stack of account 222222222222."],
+    ['a primary of a stack without a Region', (stack) => ({
+      primaryKey: new CustomerManagedKey(new Stack(stack.node.root, 'PrimaryStack'), 'Primary', { multiRegion: true }),
+    }), '`primaryKey` PrimaryStack/Primary and the replica must be in stacks with explicit Regions, got PrimaryStack and ReplicaStack without `env.region`. Set `env.region` on both stacks.'],
   ])('rejects %s', (_name, props, message) => {
     const stack = replicaStack();
     expect(() => new ReplicaKey(stack, 'Replica', props(stack))).toThrow(`[ReplicaStack/Replica] Invalid configuration: ${message}`);
+  });
+
+  test('a primary of another Region\'s stack of the app reaches the replica through a cross-Region reference', () => {
+    // GIVEN
+    const app = testApp();
+    const primaryStack = new Stack(app, 'PrimaryStack', { env: { account: ACCOUNT, region: 'us-east-1' } });
+    const primary = new CustomerManagedKey(primaryStack, 'Primary', { multiRegion: true });
+    const stack = new Stack(app, 'ReplicaStack', { env: { account: ACCOUNT, region: 'eu-west-2' }, crossRegionReferences: true });
+
+    // WHEN
+    const replica = new ReplicaKey(stack, 'Replica', { primaryKey: primary });
+
+    // THEN
+    expect(replica.primaryKey).toBe(primary);
+    // The recommended flags make the reference weak (an output of the primary's stack); strong ones read an SSM parameter.
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::ReplicaKey', {
+      PrimaryKeyArn: { 'Fn::GetStackOutput': Match.objectLike({ OutputName: Match.stringLikeRegexp('Primary.*Arn') }) },
+    });
+    expect(stack.dependencies).toEqual([primaryStack]);
   });
 
   test('a grantee in another stack, with a replica that does not trust account identities, fails with the fix', () => {

@@ -382,14 +382,14 @@ describe('EncryptedLogGroup with an imported key', () => {
       Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
       Condition: { ArnLike: { [CONTEXT_KEY]: [contextArn('/TestStack/Logs')] } },
       Effect: 'Allow',
-      Principal: { Service: { 'Fn::Join': ['', [`logs.${REGION}.`, { Ref: 'AWS::URLSuffix' }]] } },
+      Principal: { Service: `logs.${REGION}.amazonaws.com` },
       Resource: '*',
       Sid: 'AllowCloudWatchLogs',
     });
     Annotations.fromStack(stack).hasWarning('/TestStack/Logs', [
       'The key policy of TestStack/Imported cannot be edited in this app (the key is imported).',
-      `Add this statement to it, or the service will be denied use of the key: ${expected}`,
-      '[ack: cdk-kms-encryption:keyPolicyNotEditable]',
+      `Add this statement to it, or the service will be denied use of the key: ${expected}.`,
+      'Once added, acknowledge this warning on TestStack/Logs. [ack: cdk-kms-encryption:keyPolicyNotEditable]',
     ].join(' '));
   });
 

@@ -1,4 +1,4 @@
-import { Duration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { App, Annotations as CoreAnnotations, Duration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -6,7 +6,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { CustomerManagedKey } from '../../src/kms/customer-managed-key';
-import { RotatingSecret, SecretRotation, SecretRotationSchedule } from '../../src/secretsmanager';
+import { ReplicaKey } from '../../src/kms/replica-key';
+import { RotatingSecret, RotatingSecretProps, SecretRotation, SecretRotationSchedule } from '../../src/secretsmanager';
 import { ROTATION_SETTINGS_TAG } from '../../src/secretsmanager/private/rotation-settings';
 import { secretsManagerKeyStatement } from '../../src/secretsmanager/private/statements';
 import { ACCOUNT, OTHER_ACCOUNT, REGION, testApp, testStack } from '../util/app';
@@ -199,9 +200,35 @@ describe('options', () => {
     template(stack).hasResourceProperties('AWS::SecretsManager::Secret', {
       ReplicaRegions: [{ Region: REPLICA_REGION, KmsKeyId: REPLICA_KEY_ARN }],
     });
-    Annotations.fromStack(stack).hasWarning('/TestStack/Secret', Match.stringLikeRegexp(
-      `TestStack/ReplicaKey.*secretsmanager\\.${REPLICA_REGION}\\..*arn:aws:secretsmanager:\\*:${ACCOUNT}:secret:TestStackSecret51FC75B5-\\?\\?\\?\\?\\?\\?`,
-    ));
+    const statement = {
+      Action: ['kms:GenerateDataKey', 'kms:Decrypt'],
+      Condition: {
+        StringEquals: { 'kms:ViaService': `secretsmanager.${REPLICA_REGION}.amazonaws.com`, 'kms:CallerAccount': ACCOUNT },
+        StringLike: { 'kms:EncryptionContext:SecretARN': `arn:aws:secretsmanager:*:${ACCOUNT}:secret:TestStackSecret51FC75B5-??????` },
+      },
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` },
+      Resource: '*',
+    };
+    Annotations.fromStack(stack).hasWarning('/TestStack/Secret', [
+      'The key policy of TestStack/ReplicaKey cannot be edited in this app (the key is imported).',
+      `Add this statement to it, or the service will be denied use of the key: ${JSON.stringify(statement)}.`,
+      'Once added, acknowledge this warning on TestStack/Secret. [ack: cdk-kms-encryption:keyPolicyNotEditable]',
+    ].join(' '));
+  });
+
+  test('the keyPolicyNotEditable warning is acknowledged on the secret that emits it', () => {
+    // GIVEN
+    const stack = testStack();
+    const secret = new RotatingSecret(stack, 'Secret', {
+      replicaRegions: [{ region: REPLICA_REGION, encryptionKey: kms.Key.fromKeyArn(stack, 'ReplicaKey', REPLICA_KEY_ARN) }],
+    });
+
+    // WHEN
+    CoreAnnotations.of(secret).acknowledgeWarning('cdk-kms-encryption:keyPolicyNotEditable', 'The statement is in the replica key policy.');
+
+    // THEN
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
   });
 
   test('a given key gets the scoped Secrets Manager statement; an imported key gets a warning instead', () => {
@@ -649,5 +676,74 @@ describe('cdk-nag', () => {
 
     // THEN
     expectNoNagFindings(app);
+  });
+});
+
+describe('RotatingSecret replicas encrypted with keys of the app', () => {
+  /** A primary in the test Region, its stack, and a stack for the replica Region with crossRegionReferences. */
+  function multiRegionApp(app: App = testApp()) {
+    const primaryStack = testStack('PrimaryStack', {}, app);
+    const primary = new CustomerManagedKey(primaryStack, 'Primary', { multiRegion: true });
+    const replicaStack = new Stack(app, 'ReplicaStack', { env: { account: ACCOUNT, region: REPLICA_REGION }, crossRegionReferences: true });
+    return { app, primary, primaryStack, replicaStack };
+  }
+
+  test.each([
+    ['the ReplicaKey', (_primary: CustomerManagedKey, replica: ReplicaKey) => replica],
+    ['the multi-Region primary', (primary: CustomerManagedKey) => primary],
+  ])('%s: the replica is encrypted with the ReplicaKey, whose policy gets the statement, without a warning', async (_name, keyFor) => {
+    // GIVEN
+    const { app, primary, replicaStack } = multiRegionApp();
+    // Without account trust, only the statement for the secret lets the account's principals use the replica.
+    const replica = new ReplicaKey(replicaStack, 'Replica', { primaryKey: primary, trustAccountIdentities: false, administrators: [new iam.AccountRootPrincipal()] });
+    const stack = testStack('AppStack', { crossRegionReferences: true }, app);
+
+    // WHEN
+    new RotatingSecret(stack, 'Secret', { encryptionKey: primary, replicaRegions: [{ region: REPLICA_REGION, encryptionKey: keyFor(primary, replica) }] });
+
+    // THEN
+    const { ReplicaRegions: [replicaRegion], Name: secretName } = Object.values(template(stack).findResources('AWS::SecretsManager::Secret'))[0].Properties;
+    expect(replicaRegion.Region).toBe(REPLICA_REGION);
+    expect(JSON.stringify(replicaRegion.KmsKeyId)).toMatch(/ReplicaStack.*Replica.*Arn/);
+    expect(stack.dependencies).toContain(replicaStack);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
+    const replicaIntrinsics = new Intrinsics(replicaStack);
+    const keyPolicy = replicaIntrinsics.resolve(Template.fromStack(replicaStack).toJSON().Resources.ReplicaDDFB2A87.Properties.KeyPolicy);
+    const decryptVia = (endpoint: string) => evaluate(keyPolicy, {
+      principal: `arn:aws:iam::${ACCOUNT}:role/app`,
+      action: 'kms:Decrypt',
+      resource: replicaIntrinsics.arn('ReplicaDDFB2A87'),
+      resourceAccount: ACCOUNT,
+      context: {
+        'kms:ViaService': endpoint,
+        'kms:CallerAccount': ACCOUNT,
+        'kms:EncryptionContext:SecretARN': `arn:aws:secretsmanager:${REPLICA_REGION}:${ACCOUNT}:secret:${secretName}-AbCdEf`,
+      },
+      identityStatements: [ALLOW_ALL_IDENTITY],
+    });
+    expect(await decryptVia(`secretsmanager.${REPLICA_REGION}.amazonaws.com`)).toEqual('Allowed');
+    expect(await decryptVia(`ssm.${REPLICA_REGION}.amazonaws.com`)).toEqual('ImplicitlyDenied');
+  });
+
+  test.each<[string, (parts: ReturnType<typeof multiRegionApp>) => { stack: Stack; props: RotatingSecretProps }, string]>([
+    ['a multi-Region primary without a ReplicaKey in the replica Region', ({ primary, primaryStack }) => ({
+      stack: primaryStack,
+      props: { replicaRegions: [{ region: REPLICA_REGION, encryptionKey: primary }] },
+    }), '`replicaRegions[0].encryptionKey` must be a key in eu-central-1, got the multi-Region key PrimaryStack/Primary in eu-west-1, which has no ReplicaKey in eu-central-1 in this app. Define a ReplicaKey of its primary in a stack for eu-central-1 before the secret, or import the replica with kms.Key.fromKeyArn().'],
+    ['a single-Region key of another Region', ({ primaryStack }) => ({
+      stack: primaryStack,
+      props: { replicaRegions: [{ region: REPLICA_REGION, encryptionKey: new CustomerManagedKey(primaryStack, 'Single') }] },
+    }), '`replicaRegions[0].encryptionKey` must be a key in eu-central-1, got PrimaryStack/Single in eu-west-1. Pass a key of eu-central-1: a ReplicaKey of a multi-Region key, or a key imported with kms.Key.fromKeyArn().'],
+    ['a ReplicaKey of a primary in the secret\'s own stack', ({ primary, primaryStack, replicaStack }) => ({
+      stack: primaryStack,
+      props: { replicaRegions: [{ region: REPLICA_REGION, encryptionKey: new ReplicaKey(replicaStack, 'Replica', { primaryKey: primary }) }] },
+    }), "`replicaRegions[0].encryptionKey` resolves to ReplicaStack/Replica, a replica of PrimaryStack/Primary in this secret's stack PrimaryStack: the replica must exist before the secret replicates, and its stack deploys after this one. Define the RotatingSecret in another stack (it then deploys after ReplicaStack)."],
+    ['a ReplicaKey of another Region, without crossRegionReferences on the secret\'s stack', ({ app, primary, replicaStack }) => ({
+      stack: testStack('AppStack', {}, app),
+      props: { replicaRegions: [{ region: REPLICA_REGION, encryptionKey: new ReplicaKey(replicaStack, 'Replica', { primaryKey: primary }) }] },
+    }), "`replicaRegions[0].encryptionKey` ReplicaStack/Replica is in eu-central-1 and reaches the secret's stack AppStack only through a cross-Region reference, which that stack does not enable. Set `crossRegionReferences: true` on AppStack, or import the key with kms.Key.fromKeyArn()."],
+  ])('rejects %s', (_name, setup, message) => {
+    const { stack, props } = setup(multiRegionApp());
+    expect(() => new RotatingSecret(stack, 'Secret', props)).toThrow(`[${stack.stackName}/Secret] Invalid configuration: ${message}`);
   });
 });

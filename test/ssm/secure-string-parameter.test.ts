@@ -307,7 +307,7 @@ describe('SecureStringParameter keys', () => {
 
     // THEN
     Annotations.fromStack(stack).hasWarning('/TestStack/Parameter', Match.stringLikeRegexp(
-      'cannot be edited in this app.*"kms:ViaService":\\{"Fn::Join":\\["",\\["ssm.eu-west-1.",\\{"Ref":"AWS::URLSuffix"\\}\\]\\]\\}.*"Sid":"ParameterStoreUse".*keyPolicyNotEditable',
+      'cannot be edited in this app.*"kms:ViaService":"ssm\\.eu-west-1\\.amazonaws\\.com".*"Sid":"ParameterStoreUse".*keyPolicyNotEditable',
     ));
     expect(parameterProperties(stack).KeyId).toBe(key.keyArn);
   });

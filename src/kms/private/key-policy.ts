@@ -2,6 +2,7 @@ import { Annotations, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
+import { plainValue } from './plain-json';
 
 /**
  * KMS rejects key policies above 32 KB.
@@ -14,16 +15,18 @@ export const KEY_POLICY_WARNING_RATIO = 0.8;
 
 /**
  * Adds `statement` to the key policy where this app defines the key. An imported key's policy cannot be
- * edited from here, so instead of skipping silently, a warning shows the exact statement to add.
+ * edited from here, so instead of skipping silently, a warning shows the exact statement to add, as JSON
+ * that can be pasted (deploy-time values as `<placeholders>`), and where to acknowledge it once added.
  */
 export function addToKeyPolicyOrWarn(scope: IConstruct, key: kms.IKey, statement: iam.PolicyStatement): void {
   if (key.addToResourcePolicy(statement, true).statementAdded) {
     return;
   }
-  const json = JSON.stringify(Stack.of(scope).resolve(statement.toStatementJson()));
+  const stack = Stack.of(scope);
+  const json = JSON.stringify(plainValue(stack.resolve(statement.toStatementJson()), stack));
   Annotations.of(scope).addWarningV2(
     'cdk-kms-encryption:keyPolicyNotEditable',
-    `The key policy of ${key.node.path} cannot be edited in this app (the key is imported). Add this statement to it, or the service will be denied use of the key: ${json}`,
+    `The key policy of ${key.node.path} cannot be edited in this app (the key is imported). Add this statement to it, or the service will be denied use of the key: ${json}. Once added, acknowledge this warning on ${scope.node.path}.`,
   );
 }
 
