@@ -4,6 +4,7 @@ import type { IConstruct, IMixin } from 'constructs';
 import { RETROFITS } from './private/retrofits';
 import { isManagedByThisLibrary } from './private/scope';
 import { StackIndex } from './private/stack-index';
+import { asTemplateResource } from './private/template-resource';
 import { RULES } from '../checks/private/rules';
 import { CustomerManagedKey } from '../kms/customer-managed-key';
 import { symmetricKeyProblem } from '../kms/private/key-spec';
@@ -84,16 +85,20 @@ export class CustomerManagedEncryption implements IMixin {
   }
 }
 
-/** Resource types EncryptionChecks checks for a customer-managed key that the mixin cannot change in place. */
-const NOT_RETROFITTED = new Map(RULES.filter((rule) => rule.id.endsWith('KmsCmk') && !(rule.resourceType in RETROFITS)).map((rule) => [rule.resourceType, rule]));
-
 /**
- * EBS volumes and RDS storage take their key only at creation: a new key replaces the resource.
+ * EBS volumes and RDS storage take their key only at creation: a new key replaces the resource, so the
+ * mixin reports them with EncryptionChecks' rule for the type instead of changing them.
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.html#Overview.Encryption.Limitations
+ * @see https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html
  */
+const NOT_RETROFITTED = new Map(['AWS::EC2::Volume', 'AWS::RDS::DBInstance', 'AWS::RDS::DBCluster'].map((type) =>
+  [type, RULES.find((rule) => rule.id.endsWith('KmsCmk') && rule.resourceTypes.includes(type))!]));
+
+/** Warns when the rule finds the resource without a customer-managed key; a key reference is judged at synthesis. */
 function warnNotRetrofitted(resource: CfnResource): void {
-  const finding = NOT_RETROFITTED.get(resource.cfnResourceType)?.check(resource);
-  if (finding === undefined) {
+  const { resource: synthesized, app } = asTemplateResource(resource);
+  const finding = NOT_RETROFITTED.get(resource.cfnResourceType)?.check(synthesized, app);
+  if (!finding?.checked) {
     return;
   }
   Annotations.of(resource).addWarningV2('cdk-kms-encryption:encryptionNotRetrofitted',

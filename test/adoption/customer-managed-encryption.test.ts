@@ -1,5 +1,5 @@
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { App, Aspects, AspectPriority, Mixins, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
+import { App, Mixins, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -11,7 +11,8 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { CheckLevel, CustomerManagedEncryption, CustomerManagedKey, EncryptedBucket, EncryptionChecks } from '../../src';
+import { CheckLevel, CustomerManagedEncryption, CustomerManagedKey, EncryptedBucket } from '../../src';
+import { findingsOf } from '../checks/findings';
 import { ACCOUNT, REGION, testApp } from '../util/app';
 import { Intrinsics } from '../util/intrinsics';
 import { nagFindings } from '../util/nag';
@@ -34,8 +35,6 @@ function plainApp(withMixin: boolean, app: App = testApp()): { app: App; stack: 
   if (withMixin) {
     Mixins.of(app).apply(new CustomerManagedEncryption());
   }
-  // Findings as warnings, so the app without the mixin synthesizes and can be compared.
-  Aspects.of(app).add(new EncryptionChecks({ level: CheckLevel.WARNING }), { priority: AspectPriority.READONLY });
   return { app, stack };
 }
 
@@ -43,9 +42,11 @@ describe('CustomerManagedEncryption on a plain aws-cdk-lib app', () => {
   test('EncryptionChecks reports nothing for what it fixed, and logical ids stay', () => {
     const before = plainApp(false).stack;
     const { stack } = plainApp(true);
-    const warnings = (s: Stack) => Annotations.fromStack(s).findWarning('*', Match.anyValue()).map((w) => `${w.id} ${w.entry.data}`);
-    expect(warnings(before).length).toBeGreaterThan(5);
-    expect(warnings(stack)).toEqual([]);
+    // Findings as warnings, so the app without the mixin synthesizes and can be compared.
+    const findings = (withMixin: boolean) => findingsOf(plainApp(withMixin).app, { level: CheckLevel.WARNING }).map((f) => `${f.ruleId} ${f.path}`);
+    expect(findings(false).length).toBeGreaterThan(5);
+    expect(findings(true)).toEqual([]);
+    expect(Annotations.fromStack(stack).findWarning('*', Match.anyValue())).toEqual([]);
     const beforeIds = Object.keys(Template.fromStack(before).toJSON().Resources);
     expect(Object.keys(Template.fromStack(stack).toJSON().Resources)).toEqual(expect.arrayContaining(beforeIds));
   });

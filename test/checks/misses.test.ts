@@ -2,7 +2,7 @@
  * The misses issue 20 lists: each case failed on the aspect that read L1 properties (before the
  * validation plugin). Findings are compared by rule name (the part after the prefix) and level.
  */
-import { Size, Stack } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';

@@ -11,6 +11,7 @@ import { IConstruct } from 'constructs';
 import { DYNAMODB_KEY_ACTIONS, SNS_KEY_ACTIONS, SQS_KEY_ACTIONS } from './actions';
 import { existingGrants, servicesAllowedOn } from './existing-grants';
 import { StackIndex } from './stack-index';
+import { asTemplateResource } from './template-resource';
 import { keyViaServiceStatement, viaServiceKeyStatement } from './statements';
 import { KeyKind, keyKind } from '../../checks/private/resolve';
 import {
@@ -25,7 +26,7 @@ import { addToKeyPolicyOrWarn } from '../../kms/private/key-policy';
 import { serviceEndpoint } from '../../kms/private/statements';
 import { allowLogsService } from '../../logs/private/key-policy';
 import { accountEncryptionContextArn, encryptionContextArn } from '../../logs/private/statements';
-import { defaultModeStatements } from '../../s3/private/bucket-policy';
+import { enforcementStatements } from '../../s3/private/bucket-policy';
 import { s3KeyUseConditions } from '../../s3/private/key-use';
 import { keyViaSecretsManagerStatement, secretArnPattern, secretsManagerKeyStatement } from '../../secretsmanager/private/statements';
 
@@ -68,7 +69,7 @@ function retrofitBucket(bucket: s3.CfnBucket, key: kms.IKey, index: StackIndex):
     }],
   };
   const l2 = l2Of(bucket, s3.Bucket) ?? s3.Bucket.fromCfnBucket(bucket);
-  defaultModeStatements(bucket.attrArn, key.keyArn).forEach((statement) => l2.addToResourcePolicy(statement));
+  enforcementStatements(bucket.attrArn, { algorithm: 'aws:kms', allowedKeyArns: [key.keyArn] }).forEach((statement) => l2.addToResourcePolicy(statement));
   const conditions = s3KeyUseConditions(serviceEndpoint('s3', stack), bucket.attrArn);
   for (const { policy, actions } of existingGrants(bucket, index)) {
     const keyActions = s3ObjectKeyActions(actions);
@@ -187,7 +188,8 @@ function allowServices(
  */
 function needsKey(resource: CfnResource, key: kms.IKey, currentKey: unknown): boolean {
   const stack = Stack.of(resource);
-  const kind = keyKind(resource, currentKey);
+  const { resource: synthesized, app } = asTemplateResource(resource);
+  const kind = keyKind(app, synthesized, stack.resolve(currentKey));
   if (kind === KeyKind.NONE || kind === KeyKind.AWS_MANAGED) {
     return true;
   }

@@ -149,18 +149,3 @@ export function allowLogDelivery(logsBucketArn: string, prefix: string, sourceBu
     },
   });
 }
-
-/**
- * The statements of EncryptedBucket's default mode (SSE-KMS, header-less uploads allowed) for a bucket
- * and its key, for buckets brought under a customer-managed key after they were defined.
- */
-export function defaultModeStatements(bucketArn: string, keyArn: string): iam.PolicyStatement[] {
-  return [
-    denyInsecureTransport(bucketArn),
-    denyOutdatedTls(bucketArn, 1.2),
-    denyWrongEncryptionAlgorithm(bucketArn, 'aws:kms'),
-    denyWrongEncryptionKey(bucketArn, [keyArn]),
-    denyKmsWithoutKeyId(bucketArn, 'aws:kms'),
-    denySseC(bucketArn),
-  ];
-}
