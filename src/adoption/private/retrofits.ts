@@ -11,8 +11,8 @@ import { IConstruct } from 'constructs';
 import { DYNAMODB_KEY_ACTIONS, SNS_KEY_ACTIONS, SQS_KEY_ACTIONS } from './actions';
 import { existingGrants, servicesAllowedOn } from './existing-grants';
 import { StackIndex } from './stack-index';
-import { asTemplateResource } from './template-resource';
 import { keyViaServiceStatement, viaServiceKeyStatement } from './statements';
+import { asTemplateResource } from './template-resource';
 import { KeyKind, keyKind } from '../../checks/private/resolve';
 import {
   DECRYPT_ACTIONS,

@@ -13,8 +13,9 @@ export function asTemplateResource(resource: CfnResource): { readonly resource: 
   const stack = Stack.of(resource);
   const template = stack.resolve(resource._toCloudFormation()) as { Resources?: Record<string, { Properties?: Record<string, any> }> };
   const [logicalId, rendered] = Object.entries(template.Resources ?? {})[0] ?? [stack.resolve(resource.logicalId), {}];
+  const properties = rendered.Properties ?? {};
   return {
-    resource: { logicalId, type: resource.cfnResourceType, properties: rendered.Properties ?? {}, stack: { templatePath: stack.templateFile, template } },
+    resource: { logicalId, type: resource.cfnResourceType, properties, stack: { templatePath: stack.templateFile, template } },
     app: NO_TEMPLATES,
   };
 }
