@@ -13,6 +13,7 @@ import {
   denyWrongEncryptionAlgorithm,
   denyWrongEncryptionKey,
 } from './private/bucket-policy';
+import { addBucketInvariantValidation } from './private/invariants';
 import { s3KeyActions, s3KeyPolicyConditions, s3KeyPolicyStatement, s3KeyUseConditions } from './private/key-use';
 import { nagResourceName } from './private/nag';
 import {
@@ -29,6 +30,7 @@ import { addToKeyPolicyOrWarn } from '../kms/private/key-policy';
 import { symmetricKeyProblem } from '../kms/private/key-spec';
 import { regionalEndpoint } from '../kms/private/statements';
 import { ReplicaKey } from '../kms/replica-key';
+import { injectedProps, skippingBaseInjector } from '../private/injection';
 import { present, throwIfInvalid } from '../private/validation';
 
 /**
@@ -194,6 +196,12 @@ export interface ReplicationPermissions {
  * @resource AWS::S3::Bucket
  */
 export class EncryptedBucket extends s3.Bucket {
+  /**
+   * The id property injectors aim at to set defaults for every `EncryptedBucket` (injectors aimed at
+   * `s3.Bucket.PROPERTY_INJECTION_ID` do not reach it). They receive and return `EncryptedBucketProps`.
+   */
+  public static readonly PROPERTY_INJECTION_ID: string = 'cdk-kms-encryption.EncryptedBucket';
+
   /** The bucket that receives this bucket's server access logs. */
   public readonly serverAccessLogsBucket: s3.IBucket;
 
@@ -206,6 +214,7 @@ export class EncryptedBucket extends s3.Bucket {
   private readonly replicationRules: s3.CfnBucket.ReplicationRuleProperty[] = [];
 
   constructor(scope: Construct, id: string, props: EncryptedBucketProps = {}) {
+    props = injectedProps(EncryptedBucket.PROPERTY_INJECTION_ID, scope, id, props);
     const encryptionType = props.encryptionType ?? KmsEncryptionType.SSE_KMS;
     throwIfInvalid(scope, validateProps(props), id);
 
@@ -216,7 +225,7 @@ export class EncryptedBucket extends s3.Bucket {
       removalPolicy,
     });
 
-    super(scope, id, {
+    super(scope, id, skippingBaseInjector(scope, s3.Bucket.PROPERTY_INJECTION_ID, {
       bucketName: props.bucketName,
       encryption: encryptionType === KmsEncryptionType.DSSE_KMS ? s3.BucketEncryption.DSSE : s3.BucketEncryption.KMS,
       encryptionKey,
@@ -229,7 +238,7 @@ export class EncryptedBucket extends s3.Bucket {
       lifecycleRules: props.lifecycleRules,
       removalPolicy,
       autoDeleteObjects: props.autoDeleteObjects,
-    });
+    }));
 
     this.key = encryptionKey;
     this.encryptionType = encryptionType;
@@ -245,7 +254,7 @@ export class EncryptedBucket extends s3.Bucket {
     }
 
     const allowedKeyArns = [encryptionKey, ...props.additionalAllowedKeys ?? []].map((key) => key.keyArn);
-    for (const statement of [
+    const denyStatements = [
       denyInsecureTransport(this.bucketArn),
       denyOutdatedTls(this.bucketArn, props.minimumTlsVersion ?? 1.2),
       denyWrongEncryptionAlgorithm(this.bucketArn, encryptionType),
@@ -253,9 +262,9 @@ export class EncryptedBucket extends s3.Bucket {
       denyWrongEncryptionKey(this.bucketArn, allowedKeyArns),
       denyKmsWithoutKeyId(this.bucketArn, encryptionType),
       denySseC(this.bucketArn),
-    ]) {
-      this.addToResourcePolicy(statement);
-    }
+    ];
+    denyStatements.forEach((statement) => this.addToResourcePolicy(statement));
+    addBucketInvariantValidation({ bucket: this, algorithm: encryptionType, key: encryptionKey, denyStatements });
   }
 
   /**
