@@ -8,9 +8,11 @@ import { ManagedKeyProps } from './managed-key-props';
 import { GENERATE_MAC_ACTIONS, SIGN_ACTIONS, VERIFY_ACTIONS, VERIFY_MAC_ACTIONS } from './private/actions';
 import { crossStackGranteeProblem } from './private/cross-stack';
 import { addBaseStatements, allowAccount, allowOrganization, allowPrincipalsMatching, grantViaService } from './private/intents';
+import { addKeyInvariantValidation } from './private/invariants';
 import { ManagedKeyPolicy } from './private/managed-key-policy';
 import { accessActions } from './private/statements';
 import { validateKeyProps, withAliasPrefix } from './private/validation';
+import { injectedProps } from '../private/injection';
 import { present, throwIfInvalid } from '../private/validation';
 
 /** Properties of a {@link ReplicaKey}. */
@@ -34,6 +36,12 @@ export interface ReplicaKeyProps extends ManagedKeyProps {
  * @resource AWS::KMS::ReplicaKey
  */
 export class ReplicaKey extends Resource implements kms.IKey {
+  /**
+   * The id property injectors aim at to set defaults for every `ReplicaKey`. They receive and return
+   * `ReplicaKeyProps`.
+   */
+  public static readonly PROPERTY_INJECTION_ID: string = 'cdk-kms-encryption.ReplicaKey';
+
   /** The ARN of the replica key (same key id as the primary, in this Region). */
   public readonly keyArn: string;
 
@@ -53,6 +61,7 @@ export class ReplicaKey extends Resource implements kms.IKey {
   private aliasCount = 0;
 
   constructor(scope: Construct, id: string, props: ReplicaKeyProps) {
+    props = injectedProps(ReplicaKey.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id);
     const trustAccountIdentities = props.trustAccountIdentities ?? true;
     const aliasName = props.alias === undefined ? undefined : withAliasPrefix(props.alias);
@@ -70,13 +79,15 @@ export class ReplicaKey extends Resource implements kms.IKey {
 
     this.trustsAccountIdentities = trustAccountIdentities;
     this.keyPolicy.attachTo(this);
+    const pendingWindow = props.pendingWindow ?? Duration.days(30);
     const resource = new kms.CfnReplicaKey(this, 'Resource', {
       primaryKeyArn: props.primaryKey.keyArn,
       description: props.description,
       keyPolicy: this.keyPolicy.document,
-      pendingWindowInDays: (props.pendingWindow ?? Duration.days(30)).toDays(),
+      pendingWindowInDays: pendingWindow.toDays(),
     });
     resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
+    addKeyInvariantValidation({ key: this, kind: 'ReplicaKey', resource, keyPolicy: this.keyPolicy, pendingWindow, removalPolicy: props.removalPolicy });
     this.keyArn = resource.attrArn;
     this.keyId = resource.attrKeyId;
     this.aliasName = aliasName;

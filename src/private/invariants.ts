@@ -27,6 +27,8 @@ export interface Invariant {
   readonly holds?: (found: unknown) => boolean;
   /** The value found, when it is not at `path` in the construct's own resource. @default the value at `path` */
   readonly found?: () => unknown;
+  /** How to make the change on purpose, if the construct allows it. @default remove the change */
+  readonly fix?: string;
 }
 
 /**
@@ -36,9 +38,19 @@ export interface Invariant {
  *
  * @see https://github.com/aws/aws-cdk/blob/main/packages/aws-cdk-lib/core/lib/private/synthesis.ts
  */
-export function addInvariantValidation(construct: IConstruct, kind: string, resource: CfnResource, invariants: () => Invariant[]): void {
+export function addInvariantValidation(
+  construct: IConstruct,
+  kind: string,
+  resource: CfnResource,
+  invariants: () => Invariant[],
+  otherProblems: (synthesized: SynthesizedResource) => string[] = () => [],
+): void {
   construct.node.addValidation({
-    validate: () => invariantProblems(kind, synthesizedResource(resource), invariants()),
+    validate: () => {
+      // Resolved once for every check of this construct: a synth resolves each resource here.
+      const synthesized = synthesizedResource(resource);
+      return [...invariantProblems(kind, synthesized, invariants()), ...otherProblems(synthesized)];
+    },
   });
 }
 
@@ -55,7 +67,7 @@ export function invariantProblems(kind: string, resource: SynthesizedResource, i
     const holds = invariant.holds ? invariant.holds(found) : sameJson(found, invariant.expected);
     return holds ? [] : [
       `${kind} must keep ${invariant.name}: found ${invariant.path} ${describe(found)}, expected ${describe(invariant.expected)}. ` +
-      `A property injector, mixin, aspect or L1 override (addPropertyOverride) changed \`${invariant.prop}\`; remove that change for this construct.`,
+      `A property injector, mixin, aspect or L1 override (addPropertyOverride) changed \`${invariant.prop}\`; ${invariant.fix ?? 'remove that change for this construct'}.`,
     ];
   });
 }
