@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { CustomerManagedKey, KeyMaterialOrigin } from './customer-managed-key';
 import { withAliasPrefix } from './private/validation';
+import { injectedProps } from '../private/injection';
 import { throwIfInvalid } from '../private/validation';
 
 /** Properties of an {@link ExternalKeyRing}. */
@@ -47,6 +48,12 @@ export interface ExternalKeyRingProps {
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys-manually.html
  */
 export class ExternalKeyRing extends Construct {
+  /**
+   * The id property injectors aim at to set defaults for every `ExternalKeyRing`. They receive and
+   * return `ExternalKeyRingProps`.
+   */
+  public static readonly PROPERTY_INJECTION_ID: string = 'cdk-kms-encryption.ExternalKeyRing';
+
   /** Every generation's key, oldest first. */
   public readonly keys: CustomerManagedKey[];
 
@@ -57,6 +64,7 @@ export class ExternalKeyRing extends Construct {
   public readonly alias: kms.Alias;
 
   constructor(scope: Construct, id: string, props: ExternalKeyRingProps) {
+    props = injectedProps(ExternalKeyRing.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id);
     const current = props.currentGeneration ?? props.generations[props.generations.length - 1];
     throwIfInvalid(this, generationProblems(props.generations, current));

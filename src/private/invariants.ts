@@ -1,4 +1,4 @@
-import { CfnResource, Stack } from 'aws-cdk-lib';
+import { CfnResource, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -52,6 +52,20 @@ export function addInvariantValidation(
       return [...invariantProblems(kind, synthesized, invariants()), ...otherProblems(synthesized)];
     },
   });
+}
+
+/**
+ * Retention (`DeletionPolicy: Retain`), unless the user chose another removal policy through the
+ * construct's own `removalPolicy` prop.
+ */
+export function retentionInvariants(kind: string, removalPolicy: RemovalPolicy | undefined): Invariant[] {
+  return (removalPolicy ?? RemovalPolicy.RETAIN) === RemovalPolicy.RETAIN ? [{
+    name: 'retention',
+    path: 'DeletionPolicy',
+    expected: 'Retain',
+    prop: 'removalPolicy',
+    fix: `to delete it with its stack, pass \`removalPolicy\` to the ${kind} itself`,
+  }] : [];
 }
 
 /** The resource as it will be synthesized, resolved; `{}` when it will not be synthesized. */

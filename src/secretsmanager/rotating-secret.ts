@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { GenericRotationFunction } from './private/generic-rotation-function';
+import { addSecretInvariantValidation } from './private/invariants';
 import { MAX_SETTINGS_JSON_LENGTH, ROTATION_SETTINGS_TAG, RotationSettings, settingsJson } from './private/rotation-settings';
 import { keyViaSecretsManagerStatement, rotationSecretStatement, secretArnPattern, secretsManagerKeyStatement } from './private/statements';
 import {
@@ -20,6 +21,7 @@ import { CustomerManagedKey } from '../kms/customer-managed-key';
 import { DECRYPT_ACTIONS, SECRETS_MANAGER_KEY_ACTIONS } from '../kms/private/actions';
 import { addToKeyPolicyOrWarn } from '../kms/private/key-policy';
 import { symmetricKeyProblem } from '../kms/private/key-spec';
+import { injectedProps, skippingBaseInjector } from '../private/injection';
 import { present, throwIfInvalid } from '../private/validation';
 
 /**
@@ -248,6 +250,12 @@ export interface RotatingSecretProps {
  * @resource AWS::SecretsManager::Secret
  */
 export class RotatingSecret extends secretsmanager.Secret {
+  /**
+   * The id property injectors aim at to set defaults for every `RotatingSecret` (injectors aimed at
+   * `secretsmanager.Secret.PROPERTY_INJECTION_ID` do not reach it). They receive and return `RotatingSecretProps`.
+   */
+  public static readonly PROPERTY_INJECTION_ID: string = 'cdk-kms-encryption.RotatingSecret';
+
   /** Default interval between rotations. */
   public static readonly DEFAULT_ROTATION_INTERVAL = Duration.days(30);
 
@@ -258,6 +266,7 @@ export class RotatingSecret extends secretsmanager.Secret {
   public readonly rotationSchedule: secretsmanager.CfnRotationSchedule;
 
   constructor(scope: Construct, id: string, props: RotatingSecretProps = {}) {
+    props = injectedProps(RotatingSecret.PROPERTY_INJECTION_ID, scope, id, props);
     const rotation = props.rotation ?? SecretRotation.generic();
     const schedule = props.rotationSchedule ?? SecretRotationSchedule.rate(RotatingSecret.DEFAULT_ROTATION_INTERVAL);
     const replicas = props.replicaRegions ?? [];
@@ -289,13 +298,13 @@ export class RotatingSecret extends secretsmanager.Secret {
 
     // The key is not passed to the base class, which would add a key-policy statement for Secrets Manager
     // without the secret's encryption context; this class adds the scoped one.
-    super(scope, id, {
+    super(scope, id, skippingBaseInjector(scope, secretsmanager.Secret.PROPERTY_INJECTION_ID, {
       secretName: props.secretName,
       description: props.description,
       generateSecretString,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       replicaRegions: replicas.map((replica) => ({ region: replica.region, encryptionKey: replica.encryptionKey })),
-    });
+    }));
     const stack = Stack.of(this);
 
     const resource = this.node.defaultChild as secretsmanager.CfnSecret;
@@ -305,6 +314,7 @@ export class RotatingSecret extends secretsmanager.Secret {
     const key = props.encryptionKey ?? new CustomerManagedKey(this, 'Key', { description: `Encrypts the secret ${this.node.path}` });
     this.encryptionKey = key;
     resource.kmsKeyId = key.keyArn;
+    addSecretInvariantValidation(this, key, props.removalPolicy);
 
     addToKeyPolicyOrWarn(this, key, secretsManagerKeyStatement(secretArnPattern(secretName, stack.region, stack), stack.region, stack));
     for (const replica of replicas) {

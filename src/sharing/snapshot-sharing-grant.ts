@@ -19,6 +19,7 @@ import {
 } from './private/statements';
 import { autoScalingProblem, regionProblem, servicesProblems, sharingProblems } from './private/validation';
 import { SnapshotService } from './snapshot-service';
+import { injectedProps } from '../private/injection';
 import { present, throwIfInvalid } from '../private/validation';
 
 /** What is shared and with whom: the props of a {@link SnapshotSharingGrant} without the key. */
@@ -122,6 +123,12 @@ export interface SnapshotCopyPolicyOptions {
  */
 export class SnapshotSharingGrant extends Construct {
   /**
+   * The id property injectors aim at to set defaults for every `SnapshotSharingGrant`. They receive and
+   * return `SnapshotSharingGrantProps`.
+   */
+  public static readonly PROPERTY_INJECTION_ID: string = 'cdk-kms-encryption.SnapshotSharingGrant';
+
+  /**
    * The IAM policy a role in the target account needs to copy shared snapshots or images and re-encrypt
    * the copies with the account's own key: use of both keys through the services, grants for AWS resources
    * only, and the services' copy and describe actions.
@@ -164,6 +171,7 @@ export class SnapshotSharingGrant extends Construct {
   public readonly viaServiceEndpoints: string[];
 
   constructor(scope: Construct, id: string, props: SnapshotSharingGrantProps) {
+    props = injectedProps(SnapshotSharingGrant.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id);
 
     const accounts = unique(props.accounts ?? []);

@@ -69,7 +69,7 @@ describe('CustomerManagedKey invariants on the synthesized key', () => {
     [
       'RemovalPolicies.destroy() on its scope',
       (key) => RemovalPolicies.of(Stack.of(key)).destroy(),
-      `CustomerManagedKey must keep retention: found DeletionPolicy "Delete", expected "Retain". ${CAUSE} \`removalPolicy\`; to delete the key with its stack, pass \`removalPolicy\` to the CustomerManagedKey itself.`,
+      `CustomerManagedKey must keep retention: found DeletionPolicy "Delete", expected "Retain". ${CAUSE} \`removalPolicy\`; to delete it with its stack, pass \`removalPolicy\` to the CustomerManagedKey itself.`,
     ],
   ])('%s fails synthesis', (_name, configure, message) => {
     const stack = testStack();
@@ -89,7 +89,7 @@ describe('CustomerManagedKey invariants on the synthesized key', () => {
     const replica = new ReplicaKey(stack, 'Replica', { primaryKey: CustomerManagedKey.fromKeyArn(stack, 'Primary', PRIMARY_ARN) });
     (replica.node.defaultChild as kms.CfnReplicaKey).applyRemovalPolicy(RemovalPolicy.DESTROY);
     expect(synthError(stack)).toContain(
-      `[ReplicaStack/Replica] ReplicaKey must keep retention: found DeletionPolicy "Delete", expected "Retain". ${CAUSE} \`removalPolicy\`; to delete the key with its stack, pass \`removalPolicy\` to the ReplicaKey itself.`,
+      `[ReplicaStack/Replica] ReplicaKey must keep retention: found DeletionPolicy "Delete", expected "Retain". ${CAUSE} \`removalPolicy\`; to delete it with its stack, pass \`removalPolicy\` to the ReplicaKey itself.`,
     );
   });
 });

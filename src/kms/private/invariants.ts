@@ -1,7 +1,7 @@
 import { CfnResource, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 import { ManagedKeyPolicy } from './managed-key-policy';
-import { addInvariantValidation, Invariant } from '../../private/invariants';
+import { addInvariantValidation, Invariant, retentionInvariants } from '../../private/invariants';
 
 /** What a `CustomerManagedKey` or `ReplicaKey` set on its resource, for the synth-time check of its invariants. */
 export interface KeyInvariants {
@@ -13,7 +13,7 @@ export interface KeyInvariants {
   /** The rotation period, when KMS rotates the key; undefined for keys KMS cannot rotate (and replicas, which follow their primary). */
   readonly rotationPeriod?: Duration;
   readonly pendingWindow: Duration;
-  /** The `removalPolicy` prop as given: retention is only required when it was not given, or was RETAIN. */
+  /** The `removalPolicy` prop as given: retention is required when it was not given, or was RETAIN. */
   readonly removalPolicy?: RemovalPolicy;
 }
 
@@ -38,12 +38,6 @@ function keyInvariants(expected: KeyInvariants): Invariant[] {
       { name: 'its rotation period', path: 'Properties.RotationPeriodInDays', expected: expected.rotationPeriod.toDays(), prop: 'rotationPeriod' },
     ]),
     { name: 'its pending window', path: 'Properties.PendingWindowInDays', expected: expected.pendingWindow.toDays(), prop: 'pendingWindow' },
-    ...((expected.removalPolicy ?? RemovalPolicy.RETAIN) === RemovalPolicy.RETAIN ? [{
-      name: 'retention',
-      path: 'DeletionPolicy',
-      expected: 'Retain',
-      prop: 'removalPolicy',
-      fix: `to delete the key with its stack, pass \`removalPolicy\` to the ${expected.kind} itself`,
-    }] : []),
+    ...retentionInvariants(expected.kind, expected.removalPolicy),
   ];
 }
