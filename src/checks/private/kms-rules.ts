@@ -2,7 +2,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { resolveValue } from './resolve';
 import { RuleResult, notChecked, violation } from './result';
 import { KEY_POLICY_SIZE_LIMIT, KEY_POLICY_WARNING_RATIO, policySizeBytes } from '../../kms/private/key-policy';
-import { unconditionalPublicAllowProblems } from '../../kms/private/validation';
+import { publicAllowProblems } from '../../kms/private/validation';
 
 /**
  * Automatic rotation is on wherever KMS supports it: symmetric encryption keys with key material
@@ -32,7 +32,8 @@ export function kmsKeyRotation(key: kms.CfnKey): RuleResult | undefined {
 }
 
 /**
- * No statement allows everyone (`*`) without a condition: anyone with an AWS account could use the key.
+ * No statement allows everyone (`*`) without a condition that narrows the principal: anyone with an AWS
+ * account could use the key.
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-overview.html
  */
 export function kmsKeyPolicyPublic(key: kms.CfnKey): RuleResult | undefined {
@@ -40,7 +41,7 @@ export function kmsKeyPolicyPublic(key: kms.CfnKey): RuleResult | undefined {
   if (policy !== undefined && !Array.isArray(policy?.Statement)) {
     return notChecked("the key's `KeyPolicy`");
   }
-  const problems = unconditionalPublicAllowProblems(policy ?? {});
+  const problems = publicAllowProblems(policy ?? {});
   return problems.length === 0 ? undefined : violation(problems.join(' '));
 }
 

@@ -71,7 +71,7 @@ export const RULES: readonly RuleDefinition[] = [
   rule('KmsKeyRotation', kms.CfnKey, CheckLevel.ERROR,
     'Automatic rotation is on for symmetric encryption keys with KMS-generated key material.', kmsKeyRotation),
   rule('KmsKeyPolicyPublic', kms.CfnKey, CheckLevel.ERROR,
-    'No key policy statement allows everyone (*) without a condition.', kmsKeyPolicyPublic),
+    'No key policy statement allows everyone (*) without a condition that narrows the principal.', kmsKeyPolicyPublic),
   rule('KmsKeyPolicySize', kms.CfnKey, CheckLevel.WARNING,
     'The key policy is at most 80 % of the 32,768-byte KMS limit.', kmsKeyPolicySize),
   rule('SqsQueueKmsCmk', sqs.CfnQueue, CheckLevel.ERROR,

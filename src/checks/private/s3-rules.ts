@@ -3,7 +3,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { customerManagedKeyResult } from './cmk-rules';
 import { ResolvedValue, UNKNOWN, literalText, resolveValue } from './resolve';
 import { RuleResult, notChecked, violation } from './result';
-import { isEveryone } from '../../kms/private/validation';
+import { isEveryone } from '../../private/public-principal';
 
 /** The bucket's default encryption, in CloudFormation's terms, or undefined when it cannot be read. */
 interface DefaultEncryption {

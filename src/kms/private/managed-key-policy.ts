@@ -2,7 +2,7 @@ import { Annotations, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { KEY_POLICY_SIZE_LIMIT, KEY_POLICY_WARNING_RATIO, resolvedPolicySizeBytes } from './key-policy';
-import { unconditionalPublicAllowProblems } from './validation';
+import { publicAllowProblems } from './validation';
 
 /**
  * The key policy of a key this library defines (a `CustomerManagedKey` or a `ReplicaKey`): merges
@@ -55,7 +55,7 @@ export class ManagedKeyPolicy {
    * at 80 %), of the key policy as synthesized (resolved).
    */
   public problems(key: IConstruct, resolved: { Statement?: Array<Record<string, any>> }): string[] {
-    const problems = unconditionalPublicAllowProblems(resolved);
+    const problems = publicAllowProblems(resolved);
     const size = resolvedPolicySizeBytes(resolved);
     if (size > KEY_POLICY_SIZE_LIMIT) {
       problems.push(
