@@ -1,14 +1,21 @@
-import { Duration, Fn, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Fn, Names, RemovalPolicy, Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { SECRET_READ_ACTIONS, SECRET_WRITE_ACTIONS } from './private/actions';
 import { GenericRotationFunction } from './private/generic-rotation-function';
 import { addSecretInvariantValidation } from './private/invariants';
 import { MAX_SETTINGS_JSON_LENGTH, ROTATION_SETTINGS_TAG, RotationSettings, settingsJson } from './private/rotation-settings';
-import { keyViaSecretsManagerStatement, rotationSecretStatement, secretArnPattern, secretsManagerKeyStatement } from './private/statements';
+import {
+  keyViaSecretsManagerStatement,
+  rotationSecretStatement,
+  secretArnPattern,
+  secretsManagerGranteeKeyStatement,
+  secretsManagerKeyStatement,
+} from './private/statements';
 import {
   expressionProblems,
   genericRotationProblems,
@@ -265,6 +272,9 @@ export class RotatingSecret extends secretsmanager.Secret {
   /** The rotation schedule resource. */
   public readonly rotationSchedule: secretsmanager.CfnRotationSchedule;
 
+  /** This secret's ARN as a key policy can name it without depending on the secret (from its name). */
+  private readonly keyPolicySecretArn: string;
+
   constructor(scope: Construct, id: string, props: RotatingSecretProps = {}) {
     props = injectedProps(RotatingSecret.PROPERTY_INJECTION_ID, scope, id, props);
     const rotation = props.rotation ?? SecretRotation.generic();
@@ -316,7 +326,8 @@ export class RotatingSecret extends secretsmanager.Secret {
     resource.kmsKeyId = key.keyArn;
     addSecretInvariantValidation(this, key, props.removalPolicy);
 
-    addToKeyPolicyOrWarn(this, key, secretsManagerKeyStatement(secretArnPattern(secretName, stack.region, stack), stack.region, stack));
+    this.keyPolicySecretArn = secretArnPattern(secretName, stack.region, stack);
+    addToKeyPolicyOrWarn(this, key, secretsManagerKeyStatement(this.keyPolicySecretArn, stack.region, stack));
     for (const replica of replicas) {
       // The replica's ARN keeps the name and suffix in another Region.
       addToKeyPolicyOrWarn(this, replica.encryptionKey, secretsManagerKeyStatement(secretArnPattern(secretName, '*', stack), replica.region, stack));
@@ -343,20 +354,22 @@ export class RotatingSecret extends secretsmanager.Secret {
   }
 
   /**
-   * Grants reading the secret, including `kms:Decrypt` on its key through Secrets Manager for this secret,
-   * on the principal's side, so reading works whatever the key policy trusts.
+   * Grants reading the secret, and `kms:Decrypt` on its key only through Secrets Manager and only for this
+   * secret (`SecretARN` encryption context), on the principal's side, and in the key policy for a
+   * principal of another account. The key policy never names a principal of this account without that
+   * context: its Secrets Manager statement already lets this account's IAM policies decide.
    */
   public override grantRead(grantee: iam.IGrantable, versionStages?: string[]): iam.Grant {
-    const grant = super.grantRead(grantee, versionStages);
-    if (!this.encryptionKey) {
-      return grant;
+    const grant = this.grantOnSecret(grantee, SECRET_READ_ACTIONS);
+    if (versionStages !== undefined) {
+      (grant.principalStatement ?? grant.resourceStatement)?.addCondition('ForAnyValue:StringEquals', { 'secretsmanager:VersionStage': versionStages });
     }
-    return grant.combine(iam.Grant.addToPrincipal({
-      grantee,
-      actions: [...DECRYPT_ACTIONS],
-      resourceArns: [this.encryptionKey.keyArn],
-      conditions: keyViaSecretsManagerStatement([this.encryptionKey.keyArn], [this.secretArn], DECRYPT_ACTIONS, Stack.of(this)).conditions,
-    }));
+    return grant.combine(this.grantOnKey(grantee, DECRYPT_ACTIONS));
+  }
+
+  /** Grants changing the secret's value, and the key actions for it, scoped as in `grantRead`. */
+  public override grantWrite(grantee: iam.IGrantable): iam.Grant {
+    return this.grantOnSecret(grantee, SECRET_WRITE_ACTIONS).combine(this.grantOnKey(grantee, SECRETS_MANAGER_KEY_ACTIONS));
   }
 
   /**
@@ -375,6 +388,27 @@ export class RotatingSecret extends secretsmanager.Secret {
   }
 
   /** Lets Secrets Manager invoke `fn` for this secret only, and rotate with it. */
+  /** The secret part of a grant, as aws-cdk-lib's: the principal's policy, or this secret's for another account. */
+  private grantOnSecret(grantee: iam.IGrantable, actions: readonly string[]): iam.Grant {
+    return iam.Grant.addToPrincipalOrResource({ grantee, actions: [...actions], resourceArns: [this.arnForPolicies], resource: this });
+  }
+
+  /**
+   * The key part of a grant, instead of aws-cdk-lib's, which would name the grantee in the key policy with
+   * only `kms:ViaService`, able to use the key for every secret on it.
+   */
+  private grantOnKey(grantee: iam.IGrantable, actions: readonly string[]): iam.Grant {
+    const stack = Stack.of(this);
+    const key = this.encryptionKey!; // always set by the constructor
+    const identityStatement = keyViaSecretsManagerStatement([key.keyArn], [this.secretArn], actions, stack);
+    const grant = iam.Grant.addToPrincipal({ grantee, actions: [...actions], resourceArns: [key.keyArn], conditions: identityStatement.conditions });
+    const account = grantee.grantPrincipal.principalAccount;
+    if (account !== undefined && Token.compareStrings(account, stack.account) === TokenComparison.DIFFERENT) {
+      addToKeyPolicyOrWarn(this, key, secretsManagerGranteeKeyStatement(grantee.grantPrincipal, actions, this.keyPolicySecretArn, stack));
+    }
+    return grant;
+  }
+
   private rotateWith(fn: lambda.IFunction): void {
     const stack = Stack.of(this);
     const permission = new lambda.CfnPermission(this, 'RotationPermission', {
