@@ -8,10 +8,12 @@ import { PUBLIC_KEY_ACTIONS } from './private/actions';
 import { crossStackGranteeProblem } from './private/cross-stack';
 import { synthesizerExecutionRole } from './private/deployment';
 import { addBaseStatements, allowAccount, allowOrganization, allowPrincipalsMatching, grantViaService } from './private/intents';
+import { addKeyInvariantValidation } from './private/invariants';
 import { addToOtherGenerationPolicies, withOtherGenerations } from './private/key-ring';
 import { ManagedKeyPolicy } from './private/managed-key-policy';
 import { accessActions, AdministrationScope, administrationActions } from './private/statements';
 import { keyUsageForGrantProblem, validateKeyProps, withAliasPrefix } from './private/validation';
+import { injectedProps, skippingBaseInjector } from '../private/injection';
 import { present, throwIfInvalid } from '../private/validation';
 import { SnapshotSharingGrant, SnapshotSharingOptions } from '../sharing/snapshot-sharing-grant';
 
@@ -98,6 +100,12 @@ export interface CustomerManagedKeyProps extends ManagedKeyProps {
  * @resource AWS::KMS::Key
  */
 export class CustomerManagedKey extends kms.Key {
+  /**
+   * The id property injectors aim at to set defaults for every `CustomerManagedKey` (injectors aimed at
+   * `kms.Key.PROPERTY_INJECTION_ID` do not reach it). They receive and return `CustomerManagedKeyProps`.
+   */
+  public static readonly PROPERTY_INJECTION_ID: string = 'cdk-kms-encryption.CustomerManagedKey';
+
   /** Default rotation period for symmetric keys. */
   public static readonly DEFAULT_ROTATION_PERIOD = Duration.days(365);
 
@@ -132,6 +140,7 @@ export class CustomerManagedKey extends kms.Key {
   private readonly administration: AdministrationScope;
 
   constructor(scope: Construct, id: string, props: CustomerManagedKeyProps = {}) {
+    props = injectedProps(CustomerManagedKey.PROPERTY_INJECTION_ID, scope, id, props);
     const keySpec = props.keySpec ?? kms.KeySpec.SYMMETRIC_DEFAULT;
     const keyUsage = props.keyUsage ?? kms.KeyUsage.ENCRYPT_DECRYPT;
     const keyMaterialOrigin = props.keyMaterialOrigin ?? KeyMaterialOrigin.AWS_KMS;
@@ -155,18 +164,20 @@ export class CustomerManagedKey extends kms.Key {
 
     // An explicit document replaces aws-cdk-lib's default policy, so this class decides every statement.
     const keyPolicy = new ManagedKeyPolicy();
-    super(scope, id, {
+    const rotationPeriod = rotationEnabled ? props.rotationPeriod ?? CustomerManagedKey.DEFAULT_ROTATION_PERIOD : undefined;
+    const pendingWindow = props.pendingWindow ?? Duration.days(30);
+    super(scope, id, skippingBaseInjector(scope, kms.Key.PROPERTY_INJECTION_ID, {
       description: props.description,
       keySpec,
       keyUsage: props.keyUsage,
       multiRegion: props.multiRegion,
       enableKeyRotation: rotationEnabled,
-      rotationPeriod: rotationEnabled ? props.rotationPeriod ?? CustomerManagedKey.DEFAULT_ROTATION_PERIOD : undefined,
-      pendingWindow: props.pendingWindow ?? Duration.days(30),
+      rotationPeriod,
+      pendingWindow,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       alias: aliasName,
       policy: keyPolicy.document,
-    });
+    }));
     if (keyMaterialOrigin === KeyMaterialOrigin.EXTERNAL) {
       (this.node.defaultChild as kms.CfnKey).origin = KeyMaterialOrigin.EXTERNAL;
       acknowledgeManualRotation(this);
@@ -187,6 +198,15 @@ export class CustomerManagedKey extends kms.Key {
       multiRegion: this.multiRegion,
     };
     keyPolicy.attachTo(this);
+    addKeyInvariantValidation({
+      key: this,
+      kind: 'CustomerManagedKey',
+      resource: this.node.defaultChild as kms.CfnKey,
+      keyPolicy,
+      rotationPeriod,
+      pendingWindow,
+      removalPolicy: props.removalPolicy,
+    });
 
     addBaseStatements(this, {
       trustAccountIdentities,

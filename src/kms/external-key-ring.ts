@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { CustomerManagedKey, KeyMaterialOrigin } from './customer-managed-key';
 import { linkGenerations } from './private/key-ring';
 import { withAliasPrefix } from './private/validation';
+import { injectedProps } from '../private/injection';
 import { throwIfInvalid } from '../private/validation';
 
 /** Properties of an {@link ExternalKeyRing}. */
@@ -58,6 +59,12 @@ export interface ExternalKeyRingProps {
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-import-key-material.html
  */
 export class ExternalKeyRing extends Construct {
+  /**
+   * The id property injectors aim at to set defaults for every `ExternalKeyRing`. They receive and
+   * return `ExternalKeyRingProps`.
+   */
+  public static readonly PROPERTY_INJECTION_ID: string = 'cdk-kms-encryption.ExternalKeyRing';
+
   /** Every generation's key, oldest first. */
   public readonly keys: CustomerManagedKey[];
 
@@ -68,6 +75,7 @@ export class ExternalKeyRing extends Construct {
   public readonly alias: kms.Alias;
 
   constructor(scope: Construct, id: string, props: ExternalKeyRingProps) {
+    props = injectedProps(ExternalKeyRing.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id);
     const current = props.currentGeneration ?? props.generations[props.generations.length - 1];
     throwIfInvalid(this, generationProblems(props.generations, current));

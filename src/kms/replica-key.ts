@@ -9,9 +9,11 @@ import { GENERATE_MAC_ACTIONS, SIGN_ACTIONS, VERIFY_ACTIONS, VERIFY_MAC_ACTIONS 
 import { crossStackGranteeProblem } from './private/cross-stack';
 import { synthesizerExecutionRole } from './private/deployment';
 import { addBaseStatements, allowAccount, allowOrganization, allowPrincipalsMatching, grantViaService } from './private/intents';
+import { addKeyInvariantValidation } from './private/invariants';
 import { ManagedKeyPolicy } from './private/managed-key-policy';
 import { accessActions } from './private/statements';
 import { validateKeyProps, withAliasPrefix } from './private/validation';
+import { injectedProps } from '../private/injection';
 import { present, throwIfInvalid } from '../private/validation';
 
 /** Properties of a {@link ReplicaKey}. */
@@ -38,6 +40,12 @@ export interface ReplicaKeyProps extends ManagedKeyProps {
  * @resource AWS::KMS::ReplicaKey
  */
 export class ReplicaKey extends Resource implements kms.IKey {
+  /**
+   * The id property injectors aim at to set defaults for every `ReplicaKey`. They receive and return
+   * `ReplicaKeyProps`.
+   */
+  public static readonly PROPERTY_INJECTION_ID: string = 'cdk-kms-encryption.ReplicaKey';
+
   /** The multi-Region primary key this key replicates. */
   public readonly primaryKey: kms.IKey;
 
@@ -60,6 +68,7 @@ export class ReplicaKey extends Resource implements kms.IKey {
   private aliasCount = 0;
 
   constructor(scope: Construct, id: string, props: ReplicaKeyProps) {
+    props = injectedProps(ReplicaKey.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id);
     const trustAccountIdentities = props.trustAccountIdentities ?? true;
     const aliasName = props.alias === undefined ? undefined : withAliasPrefix(props.alias);
@@ -82,13 +91,15 @@ export class ReplicaKey extends Resource implements kms.IKey {
     this.primaryKey = props.primaryKey;
     this.trustsAccountIdentities = trustAccountIdentities;
     this.keyPolicy.attachTo(this);
+    const pendingWindow = props.pendingWindow ?? Duration.days(30);
     const resource = new kms.CfnReplicaKey(this, 'Resource', {
       primaryKeyArn: props.primaryKey.keyArn,
       description: props.description,
       keyPolicy: this.keyPolicy.document,
-      pendingWindowInDays: (props.pendingWindow ?? Duration.days(30)).toDays(),
+      pendingWindowInDays: pendingWindow.toDays(),
     });
     resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
+    addKeyInvariantValidation({ key: this, kind: 'ReplicaKey', resource, keyPolicy: this.keyPolicy, pendingWindow, removalPolicy: props.removalPolicy });
     this.keyArn = resource.attrArn;
     this.keyId = resource.attrKeyId;
     this.aliasName = aliasName;

@@ -2,11 +2,13 @@ import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { addLogGroupInvariantValidation } from './private/invariants';
 import { allowLogsService } from './private/key-policy';
 import { derivedLogGroupName } from './private/names';
 import { accountEncryptionContextArn, encryptionContextArn } from './private/statements';
 import { keyPlacementProblems, validateLogGroupProps } from './private/validation';
 import { CustomerManagedKey } from '../kms/customer-managed-key';
+import { injectedProps, skippingBaseInjector } from '../private/injection';
 import { throwIfInvalid } from '../private/validation';
 
 /** Which log groups the key-policy statement for CloudWatch Logs covers. */
@@ -113,6 +115,12 @@ export interface EncryptedLogGroupProps {
  * @resource AWS::Logs::LogGroup
  */
 export class EncryptedLogGroup extends logs.LogGroup {
+  /**
+   * The id property injectors aim at to set defaults for every `EncryptedLogGroup` (injectors aimed at
+   * `logs.LogGroup.PROPERTY_INJECTION_ID` do not reach it). They receive and return `EncryptedLogGroupProps`.
+   */
+  public static readonly PROPERTY_INJECTION_ID: string = 'cdk-kms-encryption.EncryptedLogGroup';
+
   /** Default retention of the log events. */
   public static readonly DEFAULT_RETENTION = logs.RetentionDays.ONE_YEAR;
 
@@ -138,6 +146,7 @@ export class EncryptedLogGroup extends logs.LogGroup {
   public readonly encryptionKey: kms.IKey;
 
   constructor(scope: Construct, id: string, props: EncryptedLogGroupProps = {}) {
+    props = injectedProps(EncryptedLogGroup.PROPERTY_INJECTION_ID, scope, id, props);
     // The base class validates some props with its own wording; ours run first and name every problem.
     throwIfInvalid(scope, [
       ...validateLogGroupProps(props),
@@ -145,18 +154,20 @@ export class EncryptedLogGroup extends logs.LogGroup {
     ], id);
     const logGroupName = props.logGroupName ?? derivedLogGroupName(...stackNameAndPath(scope, id));
 
-    super(scope, id, {
+    const retention = props.retention ?? EncryptedLogGroup.DEFAULT_RETENTION;
+    super(scope, id, skippingBaseInjector(scope, logs.LogGroup.PROPERTY_INJECTION_ID, {
       encryptionKey: props.encryptionKey,
       logGroupName,
-      retention: props.retention ?? EncryptedLogGroup.DEFAULT_RETENTION,
+      retention,
       logGroupClass: props.logGroupClass,
       dataProtectionPolicy: props.dataProtectionPolicy,
       fieldIndexPolicies: props.fieldIndexPolicies,
       deletionProtectionEnabled: props.deletionProtectionEnabled,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-    });
+    }));
 
     this.encryptionKey = props.encryptionKey ?? this.defineKey(logGroupName);
+    addLogGroupInvariantValidation({ logGroup: this, key: this.encryptionKey, retention, removalPolicy: props.removalPolicy });
 
     const stack = Stack.of(this);
     const allowedContext = props.keyPolicyScope === LogGroupKeyPolicyScope.ACCOUNT

@@ -36,7 +36,8 @@ export function isPublicWithoutNarrowing(statement: iam.PolicyStatement, narrowi
   return !narrows;
 }
 
-function isEveryone(principal: unknown): boolean {
+/** Whether a policy principal is everyone: `*` or `{ AWS: '*' }` (alone or in a list). */
+export function isEveryone(principal: unknown): boolean {
   if (principal === '*') {
     return true;
   }

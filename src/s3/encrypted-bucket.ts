@@ -5,6 +5,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { REPLICATION_DESTINATION_OBJECT_ACTIONS, REPLICATION_SOURCE_BUCKET_ACTIONS, REPLICATION_SOURCE_OBJECT_ACTIONS } from './private/actions';
 import { allowLogDelivery, denyInsecureTransport, denyOutdatedTls, enforcementStatements } from './private/bucket-policy';
+import { addBucketInvariantValidation } from './private/invariants';
 import { s3KeyActions, s3KeyPolicyConditions, s3KeyPolicyStatement, s3KeyUseConditions } from './private/key-use';
 import { nagResourceName } from './private/nag';
 import { destinationBucketPolicyStatements } from './private/replication';
@@ -27,6 +28,7 @@ import { withOtherGenerations } from '../kms/private/key-ring';
 import { symmetricKeyProblem } from '../kms/private/key-spec';
 import { regionalEndpoint } from '../kms/private/statements';
 import { ReplicaKey } from '../kms/replica-key';
+import { injectedProps, skippingBaseInjector } from '../private/injection';
 import { present, throwIfInvalid } from '../private/validation';
 
 /**
@@ -201,6 +203,12 @@ export interface ReplicationPermissions {
  * @resource AWS::S3::Bucket
  */
 export class EncryptedBucket extends s3.Bucket {
+  /**
+   * The id property injectors aim at to set defaults for every `EncryptedBucket` (injectors aimed at
+   * `s3.Bucket.PROPERTY_INJECTION_ID` do not reach it). They receive and return `EncryptedBucketProps`.
+   */
+  public static readonly PROPERTY_INJECTION_ID: string = 'cdk-kms-encryption.EncryptedBucket';
+
   /** The bucket that receives this bucket's server access logs. */
   public readonly serverAccessLogsBucket: s3.IBucket;
 
@@ -215,6 +223,7 @@ export class EncryptedBucket extends s3.Bucket {
   private readonly replicationRules: s3.CfnBucket.ReplicationRuleProperty[] = [];
 
   constructor(scope: Construct, id: string, props: EncryptedBucketProps = {}) {
+    props = injectedProps(EncryptedBucket.PROPERTY_INJECTION_ID, scope, id, props);
     const encryptionType = props.encryptionType ?? KmsEncryptionType.SSE_KMS;
     throwIfInvalid(scope, validateProps(props), id);
 
@@ -225,7 +234,7 @@ export class EncryptedBucket extends s3.Bucket {
       removalPolicy,
     });
 
-    super(scope, id, {
+    super(scope, id, skippingBaseInjector(scope, s3.Bucket.PROPERTY_INJECTION_ID, {
       bucketName: props.bucketName,
       encryption: encryptionType === KmsEncryptionType.DSSE_KMS ? s3.BucketEncryption.DSSE : s3.BucketEncryption.KMS,
       encryptionKey,
@@ -238,7 +247,7 @@ export class EncryptedBucket extends s3.Bucket {
       lifecycleRules: props.lifecycleRules,
       removalPolicy,
       autoDeleteObjects: props.autoDeleteObjects,
-    });
+    }));
 
     this.key = encryptionKey;
     this.encryptionType = encryptionType;
@@ -255,12 +264,14 @@ export class EncryptedBucket extends s3.Bucket {
     }
 
     this.allowedKeys = [encryptionKey, ...props.additionalAllowedKeys ?? []];
-    enforcementStatements(this.bucketArn, {
+    const denyStatements = enforcementStatements(this.bucketArn, {
       algorithm: encryptionType,
       allowedKeyArns: this.allowedKeys.map((key) => key.keyArn),
       minimumTlsVersion: props.minimumTlsVersion,
       requireEncryptionHeaders: props.requireEncryptionHeaders,
-    }).forEach((statement) => this.addToResourcePolicy(statement));
+    });
+    denyStatements.forEach((statement) => this.addToResourcePolicy(statement));
+    addBucketInvariantValidation({ bucket: this, algorithm: encryptionType, key: encryptionKey, denyStatements });
     if (props.requireEncryptionHeaders) {
       Annotations.of(this).addWarningV2('cdk-kms-encryption:requireEncryptionHeadersDeniesMultipartUploads', MULTIPART_WARNING);
     }

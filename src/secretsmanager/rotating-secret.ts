@@ -1,14 +1,22 @@
-import { Duration, Fn, Names, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Fn, Names, RemovalPolicy, Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { SECRET_READ_ACTIONS, SECRET_WRITE_ACTIONS } from './private/actions';
 import { GenericRotationFunction } from './private/generic-rotation-function';
+import { addSecretInvariantValidation } from './private/invariants';
 import { replicaKeyProblems, resolveReplicaKey } from './private/replica-keys';
 import { MAX_SETTINGS_JSON_LENGTH, ROTATION_SETTINGS_TAG, RotationSettings, settingsJson } from './private/rotation-settings';
-import { keyViaSecretsManagerStatement, rotationSecretStatement, secretArnPattern, secretsManagerKeyStatement } from './private/statements';
+import {
+  keyViaSecretsManagerStatement,
+  rotationSecretStatement,
+  secretArnPattern,
+  secretsManagerGranteeKeyStatement,
+  secretsManagerKeyStatement,
+} from './private/statements';
 import {
   expressionProblems,
   genericRotationProblems,
@@ -22,6 +30,7 @@ import { DECRYPT_ACTIONS, SECRETS_MANAGER_KEY_ACTIONS } from '../kms/private/act
 import { addToKeyPolicyOrWarn } from '../kms/private/key-policy';
 import { withOtherGenerations } from '../kms/private/key-ring';
 import { symmetricKeyProblem } from '../kms/private/key-spec';
+import { injectedProps, skippingBaseInjector } from '../private/injection';
 import { present, throwIfInvalid } from '../private/validation';
 
 /**
@@ -255,6 +264,12 @@ export interface RotatingSecretProps {
  * @resource AWS::SecretsManager::Secret
  */
 export class RotatingSecret extends secretsmanager.Secret {
+  /**
+   * The id property injectors aim at to set defaults for every `RotatingSecret` (injectors aimed at
+   * `secretsmanager.Secret.PROPERTY_INJECTION_ID` do not reach it). They receive and return `RotatingSecretProps`.
+   */
+  public static readonly PROPERTY_INJECTION_ID: string = 'cdk-kms-encryption.RotatingSecret';
+
   /** Default interval between rotations. */
   public static readonly DEFAULT_ROTATION_INTERVAL = Duration.days(30);
 
@@ -264,7 +279,11 @@ export class RotatingSecret extends secretsmanager.Secret {
   /** The rotation schedule resource. */
   public readonly rotationSchedule: secretsmanager.CfnRotationSchedule;
 
+  /** This secret's ARN as a key policy can name it without depending on the secret (from its name). */
+  private readonly keyPolicySecretArn: string;
+
   constructor(scope: Construct, id: string, props: RotatingSecretProps = {}) {
+    props = injectedProps(RotatingSecret.PROPERTY_INJECTION_ID, scope, id, props);
     const rotation = props.rotation ?? SecretRotation.generic();
     const schedule = props.rotationSchedule ?? SecretRotationSchedule.rate(RotatingSecret.DEFAULT_ROTATION_INTERVAL);
     const replicas = props.replicaRegions ?? [];
@@ -298,13 +317,13 @@ export class RotatingSecret extends secretsmanager.Secret {
 
     // The key is not passed to the base class, which would add a key-policy statement for Secrets Manager
     // without the secret's encryption context; this class adds the scoped one.
-    super(scope, id, {
+    super(scope, id, skippingBaseInjector(scope, secretsmanager.Secret.PROPERTY_INJECTION_ID, {
       secretName: props.secretName,
       description: props.description,
       generateSecretString,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
       replicaRegions: replicas.map((replica, index) => ({ region: replica.region, encryptionKey: replicaKeys[index].key })),
-    });
+    }));
     const stack = Stack.of(this);
 
     const resource = this.node.defaultChild as secretsmanager.CfnSecret;
@@ -314,8 +333,10 @@ export class RotatingSecret extends secretsmanager.Secret {
     const key = props.encryptionKey ?? new CustomerManagedKey(this, 'Key', { description: `Encrypts the secret ${this.node.path}` });
     this.encryptionKey = key;
     resource.kmsKeyId = key.keyArn;
+    addSecretInvariantValidation(this, key, props.removalPolicy);
 
-    addToKeyPolicyOrWarn(this, key, secretsManagerKeyStatement(secretArnPattern(secretName, stack.region, stack), stack.region, stack));
+    this.keyPolicySecretArn = secretArnPattern(secretName, stack.region, stack);
+    addToKeyPolicyOrWarn(this, key, secretsManagerKeyStatement(this.keyPolicySecretArn, stack.region, stack));
     replicas.forEach((replica, index) => {
       // The replica's ARN keeps the name and suffix in another Region.
       addToKeyPolicyOrWarn(this, replicaKeys[index].key!, secretsManagerKeyStatement(secretArnPattern(secretName, '*', stack), replica.region, stack));
@@ -342,20 +363,22 @@ export class RotatingSecret extends secretsmanager.Secret {
   }
 
   /**
-   * Grants reading the secret, including `kms:Decrypt` on its key through Secrets Manager for this secret,
-   * on the principal's side, so reading works whatever the key policy trusts.
+   * Grants reading the secret, and `kms:Decrypt` on its key only through Secrets Manager and only for this
+   * secret (`SecretARN` encryption context), on the principal's side, and in the key policy for a
+   * principal of another account. The key policy never names a principal of this account without that
+   * context: its Secrets Manager statement already lets this account's IAM policies decide.
    */
   public override grantRead(grantee: iam.IGrantable, versionStages?: string[]): iam.Grant {
-    const grant = super.grantRead(grantee, versionStages);
-    if (!this.encryptionKey) {
-      return grant;
+    const grant = this.grantOnSecret(grantee, SECRET_READ_ACTIONS);
+    if (versionStages !== undefined) {
+      (grant.principalStatement ?? grant.resourceStatement)?.addCondition('ForAnyValue:StringEquals', { 'secretsmanager:VersionStage': versionStages });
     }
-    const conditions = keyViaSecretsManagerStatement([this.encryptionKey.keyArn], [this.secretArn], DECRYPT_ACTIONS, Stack.of(this)).conditions;
-    // Versions written under earlier generations of an ExternalKeyRing stay encrypted under those keys.
-    return grant.combine(withOtherGenerations(
-      iam.Grant.addToPrincipal({ grantee, actions: [...DECRYPT_ACTIONS], resourceArns: [this.encryptionKey.keyArn], conditions }),
-      this.encryptionKey, grantee, DECRYPT_ACTIONS, conditions,
-    ));
+    return grant.combine(this.grantOnKey(grantee, DECRYPT_ACTIONS));
+  }
+
+  /** Grants changing the secret's value, and the key actions for it, scoped as in `grantRead`. */
+  public override grantWrite(grantee: iam.IGrantable): iam.Grant {
+    return this.grantOnSecret(grantee, SECRET_WRITE_ACTIONS).combine(this.grantOnKey(grantee, SECRETS_MANAGER_KEY_ACTIONS));
   }
 
   /**
@@ -374,6 +397,31 @@ export class RotatingSecret extends secretsmanager.Secret {
   }
 
   /** Lets Secrets Manager invoke `fn` for this secret only, and rotate with it. */
+  /** The secret part of a grant, as aws-cdk-lib's: the principal's policy, or this secret's for another account. */
+  private grantOnSecret(grantee: iam.IGrantable, actions: readonly string[]): iam.Grant {
+    return iam.Grant.addToPrincipalOrResource({ grantee, actions: [...actions], resourceArns: [this.arnForPolicies], resource: this });
+  }
+
+  /**
+   * The key part of a grant, instead of aws-cdk-lib's, which would name the grantee in the key policy with
+   * only `kms:ViaService`, able to use the key for every secret on it.
+   */
+  private grantOnKey(grantee: iam.IGrantable, actions: readonly string[]): iam.Grant {
+    const stack = Stack.of(this);
+    const key = this.encryptionKey!; // always set by the constructor
+    const identityStatement = keyViaSecretsManagerStatement([key.keyArn], [this.secretArn], actions, stack);
+    // Versions written under earlier generations of an ExternalKeyRing stay encrypted under those keys.
+    const grant = withOtherGenerations(
+      iam.Grant.addToPrincipal({ grantee, actions: [...actions], resourceArns: [key.keyArn], conditions: identityStatement.conditions }),
+      key, grantee, actions, identityStatement.conditions,
+    );
+    const account = grantee.grantPrincipal.principalAccount;
+    if (account !== undefined && Token.compareStrings(account, stack.account) === TokenComparison.DIFFERENT) {
+      addToKeyPolicyOrWarn(this, key, secretsManagerGranteeKeyStatement(grantee.grantPrincipal, actions, this.keyPolicySecretArn, stack));
+    }
+    return grant;
+  }
+
   private rotateWith(fn: lambda.IFunction): void {
     const stack = Stack.of(this);
     const permission = new lambda.CfnPermission(this, 'RotationPermission', {

@@ -21,6 +21,7 @@ import {
 import { autoScalingProblem, regionProblem, servicesProblems, sharingProblems } from './private/validation';
 import { SnapshotService } from './snapshot-service';
 import { exemptGranteeFromGrantLimit } from '../kms/private/intents';
+import { injectedProps } from '../private/injection';
 import { present, throwIfInvalid } from '../private/validation';
 
 /** What is shared and with whom: the props of a {@link SnapshotSharingGrant} without the key. */
@@ -125,6 +126,12 @@ export interface SnapshotCopyPolicyOptions {
  */
 export class SnapshotSharingGrant extends Construct {
   /**
+   * The id property injectors aim at to set defaults for every `SnapshotSharingGrant`. They receive and
+   * return `SnapshotSharingGrantProps`.
+   */
+  public static readonly PROPERTY_INJECTION_ID: string = 'cdk-kms-encryption.SnapshotSharingGrant';
+
+  /**
    * The IAM policy a role in the target account needs to copy shared snapshots or images and re-encrypt
    * the copies with the account's own key: use of both keys through the services, grants for AWS resources
    * only, and the services' copy and describe actions.
@@ -167,6 +174,7 @@ export class SnapshotSharingGrant extends Construct {
   public readonly viaServiceEndpoints: string[];
 
   constructor(scope: Construct, id: string, props: SnapshotSharingGrantProps) {
+    props = injectedProps(SnapshotSharingGrant.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id);
 
     const accounts = unique(props.accounts ?? []);

@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ParameterPolicy } from './parameter-policy';
+import { addParameterInvariantValidation } from './private/invariants';
 import { RESOURCE_TYPE, SecureStringProperties } from './private/secure-string-contract';
 import { SecureStringProvider } from './private/secure-string-provider';
 import {
@@ -19,6 +20,7 @@ import { PARAMETER_STORE_READ_KEY_ACTIONS, PARAMETER_STORE_WRITE_KEY_ACTIONS } f
 import { addToKeyPolicyOrWarn } from '../kms/private/key-policy';
 import { withOtherGenerations } from '../kms/private/key-ring';
 import { symmetricKeyProblem } from '../kms/private/key-spec';
+import { injectedProps } from '../private/injection';
 import { present, throwIfInvalid } from '../private/validation';
 
 /** Properties of a {@link SecureStringParameter}. */
@@ -97,6 +99,12 @@ export interface SecureStringParameterProps {
  * @resource Custom::SecureStringParameter
  */
 export class SecureStringParameter extends Resource implements ssm.IParameter, ITaggable {
+  /**
+   * The id property injectors aim at to set defaults for every `SecureStringParameter`. They receive
+   * and return `SecureStringParameterProps`.
+   */
+  public static readonly PROPERTY_INJECTION_ID: string = 'cdk-kms-encryption.SecureStringParameter';
+
   /** The parameter's name; referencing it makes the user depend on the parameter being created. */
   public readonly parameterName: string;
   /** The parameter's ARN. */
@@ -111,6 +119,7 @@ export class SecureStringParameter extends Resource implements ssm.IParameter, I
   private readonly resource: CustomResource;
 
   constructor(scope: Construct, id: string, props: SecureStringParameterProps = {}) {
+    props = injectedProps(SecureStringParameter.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id);
     const stack = Stack.of(this);
     const tier = props.tier ?? ssm.ParameterTier.STANDARD;
@@ -152,6 +161,7 @@ export class SecureStringParameter extends Resource implements ssm.IParameter, I
       properties: { ...properties },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
+    addParameterInvariantValidation(this, this.resource, this.encryptionKey, props.removalPolicy);
 
     // The Ref is the name, so users of these attributes wait for the parameter to exist.
     this.parameterName = this.resource.ref;

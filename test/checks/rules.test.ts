@@ -81,7 +81,7 @@ describe('non-compliant resources are reported with the fix', () => {
     ['KmsKeyPolicyPublic', 'Allow to * without a condition', (s) => new kms.Key(s, 'R', { enableKeyRotation: true }).addToResourcePolicy(new iam.PolicyStatement({
       sid: 'Everyone', principals: [new iam.AnyPrincipal()], actions: ['kms:Decrypt'], resources: ['*'],
     })), 'error', 'Stack/R/Resource',
-    "The key policy allows everyone ('*') without a condition in statement 'Everyone'. Add a narrowing condition (for example aws:PrincipalOrgID) or name the principals."],
+    "The key policy allows everyone ('*') in statement 'Everyone' without a condition that narrows the principal. Add one with a fixed value of aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount, aws:SourceArn, aws:SourceOrgID, aws:userid, kms:CallerAccount, or name the principals."],
     ['KmsKeyPolicySize', 'a policy of 30,000 bytes', (s) => new kms.CfnKey(s, 'R', { enableKeyRotation: true, keyPolicy: largePolicy(30_000) }), 'warning', 'Stack/R',
       `The key policy is ${JSON.stringify(largePolicy(30_000)).length} bytes, over 80% of the 32768-byte KMS limit. Use account-wide statements (for example \`kms:ViaService\` with \`kms:CallerAccount\`) instead of one per principal, or a second key.`],
     ['SqsQueueKmsCmk', 'default sqs.Queue (SSE-SQS)', (s) => new sqs.Queue(s, 'R'), 'error', 'Stack/R/Resource',

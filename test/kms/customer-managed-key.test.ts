@@ -529,7 +529,7 @@ describe('CustomerManagedKey', () => {
       const key = new CustomerManagedKey(stack, 'Key');
       key.addToResourcePolicy(new iam.PolicyStatement({ sid: 'Public', principals: [new iam.AnyPrincipal()], actions: ['kms:Decrypt'], resources: ['*'] }));
       expect(() => Template.fromStack(stack)).toThrow(
-        "The key policy allows everyone ('*') without a condition in statement 'Public'. Add a narrowing condition (for example aws:PrincipalOrgID) or name the principals.",
+        "The key policy allows everyone ('*') in statement 'Public' without a condition that narrows the principal. Add one with a fixed value of aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount, aws:SourceArn, aws:SourceOrgID, aws:userid, kms:CallerAccount, or name the principals.",
       );
     });
 

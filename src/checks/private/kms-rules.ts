@@ -2,7 +2,7 @@ import { TemplateResource } from './assembly';
 import { UNKNOWN, isIntrinsic, templateBoolean } from './resolve';
 import { RuleResult, notChecked, violation } from './result';
 import { KEY_POLICY_SIZE_LIMIT, KEY_POLICY_WARNING_RATIO, resolvedPolicySizeBytes } from '../../kms/private/key-policy';
-import { unconditionalPublicAllowProblems } from '../../kms/private/validation';
+import { publicAllowProblems } from '../../kms/private/validation';
 
 /**
  * Automatic rotation is on wherever KMS supports it: symmetric encryption keys with key material
@@ -37,12 +37,13 @@ export function kmsKeyRotation(key: TemplateResource): RuleResult | undefined {
 }
 
 /**
- * No statement of a key's or replica key's policy allows everyone (`*`) without a condition: anyone
- * with an AWS account could use the key.
+ * No statement of a key's or replica key's policy allows everyone (`*`) without a condition that narrows
+ * the principal (`aws:PrincipalOrgID`, `aws:PrincipalAccount`, `kms:CallerAccount`, …): anyone with an AWS
+ * account could use the key.
  *
  * | statement | result |
  * |---|---|
- * | `Allow`, `Principal` `*` or `{ AWS: '*' }`, no `Condition` | violation |
+ * | `Allow`, `Principal` `*` or `{ AWS: '*' }`, no condition that fixes a narrowing key | violation |
  * | any other | pass |
  * | `KeyPolicy` only known at deploy time | could not be checked |
  *
@@ -53,7 +54,7 @@ export function kmsKeyPolicyPublic(key: TemplateResource): RuleResult | undefine
   if (policy !== undefined && (isIntrinsic(policy) || !Array.isArray(policy?.Statement))) {
     return notChecked("the key's `KeyPolicy`");
   }
-  const problems = unconditionalPublicAllowProblems(policy ?? {});
+  const problems = publicAllowProblems(policy ?? {});
   return problems.length === 0 ? undefined : violation(problems.join(' '));
 }
 

@@ -63,7 +63,7 @@ export const RULES: readonly RuleDefinition[] = [
   rule('KmsKeyRotation', ['AWS::KMS::Key'], CheckLevel.ERROR,
     'Automatic rotation is on for symmetric encryption keys with KMS-generated key material.', kmsKeyRotation),
   rule('KmsKeyPolicyPublic', ['AWS::KMS::Key', 'AWS::KMS::ReplicaKey'], CheckLevel.ERROR,
-    'No key policy statement allows everyone (*) without a condition.', kmsKeyPolicyPublic),
+    'No key policy statement allows everyone (*) without a condition that narrows the principal.', kmsKeyPolicyPublic),
   rule('KmsKeyPolicySize', ['AWS::KMS::Key', 'AWS::KMS::ReplicaKey'], CheckLevel.WARNING,
     'The key policy is at most 80 % of the 32,768-byte KMS limit.', kmsKeyPolicySize),
   rule('SqsQueueKmsCmk', ['AWS::SQS::Queue'], CheckLevel.ERROR,

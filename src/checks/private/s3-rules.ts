@@ -2,7 +2,7 @@ import { Located, SynthesizedApp, TemplateResource } from './assembly';
 import { customerManagedKeyResult } from './cmk-rules';
 import { ReferenceText, UNKNOWN, isIntrinsic, literalText, property, referencedResources, templateBoolean } from './resolve';
 import { RuleResult, notChecked, violation } from './result';
-import { isEveryone } from '../../kms/private/validation';
+import { isEveryone } from '../../private/public-principal';
 
 const SSE_KMS = 'aws:kms';
 const DSSE_KMS = 'aws:kms:dsse';

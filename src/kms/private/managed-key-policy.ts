@@ -2,7 +2,7 @@ import { Annotations, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { KEY_POLICY_SIZE_LIMIT, KEY_POLICY_WARNING_RATIO, resolvedPolicySizeBytes } from './key-policy';
-import { unconditionalPublicAllowProblems } from './validation';
+import { publicAllowProblems } from './validation';
 
 const policiesByKey = new WeakMap<IConstruct, ManagedKeyPolicy>();
 
@@ -24,12 +24,12 @@ export class ManagedKeyPolicy {
 
   /**
    * Ties the policy to its key, once the key exists (a `kms.Key` needs the document in its constructor):
-   * from then on statements can be added, and synthesis checks the policy.
+   * from then on statements can be added. The key's synth-time validation checks the policy as
+   * synthesized, with `problems`.
    */
   public attachTo(key: IConstruct): void {
     this.key = key;
     policiesByKey.set(key, this);
-    key.node.addValidation({ validate: () => this.problems(key) });
   }
 
   /**
@@ -58,11 +58,12 @@ export class ManagedKeyPolicy {
     return JSON.stringify(scope);
   }
 
-  /** Unconditioned `Allow` for everyone, and the size against the KMS limit (warning at 80 %). */
-  private problems(key: IConstruct): string[] {
-    // Resolved once for both checks: a synth resolves every key policy of the app here.
-    const resolved = Stack.of(key).resolve(this.document);
-    const problems = unconditionalPublicAllowProblems(resolved);
+  /**
+   * Public `Allow` statements without a narrowing condition, and the size against the KMS limit (warning
+   * at 80 %), of the key policy as synthesized (resolved).
+   */
+  public problems(key: IConstruct, resolved: { Statement?: Array<Record<string, any>> }): string[] {
+    const problems = publicAllowProblems(resolved);
     const size = resolvedPolicySizeBytes(resolved);
     if (size > KEY_POLICY_SIZE_LIMIT) {
       problems.push(

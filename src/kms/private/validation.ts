@@ -2,6 +2,7 @@ import { Duration, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { isEveryone, isPublicWithoutNarrowing, PRINCIPAL_NARROWING_KEYS } from '../../private/public-principal';
 import { present } from '../../private/validation';
 
 /** What `validateKeyProps` checks, after defaults are applied. */
@@ -201,24 +202,21 @@ export function validateServiceName(service: string): string | undefined {
   return `\`service\` must be a service endpoint prefix such as 's3' or 'secretsmanager', got '${service}'. Leave out the Region and '.amazonaws.com'.`;
 }
 
+/** Condition keys that narrow a public principal in a key policy: the global ones, and the caller's account. */
+const KEY_POLICY_NARROWING_KEYS = [...PRINCIPAL_NARROWING_KEYS, 'kms:CallerAccount'];
+
 /**
- * Statements that allow everyone (`*`) with no condition: anyone on the internet could use the key.
- * Takes the resolved policy JSON.
+ * Statements that allow everyone (`*`) without a condition that narrows the principal: anyone with an AWS
+ * account could use the key. Takes the resolved policy JSON.
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account
  */
-export function unconditionalPublicAllowProblems(policy: { Statement?: Array<Record<string, any>> }): string[] {
+export function publicAllowProblems(policy: { Statement?: Array<Record<string, any>> }): string[] {
   return (policy.Statement ?? [])
-    .filter((statement) => statement.Effect === 'Allow' && isEveryone(statement.Principal) && !statement.Condition)
+    // Only statements for everyone are parsed back into a PolicyStatement: a synth checks every key policy.
+    .filter((statement) => isEveryone(statement.Principal)
+      && isPublicWithoutNarrowing(iam.PolicyStatement.fromJson(statement), KEY_POLICY_NARROWING_KEYS))
     .map(
       (statement) =>
-        `The key policy allows everyone ('*') without a condition${statement.Sid ? ` in statement '${statement.Sid}'` : ''}. Add a narrowing condition (for example aws:PrincipalOrgID) or name the principals.`,
+        `The key policy allows everyone ('*')${statement.Sid ? ` in statement '${statement.Sid}'` : ''} without a condition that narrows the principal. Add one with a fixed value of ${KEY_POLICY_NARROWING_KEYS.join(', ')}, or name the principals.`,
     );
-}
-
-/** Whether a policy principal is everyone: `*` or `{ AWS: '*' }` (alone or in a list). */
-export function isEveryone(principal: unknown): boolean {
-  if (principal === '*') {
-    return true;
-  }
-  const aws = (principal as { AWS?: unknown } | undefined)?.AWS;
-  return aws === '*' || (Array.isArray(aws) && aws.includes('*'));
 }

@@ -20,3 +20,10 @@ export const RANDOM_PASSWORD_ACTIONS = ['secretsmanager:GetRandomPassword'] as c
  * @see https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-advanced.html#monitoring-cloudwatchlogs-loggroups
  */
 export const LOG_WRITE_ACTIONS = ['logs:CreateLogStream', 'logs:PutLogEvents'] as const;
+
+/**
+ * What `grantRead` and `grantWrite` allow on a secret, as aws-cdk-lib's `Secret` grants do.
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html
+ */
+export const SECRET_READ_ACTIONS = ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'] as const;
+export const SECRET_WRITE_ACTIONS = ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecret', 'secretsmanager:UpdateSecretVersionStage'] as const;

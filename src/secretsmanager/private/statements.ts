@@ -35,6 +35,27 @@ export function secretsManagerKeyStatement(secretArn: string, region: string, st
 }
 
 /**
+ * Key-policy statement letting one principal (of another account) use the key through Secrets Manager for
+ * one secret only, as `secretsManagerKeyStatement` does for this account.
+ */
+export function secretsManagerGranteeKeyStatement(
+  principal: iam.IPrincipal,
+  actions: readonly string[],
+  secretArn: string,
+  stack: Stack,
+): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    principals: [principal],
+    actions: [...actions],
+    resources: ['*'],
+    conditions: {
+      StringEquals: { 'kms:ViaService': regionalEndpoint('secretsmanager', stack.region, stack.urlSuffix) },
+      StringLike: { 'kms:EncryptionContext:SecretARN': secretArn },
+    },
+  });
+}
+
+/**
  * IAM statement letting a principal use a secret's key only through Secrets Manager and only for that
  * secret, whatever the key policy trusts.
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets-required-permissions-function.html#rotating-secrets-required-permissions-function-cust-key-example
