@@ -204,7 +204,10 @@ export class FakeAws {
     const existing = this.parameters.get(input.Name ?? input.ResourceId);
     const required = () => {
       if (!existing) {
-        throw new AwsError('ParameterNotFound', `Parameter ${input.Name ?? input.ResourceId} not found.`);
+        // The tagging API names a missing resource differently from the parameter API.
+        throw input.ResourceId === undefined
+          ? new AwsError('ParameterNotFound', `Parameter ${input.Name} not found.`)
+          : new AwsError('InvalidResourceId', 'The resource ID is not valid. Verify that you entered the correct ID and try again.');
       }
       return existing;
     };
