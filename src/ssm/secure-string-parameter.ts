@@ -150,6 +150,7 @@ export class SecureStringParameter extends Resource implements ssm.IParameter, I
       resourceType: RESOURCE_TYPE,
       properties: { ...properties },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      serviceTimeout: SecureStringProvider.SERVICE_TIMEOUT,
     });
 
     // The Ref is the name, so users of these attributes wait for the parameter to exist.

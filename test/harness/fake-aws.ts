@@ -76,12 +76,12 @@ export class FakeAws {
   public readonly responses = new Map<string, CfnResponse[]>();
   /** Every SDK call, as `Operation`, in order (including throttled attempts). */
   public readonly calls: string[] = [];
-  /** Decides whether the handler's role may use a key through Parameter Store; everything by default. */
-  public mayUseKey: (keyId: string, action: 'Encrypt' | 'Decrypt') => boolean = () => true;
   private readonly faults = new Map<string, Fault[]>();
   private responseFailures = 0;
   private server?: Server;
   private readonly hung: ServerResponse[] = [];
+  /** Decides whether the handler's role may use a key through Parameter Store; everything by default. */
+  public mayUseKey: (keyId: string, action: 'Encrypt' | 'Decrypt') => boolean = () => true;
 
   /** Forgets every parameter, secret, response and fault, for the next test. */
   public reset(): void {
