@@ -187,7 +187,7 @@ describe('retries and throttling', () => {
     const handler = deployedFunction(stack);
     const secret = aws.addSecret('api-key', 'initial-value-0123456789abcdefGHIJ');
     for (const operation of ['DescribeSecret', 'GetSecretValue', 'GetRandomPassword', 'PutSecretValue', 'UpdateSecretVersionStage']) {
-      aws.throttle(operation, 4);
+      aws.throttle(operation, 3);
     }
 
     // WHEN
@@ -195,5 +195,5 @@ describe('retries and throttling', () => {
 
     // THEN
     expect(secret.versions.get('token-1')!.stages).toEqual(['AWSCURRENT']);
-  }, 60_000);
+  }, 120_000);
 });
