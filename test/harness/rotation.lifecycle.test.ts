@@ -43,6 +43,19 @@ function deployedFunction(stack: Stack): Handler {
   return loadBundledHandler('secretsmanager/private/rotation.lambda');
 }
 
+/** A secret with default generation in a deployed stack, and the stack's rotation function. */
+function deployedApiKey(): { handler: Handler; secret: Secret } {
+  const stack = testStack();
+  new RotatingSecret(stack, 'Secret', { secretName: 'api-key' });
+  const handler = deployedFunction(stack);
+  return { handler, secret: aws.addSecret('api-key', 'initial-value-0123456789abcdefGHIJ') };
+}
+
+/** One step, as Secrets Manager invokes the function. */
+function invoke(handler: Handler, secret: Secret, token: string, step: string): Promise<unknown> {
+  return handler({ SecretId: secret.arn, ClientRequestToken: token, Step: step }, { getRemainingTimeInMillis: () => 120_000 });
+}
+
 /** What RotateSecret does before invoking the function: a version id labelled AWSPENDING, no value yet. */
 function startRotation(secret: Secret, token: string): void {
   removeStage(secret, 'AWSPENDING');
@@ -59,7 +72,7 @@ async function rotate(handler: Handler, secret: Secret, token: string, retries =
   for (const step of STEPS) {
     for (let attempt = 0; ; attempt++) {
       try {
-        await handler({ SecretId: secret.arn, ClientRequestToken: token, Step: step }, { getRemainingTimeInMillis: () => 120_000 });
+        await invoke(handler, secret, token, step);
         break;
       } catch (error) {
         if (attempt === retries) {
@@ -77,10 +90,7 @@ function current(secret: Secret): string {
 describe('settings come from the template, not from anything a tag can change', () => {
   test('a principal that can tag the secret cannot change the length or alphabet of its next value', async () => {
     // GIVEN a secret with default generation, deployed; then someone tags it with weak settings
-    const stack = testStack();
-    new RotatingSecret(stack, 'Secret', { secretName: 'api-key' });
-    const handler = deployedFunction(stack);
-    const secret = aws.addSecret('api-key', 'initial-value-0123456789abcdefGHIJ');
+    const { handler, secret } = deployedApiKey();
     secret.tags = [{ Key: LEGACY_SETTINGS_TAG, Value: Buffer.from(JSON.stringify(WEAKENING_SETTINGS)).toString('base64') }];
 
     // WHEN
@@ -121,16 +131,13 @@ describe('the floor: a value below it is never promoted', () => {
     ['without an uppercase letter', 'abcdefghij0123456789!!!!abcdefgh', 'lacks a character of a class the rotation settings require (uppercase).'],
   ])('a pending value %s fails testSecret, with a reason that does not contain it', async (_, weak, problem) => {
     // GIVEN a rotation whose pending value was replaced by someone with PutSecretValue
-    const stack = testStack();
-    new RotatingSecret(stack, 'Secret', { secretName: 'api-key' });
-    const handler = deployedFunction(stack);
-    const secret = aws.addSecret('api-key', 'initial-value-0123456789abcdefGHIJ');
+    const { handler, secret } = deployedApiKey();
     startRotation(secret, 'token-1');
-    await handler({ SecretId: secret.arn, ClientRequestToken: 'token-1', Step: 'createSecret' }, { getRemainingTimeInMillis: () => 120_000 });
+    await invoke(handler, secret, 'token-1', 'createSecret');
     secret.versions.get('token-1')!.value = weak;
 
     // WHEN
-    const test = handler({ SecretId: secret.arn, ClientRequestToken: 'token-1', Step: 'testSecret' }, { getRemainingTimeInMillis: () => 120_000 });
+    const test = invoke(handler, secret, 'token-1', 'testSecret');
 
     // THEN
     await expect(test).rejects.toThrow(`testSecret: version token-1 of ${secret.arn} ${problem}`);
@@ -147,10 +154,7 @@ describe('retries and throttling', () => {
     ['finishSecret', 'UpdateSecretVersionStage'],
   ])('%s fails once (%s): the retried step completes the rotation, with one new version', async (_, operation) => {
     // GIVEN
-    const stack = testStack();
-    new RotatingSecret(stack, 'Secret', { secretName: 'api-key' });
-    const handler = deployedFunction(stack);
-    const secret = aws.addSecret('api-key', 'initial-value-0123456789abcdefGHIJ');
+    const { handler, secret } = deployedApiKey();
     aws.failOnce(operation, 'InternalServiceError');
 
     // WHEN
@@ -164,12 +168,9 @@ describe('retries and throttling', () => {
 
   test('a pending version left behind by a failed rotation: the next rotation replaces it', async () => {
     // GIVEN a rotation that stored a pending value and then failed for good
-    const stack = testStack();
-    new RotatingSecret(stack, 'Secret', { secretName: 'api-key' });
-    const handler = deployedFunction(stack);
-    const secret = aws.addSecret('api-key', 'initial-value-0123456789abcdefGHIJ');
+    const { handler, secret } = deployedApiKey();
     startRotation(secret, 'token-1');
-    await handler({ SecretId: secret.arn, ClientRequestToken: 'token-1', Step: 'createSecret' }, { getRemainingTimeInMillis: () => 120_000 });
+    await invoke(handler, secret, 'token-1', 'createSecret');
 
     // WHEN the next rotation starts with a new token
     await rotate(handler, secret, 'token-2');
@@ -182,10 +183,7 @@ describe('retries and throttling', () => {
 
   test('a throttling burst on every call is retried with backoff inside each step', async () => {
     // GIVEN
-    const stack = testStack();
-    new RotatingSecret(stack, 'Secret', { secretName: 'api-key' });
-    const handler = deployedFunction(stack);
-    const secret = aws.addSecret('api-key', 'initial-value-0123456789abcdefGHIJ');
+    const { handler, secret } = deployedApiKey();
     for (const operation of ['DescribeSecret', 'GetSecretValue', 'GetRandomPassword', 'PutSecretValue', 'UpdateSecretVersionStage']) {
       aws.throttle(operation, 3);
     }
