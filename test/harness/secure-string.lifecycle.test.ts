@@ -326,6 +326,21 @@ describe('bad input', () => {
     expect(response.Reason).toEqual(reason);
   });
 
+  test('the Delete after a Create that failed on bad input succeeds and touches nothing', async () => {
+    // GIVEN
+    aws.parameters.set(NAME, { name: NAME, value: 'someone-else', version: 1, keyId: KEY_A, tier: 'Standard', tags: [] });
+    const bad = { ...base, Value: { Kind: 'generated', Length: '0' } };
+    const created = await cfn.create(bad);
+
+    // WHEN
+    const deleted = await cfn.delete(created.PhysicalResourceId, bad);
+
+    // THEN
+    expect(created.Status).toEqual('FAILED');
+    expect(deleted.Status).toEqual('SUCCESS');
+    expect(aws.parameters.get(NAME)!.value).toEqual('someone-else');
+  });
+
   test('a key the handler may not use: FAILED naming KeyId, and no value in the reason', async () => {
     // GIVEN
     aws.mayUseKey = (key) => key !== KEY_B;
