@@ -546,6 +546,35 @@ describe('scaling', () => {
   });
 });
 
+describe('rotation settings in the function environment', () => {
+  test('settings that would exceed Lambda\'s 4 KB of environment variables fail at synth, with the fix', () => {
+    // GIVEN 25 secrets with 150 excluded characters each: the environment lists [name, settings] per secret
+    const stack = testStack();
+    const excludeCharacters = 'x'.repeat(150);
+    for (let i = 0; i < 25; i++) {
+      new RotatingSecret(stack, `Secret${i}`, { secretName: `s${i}`, generateSecretString: { excludeCharacters } });
+    }
+    const entries = Array.from({ length: 25 }, (_, i) => [`s${i}`, { excludeCharacters }]);
+
+    // WHEN
+    const problems = stack.node.findChild('CdkKmsEncryptionGenericRotation').node.validate();
+
+    // THEN
+    expect(problems).toEqual([
+      `This stack's generic rotation function carries the rotation settings of 25 secrets in its environment, ${JSON.stringify(entries).length} characters, above the 4000 that Lambda's 4 KB of environment variables leave. Define some of these secrets in another stack, or keep their \`generateSecretString\` at the defaults.`,
+    ]);
+  });
+
+  test('secrets with default settings take no room', () => {
+    const stack = testStack();
+    new RotatingSecret(stack, 'Secret');
+    expect(rotationSettings(stack)).toEqual({});
+    const fn = Object.values(template(stack).findResources('AWS::Lambda::Function'))
+      .find((candidate) => String(candidate.Properties.Description).includes('generic rotation'))!;
+    expect(fn.Properties.Environment.Variables.ROTATION_SETTINGS).toEqual('[]');
+  });
+});
+
 describe('validation', () => {
   const vpcProps = (stack: Stack) => vpcWithSecurityGroup(stack);
   test.each<[string, (stack: Stack) => Record<string, unknown>, string]>([
