@@ -109,6 +109,8 @@ export class FakeAws {
 
   public async stop(): Promise<void> {
     this.hung.forEach((response) => response.destroy());
+    // Keep-alive sockets of the SDK clients would hold the server (and Jest) open.
+    this.server!.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
   }
 
