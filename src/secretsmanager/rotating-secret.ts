@@ -1,4 +1,4 @@
-import { Duration, Fn, Names, RemovalPolicy, Stack, Token, TokenComparison } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Token, TokenComparison } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -9,7 +9,7 @@ import { SECRET_READ_ACTIONS, SECRET_WRITE_ACTIONS } from './private/actions';
 import { GenericRotationFunction } from './private/generic-rotation-function';
 import { addSecretInvariantValidation } from './private/invariants';
 import { replicaKeyProblems, resolveReplicaKey } from './private/replica-keys';
-import { MAX_SETTINGS_JSON_LENGTH, ROTATION_SETTINGS_TAG, RotationSettings, settingsJson } from './private/rotation-settings';
+import { RotationSettings, settingsJson, settingsProblems } from './private/rotation-settings';
 import {
   keyViaSecretsManagerStatement,
   rotationSecretStatement,
@@ -289,10 +289,10 @@ export class RotatingSecret extends secretsmanager.Secret {
     const replicas = props.replicaRegions ?? [];
     const replicaKeys = replicas.map((replica) => resolveReplicaKey(replica.encryptionKey, replica.region));
     const generateSecretString = props.generateSecretString ?? {};
-    const settingsText = rotation._generic && settingsTagText(Stack.of(scope), {
+    const settings: RotationSettings | undefined = rotation._generic && {
       ...generatorSettings(generateSecretString),
       jsonField: rotation._generic.jsonField ?? generateSecretString.generateStringKey,
-    });
+    };
     throwIfInvalid(scope, [
       ...schedule._problems(),
       ...replicaProblems(replicas, Stack.of(scope).region),
@@ -302,9 +302,8 @@ export class RotatingSecret extends secretsmanager.Secret {
       ...(rotation._generic ? genericRotationProblems({
         jsonField: rotation._generic.jsonField,
         generateStringKey: generateSecretString.generateStringKey,
-        settingsJson: Token.isUnresolved(settingsText) ? undefined : settingsText,
-        maxSettingsLength: MAX_SETTINGS_JSON_LENGTH,
       }) : []),
+      ...(settings ? settingsProblems(literalSettings(settings)) : []),
       ...(rotation._hosted ? hostedRotationProblems({
         rotationType: rotation._hosted.rotationType.name,
         isMultiUser: rotation._hosted.rotationType.isMultiUser ?? false,
@@ -347,10 +346,9 @@ export class RotatingSecret extends secretsmanager.Secret {
       rotationRules: { scheduleExpression: schedule.expressionString },
       rotateImmediatelyOnUpdate: props.rotateImmediately ?? true,
     });
-    if (rotation._generic && settingsText !== undefined) {
-      resource.tags.setTag(ROTATION_SETTINGS_TAG, Token.isUnresolved(settingsText) ? Fn.base64(settingsText) : Buffer.from(settingsText).toString('base64'));
+    if (settings) {
       const generic = GenericRotationFunction.of(this);
-      generic.addSecret(this.secretArn, key);
+      generic.addSecret(this.secretArn, secretName, key, settings);
       this.rotateWith(generic.function);
       this.rotationSchedule.node.addDependency(generic.policy);
     } else if (rotation._function) {
@@ -461,11 +459,9 @@ export class RotatingSecret extends secretsmanager.Secret {
   }
 }
 
-/** The settings tag's JSON: plain text, or a CloudFormation expression when a setting is a token. */
-function settingsTagText(stack: Stack, settings: RotationSettings): string {
-  const json = settingsJson(settings);
-  const text = JSON.stringify(json);
-  return Token.isUnresolved(text) ? stack.toJsonString(json) : text;
+/** The settings that are set and known at synth; tokens are checked by the rotation function instead. */
+function literalSettings(settings: RotationSettings): RotationSettings {
+  return Object.fromEntries(Object.entries(settingsJson(settings)).filter(([, value]) => !Token.isUnresolved(value)));
 }
 
 /** The generation options a rotation reuses, so rotated values look like the first one. */

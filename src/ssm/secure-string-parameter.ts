@@ -160,6 +160,7 @@ export class SecureStringParameter extends Resource implements ssm.IParameter, I
       resourceType: RESOURCE_TYPE,
       properties: { ...properties },
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+      serviceTimeout: SecureStringProvider.SERVICE_TIMEOUT,
     });
     addParameterInvariantValidation(this, this.resource, this.encryptionKey, props.removalPolicy);
 

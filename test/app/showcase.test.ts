@@ -120,9 +120,15 @@ describe('the showcase app', () => {
     expect(parameters.length).toBeGreaterThan(0);
     expect(parameters.map((parameter) => parameter.Properties.Value.Kind).sort()).toEqual(['generated', 'generated', 'secret']);
     parameters.forEach((parameter) => expect(parameter.Properties.Value.PlainText).toBeUndefined());
-    // No Lambda function receives a value through its environment.
-    resources.filter((resource) => resource.Type === 'AWS::Lambda::Function')
-      .forEach((fn) => expect(fn.Properties.Environment?.Variables ?? {}).toEqual({ AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1' }));
+    // No Lambda function receives a value through its environment: the rotation function gets only the
+    // generation options of each secret (ROTATION_SETTINGS), never a value.
+    resources.filter((resource) => resource.Type === 'AWS::Lambda::Function').forEach((fn) => {
+      const { ROTATION_SETTINGS: settings, ...others } = fn.Properties.Environment?.Variables ?? {};
+      expect(others).toEqual({ AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1' });
+      const options = (JSON.parse(settings ?? '[]') as Array<[string, object]>).flatMap(([, set]) => Object.keys(set));
+      options.forEach((option) => expect(['jsonField', 'passwordLength', 'excludeCharacters', 'excludeLowercase', 'excludeNumbers',
+        'excludePunctuation', 'excludeUppercase', 'includeSpace', 'requireEachIncludedType']).toContain(option));
+    });
   });
 
   test('logical IDs of every construct in its default form are stable', () => {

@@ -8,7 +8,6 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { CustomerManagedKey } from '../../src/kms/customer-managed-key';
 import { ReplicaKey } from '../../src/kms/replica-key';
 import { RotatingSecret, RotatingSecretProps, SecretRotation, SecretRotationSchedule } from '../../src/secretsmanager';
-import { ROTATION_SETTINGS_TAG } from '../../src/secretsmanager/private/rotation-settings';
 import { secretsManagerKeyStatement } from '../../src/secretsmanager/private/statements';
 import { ACCOUNT, OTHER_ACCOUNT, REGION, testApp, testStack } from '../util/app';
 import { Intrinsics } from '../util/intrinsics';
@@ -25,11 +24,18 @@ function template(stack: Stack) {
   return Template.fromStack(stack);
 }
 
-/** The decoded settings tag of the only secret in the stack. */
-function settingsTag(stack: Stack): unknown {
+/**
+ * The rotation settings of the only secret in the stack, as its generic rotation function's environment
+ * lists them (no entry: GetRandomPassword's defaults). The secret itself carries none: no tag a principal
+ * with TagResource could change.
+ */
+function rotationSettings(stack: Stack): unknown {
   const secret = Object.values(template(stack).findResources('AWS::SecretsManager::Secret'))[0];
-  const tag = secret.Properties.Tags.find((t: { Key: string }) => t.Key === ROTATION_SETTINGS_TAG);
-  return JSON.parse(Buffer.from(tag.Value, 'base64').toString('utf8'));
+  expect(JSON.stringify(secret.Properties.Tags ?? [])).not.toContain('rotation');
+  const fn = Object.values(template(stack).findResources('AWS::Lambda::Function'))
+    .find((candidate) => String(candidate.Properties.Description).includes('generic rotation'))!;
+  const entries: Array<[string, unknown]> = JSON.parse(fn.Properties.Environment.Variables.ROTATION_SETTINGS);
+  return entries.find(([name]) => name === secret.Properties.Name)?.[1] ?? {};
 }
 
 function vpcWithSecurityGroup(stack: Stack) {
@@ -61,7 +67,7 @@ describe('defaults', () => {
       UpdateReplacePolicy: 'Retain',
     });
     template(stack).hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true, Description: 'Encrypts the secret TestStack/Secret' });
-    expect(settingsTag(stack)).toEqual({});
+    expect(rotationSettings(stack)).toEqual({});
   });
 
   test('rotates every 30 days, immediately, with the stack generic rotation function', () => {
@@ -161,7 +167,7 @@ describe('options', () => {
     });
 
     // THEN
-    expect(settingsTag(stack)).toEqual({ jsonField: 'password', passwordLength: 40, excludeCharacters: '"@/\\' });
+    expect(rotationSettings(stack)).toEqual({ jsonField: 'password', passwordLength: 40, excludeCharacters: '"@/\\' });
   });
 
   test('an explicit jsonField equal to the generated field', () => {
@@ -170,7 +176,7 @@ describe('options', () => {
       generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'token' },
       rotation: SecretRotation.generic({ jsonField: 'token' }),
     });
-    expect(settingsTag(stack)).toEqual({ jsonField: 'token' });
+    expect(rotationSettings(stack)).toEqual({ jsonField: 'token' });
   });
 
   test.each([
@@ -567,6 +573,35 @@ describe('scaling', () => {
   });
 });
 
+describe('rotation settings in the function environment', () => {
+  test('settings that would exceed Lambda\'s 4 KB of environment variables fail at synth, with the fix', () => {
+    // GIVEN 25 secrets with 150 excluded characters each: the environment lists [name, settings] per secret
+    const stack = testStack();
+    const excludeCharacters = 'x'.repeat(150);
+    for (let i = 0; i < 25; i++) {
+      new RotatingSecret(stack, `Secret${i}`, { secretName: `s${i}`, generateSecretString: { excludeCharacters } });
+    }
+    const entries = Array.from({ length: 25 }, (_, i) => [`s${i}`, { excludeCharacters }]);
+
+    // WHEN
+    const problems = stack.node.findChild('CdkKmsEncryptionGenericRotation').node.validate();
+
+    // THEN
+    expect(problems).toEqual([
+      `This stack's generic rotation function carries the rotation settings of 25 secrets in its environment, ${JSON.stringify(entries).length} characters, above the 4000 that Lambda's 4 KB of environment variables leave. Define some of these secrets in another stack, or keep their \`generateSecretString\` at the defaults.`,
+    ]);
+  });
+
+  test('secrets with default settings take no room', () => {
+    const stack = testStack();
+    new RotatingSecret(stack, 'Secret');
+    expect(rotationSettings(stack)).toEqual({});
+    const fn = Object.values(template(stack).findResources('AWS::Lambda::Function'))
+      .find((candidate) => String(candidate.Properties.Description).includes('generic rotation'))!;
+    expect(fn.Properties.Environment.Variables.ROTATION_SETTINGS).toEqual('[]');
+  });
+});
+
 describe('validation', () => {
   const vpcProps = (stack: Stack) => vpcWithSecurityGroup(stack);
   test.each<[string, (stack: Stack) => Record<string, unknown>, string]>([
@@ -598,8 +633,10 @@ describe('validation', () => {
       rotation: SecretRotation.generic({ jsonField: 'token' }),
       generateSecretString: { secretStringTemplate: '{}', generateStringKey: 'password' },
     }), "`jsonField` 'token' differs from `generateSecretString.generateStringKey` 'password'. Rotate the generated field: remove `jsonField` or make them equal."],
-    ['generation options too long for the settings tag', () => ({ generateSecretString: { excludeCharacters: 'x'.repeat(200) } }),
-      '`generateSecretString` options are 224 characters as JSON, above the 192 that generic rotation can carry in a tag. Shorten `excludeCharacters`.'],
+    ['a length below the floor of generic rotation', () => ({ generateSecretString: { passwordLength: 12 } }),
+      '`generateSecretString.passwordLength` must be at least 16 for generic rotation, got 12.'],
+    ['every character class excluded', () => ({ generateSecretString: { excludeLowercase: true, excludeUppercase: true, excludeNumbers: true, excludePunctuation: true } }),
+      '`generateSecretString` excludes every character class (lowercase, uppercase, numbers, punctuation), so no value can be generated. Include at least one.'],
     ['hosted rotation with security groups but no VPC', (stack) => ({
       rotation: SecretRotation.hosted({
         rotationType: secretsmanager.HostedRotationType.MYSQL_SINGLE_USER, securityGroups: [vpcProps(stack).securityGroup],

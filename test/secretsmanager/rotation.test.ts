@@ -9,10 +9,16 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { nextValue, pendingValueProblem, rotate } from '../../src/secretsmanager/private/rotation';
-import { ROTATION_SETTINGS_TAG, RotationSettings, settingsFromTags } from '../../src/secretsmanager/private/rotation-settings';
+import { RotationSettings, settingsFor, settingsProblems, valueProblem } from '../../src/secretsmanager/private/rotation-settings';
 
 const ARN = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:api-key-AbCdEf';
 const TOKEN = 'token-2';
+const SECRET_NAME = 'api-key';
+
+/** The n-th value the mocked GetRandomPassword returns: 32 characters with every class. */
+function random(n: number): string {
+  return `Rand0m-${n}`.padEnd(32, 'x');
+}
 
 /**
  * An in-memory secret behind a mocked Secrets Manager client, with the version and staging-label rules the
@@ -24,16 +30,18 @@ class FakeSecret {
   public readonly mock = mockClient(this.client);
   public rotationEnabled = true;
   public binary = false;
+  /** The function's ROTATION_SETTINGS environment variable. */
+  public readonly environment: string;
   private readonly versions = new Map<string, { value?: string; stages: string[] }>();
   private randomCount = 0;
 
   constructor(currentValue: string, settings?: RotationSettings) {
     this.versions.set('token-1', { value: currentValue, stages: ['AWSCURRENT'] });
-    const tags = settings ? [{ Key: ROTATION_SETTINGS_TAG, Value: Buffer.from(JSON.stringify(settings)).toString('base64') }] : [];
+    this.environment = JSON.stringify(settings ? [[SECRET_NAME, settings]] : []);
     this.mock.on(DescribeSecretCommand).callsFake(() => ({
       RotationEnabled: this.rotationEnabled,
       VersionIdsToStages: Object.fromEntries([...this.versions].map(([id, version]) => [id, [...version.stages]])),
-      Tags: tags,
+      Name: SECRET_NAME,
     }));
     this.mock.on(GetSecretValueCommand).callsFake((input) => {
       const match = [...this.versions].find(([id, version]) =>
@@ -45,7 +53,7 @@ class FakeSecret {
       }
       return this.binary ? { SecretBinary: new Uint8Array([1]) } : { VersionId: match[0], SecretString: match[1].value };
     });
-    this.mock.on(GetRandomPasswordCommand).callsFake(() => ({ RandomPassword: `Rand0m-${++this.randomCount}` }));
+    this.mock.on(GetRandomPasswordCommand).callsFake(() => ({ RandomPassword: random(++this.randomCount) }));
     this.mock.on(PutSecretValueCommand).callsFake((input) => {
       const existing = this.versions.get(input.ClientRequestToken);
       if (existing?.value !== undefined && existing.value !== input.SecretString) {
@@ -92,7 +100,7 @@ class FakeSecret {
 }
 
 async function step(secret: FakeSecret, name: string, token = TOKEN): Promise<void> {
-  await rotate(secret.client, { SecretId: ARN, ClientRequestToken: token, Step: name });
+  await rotate(secret.client, { SecretId: ARN, ClientRequestToken: token, Step: name }, secret.environment);
 }
 
 async function fullRotation(secret: FakeSecret, token = TOKEN): Promise<void> {
@@ -121,7 +129,7 @@ describe('the four rotation steps', () => {
 
     // THEN
     expect(secret.versionAt('AWSCURRENT')).toEqual(TOKEN);
-    expect(secret.valueAt('AWSCURRENT')).toEqual('Rand0m-1');
+    expect(secret.valueAt('AWSCURRENT')).toEqual(random(1));
     expect(secret.valueAt('AWSPREVIOUS')).toEqual('old-value');
     expect(secret.versionAt('AWSPENDING')).toBeUndefined();
   });
@@ -136,7 +144,7 @@ describe('the four rotation steps', () => {
 
     // THEN
     expect(secret.mock.commandCalls(PutSecretValueCommand).map((call) => call.args[0].input)).toEqual([
-      { SecretId: ARN, ClientRequestToken: TOKEN, SecretString: 'Rand0m-1', VersionStages: ['AWSPENDING'] },
+      { SecretId: ARN, ClientRequestToken: TOKEN, SecretString: random(1), VersionStages: ['AWSPENDING'] },
     ]);
   });
 
@@ -152,7 +160,7 @@ describe('the four rotation steps', () => {
     // THEN
     expect(secret.mock.commandCalls(GetRandomPasswordCommand)).toHaveLength(1);
     expect(secret.mock.commandCalls(PutSecretValueCommand)).toHaveLength(1);
-    expect(secret.valueAt('AWSPENDING')).toEqual('Rand0m-1');
+    expect(secret.valueAt('AWSPENDING')).toEqual(random(1));
   });
 
   test('AWSCURRENT does not move before finishSecret', async () => {
@@ -200,7 +208,7 @@ describe('the four rotation steps', () => {
     // THEN
     expect(secret.mock.commandCalls(PutSecretValueCommand)).toHaveLength(0);
     expect(secret.mock.commandCalls(UpdateSecretVersionStageCommand)).toHaveLength(0);
-    expect(secret.valueAt('AWSCURRENT')).toEqual('Rand0m-1');
+    expect(secret.valueAt('AWSCURRENT')).toEqual(random(1));
   });
 
   test('a second rotation replaces the value again', async () => {
@@ -212,8 +220,8 @@ describe('the four rotation steps', () => {
     await fullRotation(secret, 'token-3');
 
     // THEN
-    expect(secret.valueAt('AWSCURRENT')).toEqual('Rand0m-2');
-    expect(secret.valueAt('AWSPREVIOUS')).toEqual('Rand0m-1');
+    expect(secret.valueAt('AWSCURRENT')).toEqual(random(2));
+    expect(secret.valueAt('AWSPREVIOUS')).toEqual(random(1));
   });
 });
 
@@ -226,7 +234,7 @@ describe('JSON secrets', () => {
     await fullRotation(secret);
 
     // THEN
-    expect(JSON.parse(secret.valueAt('AWSCURRENT')!)).toEqual({ username: 'app', password: 'Rand0m-1', host: 'db.example.com' });
+    expect(JSON.parse(secret.valueAt('AWSCURRENT')!)).toEqual({ username: 'app', password: random(1), host: 'db.example.com' });
   });
 
   test('a current value that is not a JSON object fails createSecret without quoting the value', async () => {
@@ -325,33 +333,67 @@ describe('values are never logged', () => {
 describe('per-secret settings', () => {
   test('are passed to GetRandomPassword', async () => {
     // GIVEN
-    const secret = new FakeSecret('old-value', { passwordLength: 48, excludeCharacters: '"@/\\', excludePunctuation: true, requireEachIncludedType: true });
+    const secret = new FakeSecret('old-value', { passwordLength: 32, excludeCharacters: '"@/\\', requireEachIncludedType: true });
 
     // WHEN
     await fullRotation(secret);
 
     // THEN
     expect(secret.mock.commandCalls(GetRandomPasswordCommand)[0].args[0].input).toEqual({
-      PasswordLength: 48,
+      PasswordLength: 32,
       ExcludeCharacters: '"@/\\',
-      ExcludePunctuation: true,
       RequireEachIncludedType: true,
     });
   });
 
-  test('default to Secrets Manager defaults when the tag is absent', () => {
-    expect(settingsFromTags([{ Key: 'other', Value: 'x' }])).toEqual({});
+  test('come from the function\'s environment by secret name; defaults when the secret is not listed', () => {
+    const environment = JSON.stringify([['db', { passwordLength: 40 }]]);
+    expect(settingsFor('db', environment)).toEqual({ passwordLength: 40 });
+    expect(settingsFor('other', environment)).toEqual({});
+    expect(settingsFor('db', undefined)).toEqual({});
   });
 
-  const tag = (json: string) => [{ Key: ROTATION_SETTINGS_TAG, Value: Buffer.from(json).toString('base64') }];
   test.each([
-    ['not JSON', [{ Key: ROTATION_SETTINGS_TAG, Value: '%%%' }], `The ${ROTATION_SETTINGS_TAG} tag is not base64-encoded JSON.`],
-    ['an array', tag('[1]'), `The ${ROTATION_SETTINGS_TAG} tag must hold a JSON object.`],
-    ['a length that is not a number', tag('{"passwordLength":"4"}'), `The ${ROTATION_SETTINGS_TAG} tag's passwordLength must be a number.`],
-    ['a flag that is not a boolean', tag('{"excludeNumbers":1}'), `The ${ROTATION_SETTINGS_TAG} tag's excludeNumbers must be a boolean.`],
-    ['an unknown setting', tag('{"length":4}'), `The ${ROTATION_SETTINGS_TAG} tag has unknown settings: length.`],
-  ])('reject a tag with %s', (_, tags, message) => {
-    expect(() => settingsFromTags(tags)).toThrow(message);
+    ['not JSON', '%%%', 'The function\'s ROTATION_SETTINGS environment variable is not JSON.'],
+    ['an object', '{}', 'The function\'s ROTATION_SETTINGS environment variable must hold a JSON array.'],
+  ])('reject an environment that is %s', (_, environment, message) => {
+    expect(() => settingsFor('db', environment)).toThrow(message);
+  });
+
+  test('a generated value below the settings is never stored', async () => {
+    // GIVEN GetRandomPassword returns fewer characters than asked for
+    const secret = new FakeSecret('old-value', { passwordLength: 40 });
+    secret.startRotation(TOKEN);
+
+    // WHEN / THEN
+    await expect(step(secret, 'createSecret')).rejects.toThrow(
+      `createSecret: the generated value for ${ARN} is shorter than the 40 characters the rotation settings require.`,
+    );
+    expect(secret.mock.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+  });
+});
+
+describe('the floor', () => {
+  test.each([
+    ['long enough with every class', 'aB3!'.repeat(8), {}, undefined],
+    ['below the default 32', 'aB3!'.repeat(7), {}, 'is shorter than the 32 characters the rotation settings require.'],
+    ['below 16 whatever the settings say', 'aB3!'.repeat(3), { passwordLength: 1 }, 'is shorter than the 16 characters the rotation settings require.'],
+    ['an excluded class', 'aB3!'.repeat(8), { excludePunctuation: true }, 'contains characters the rotation settings exclude.'],
+    ['an excluded character', 'aB3!'.repeat(8), { excludeCharacters: '!' }, 'contains characters the rotation settings exclude.'],
+    ['a missing class', 'aB3'.repeat(11), {}, 'lacks a character of a class the rotation settings require (punctuation).'],
+    ['a missing class that need not appear', 'aB3'.repeat(11), { requireEachIncludedType: false }, undefined],
+    ['a space when spaces are included', 'aB3! '.repeat(7), { includeSpace: true }, undefined],
+  ])('%s', (_, value, settings: RotationSettings, problem) => {
+    expect(valueProblem(value, settings)).toEqual(problem);
+  });
+
+  test('settings no value can satisfy', () => {
+    const nothingLeft = { excludeLowercase: true, excludeUppercase: true, excludeNumbers: true, excludePunctuation: true };
+    expect(settingsProblems({ passwordLength: 8, ...nothingLeft })).toEqual([
+      '`generateSecretString.passwordLength` must be at least 16 for generic rotation, got 8.',
+      '`generateSecretString` excludes every character class (lowercase, uppercase, numbers, punctuation), so no value can be generated. Include at least one.',
+    ]);
+    expect(settingsProblems({ excludeNumbers: true, excludeCharacters: 'abcdefghijklmnopqrstuvwxyz' })).toEqual([]);
   });
 });
 

@@ -49,6 +49,8 @@ describe('SecureStringParameter defaults', () => {
     template.hasResource(PARAMETER_TYPE, {
       Properties: {
         ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SecureStringParameterProviderFunction'), 'Arn'] },
+        // CloudFormation fails the resource after 6 minutes without an answer, not its default hour.
+        ServiceTimeout: '360',
         Name: '/cdk-kms-encryption/TestStack-Parameter-C3BC3C68',
         KeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ParameterKey'), 'Arn'] },
         Tier: 'Standard',
@@ -106,7 +108,7 @@ describe('SecureStringParameter defaults', () => {
       Properties: {
         Runtime: 'nodejs24.x',
         ReservedConcurrentExecutions: Match.absent(),
-        Timeout: 60,
+        Timeout: 120,
         LoggingConfig: { LogGroup: { Ref: 'SecureStringParameterProviderLogGroup71B771D0' } },
         Environment: { Variables: { AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1' } },
       },
@@ -131,7 +133,7 @@ describe('SecureStringParameter defaults', () => {
     expect(statements).toEqual(expect.arrayContaining([
       {
         Effect: 'Allow',
-        Action: ['ssm:AddTagsToResource', 'ssm:DeleteParameter', 'ssm:GetParameter', 'ssm:PutParameter', 'ssm:RemoveTagsFromResource'],
+        Action: ['ssm:AddTagsToResource', 'ssm:DeleteParameter', 'ssm:GetParameter', 'ssm:ListTagsForResource', 'ssm:PutParameter', 'ssm:RemoveTagsFromResource'],
         Resource: [`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/app/one`, `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/two`],
       },
       {
@@ -139,6 +141,15 @@ describe('SecureStringParameter defaults', () => {
         Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
         Resource: expect.arrayContaining([keyArn]),
         Condition: { StringEquals: { 'kms:ViaService': SSM_ENDPOINT, 'kms:CallerAccount': ACCOUNT } },
+      },
+      {
+        Effect: 'Allow',
+        Action: 'kms:Decrypt',
+        Resource: `arn:aws:kms:${REGION}:${ACCOUNT}:key/*`,
+        Condition: {
+          StringEquals: { 'kms:ViaService': SSM_ENDPOINT, 'kms:CallerAccount': ACCOUNT },
+          StringLike: { 'kms:EncryptionContext:PARAMETER_ARN': `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/*` },
+        },
       },
     ]));
     // No wildcard action and no `*` resource (the log group ARN's `:*` is its own log streams).
@@ -388,24 +399,69 @@ describe('SecureStringParameter grants and key policy behaviour', () => {
   });
 });
 
+describe('SecureStringParameter key change', () => {
+  /**
+   * An update that moves a parameter to another key: CloudFormation rewrites the handler's policy first
+   * (the function depends on it), then the handler reads the value under the old key and writes it under
+   * the new one. The old key is the first deployment's; the handler's permissions are the second's.
+   */
+  function keyChange() {
+    const before = testStack();
+    new SecureStringParameter(before, 'Parameter', { parameterName: '/app/password' });
+    const after = testStack();
+    new SecureStringParameter(after, 'Parameter', { parameterName: '/app/password', encryptionKey: new CustomerManagedKey(after, 'NewKey') });
+    const oldKeyId = 'ParameterKey8511DEED';
+    return {
+      oldKeyPolicy: keyPolicy(before, oldKeyId),
+      oldKeyArn: new Intrinsics(before).arn(oldKeyId),
+      handler: new Intrinsics(after).arn('SecureStringParameterProviderRoleFB100A12'),
+      handlerStatements: identityStatements(after, 'SecureStringParameterProviderRoleFB100A12'),
+    };
+  }
+  const PARAMETER_ARN = `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/app/password`;
+
+  test.each([
+    ['decrypts the parameter under the old key through SSM', 'kms:Decrypt', { 'kms:ViaService': SSM_ENDPOINT, 'kms:EncryptionContext:PARAMETER_ARN': PARAMETER_ARN }, 'Allowed'],
+    ['decrypts under the old key directly', 'kms:Decrypt', { 'kms:EncryptionContext:PARAMETER_ARN': PARAMETER_ARN }, 'ImplicitlyDenied'],
+    ['decrypts under the old key through another service', 'kms:Decrypt', { 'kms:ViaService': `s3.${REGION}.amazonaws.com` }, 'ImplicitlyDenied'],
+    ['encrypts under the old key', 'kms:Encrypt', { 'kms:ViaService': SSM_ENDPOINT, 'kms:EncryptionContext:PARAMETER_ARN': PARAMETER_ARN }, 'ImplicitlyDenied'],
+  ] as const)('during the update, the handler %s', async (_, action, context, expected) => {
+    // GIVEN
+    const { oldKeyPolicy, oldKeyArn, handler, handlerStatements } = keyChange();
+
+    // WHEN
+    const decision = await evaluate(oldKeyPolicy, {
+      principal: handler,
+      action,
+      resource: oldKeyArn,
+      resourceAccount: ACCOUNT,
+      context: { 'kms:CallerAccount': ACCOUNT, ...context },
+      identityStatements: handlerStatements,
+    });
+
+    // THEN
+    expect(decision).toBe(expected);
+  });
+});
+
 describe('SecureStringParameter scaling', () => {
   test('a stack whose handler policy could exceed IAM\'s limit fails at synth, with the fix', () => {
-    // GIVEN 31 parameters, each with its own key (the default), which fit
+    // GIVEN 29 parameters, each with its own key (the default), which fit
     const stack = testStack();
-    for (let i = 0; i < 31; i++) {
+    for (let i = 0; i < 29; i++) {
       new SecureStringParameter(stack, `Parameter${i}`);
     }
     const policy = stack.node.findChild('SecureStringParameterProvider').node.findChild('Role').node.findChild('Policy');
     expect(policy.node.validate()).toEqual([]);
 
     // WHEN one more is added
-    new SecureStringParameter(stack, 'Parameter31');
+    new SecureStringParameter(stack, 'Parameter29');
 
     // THEN
     expect(policy.node.validate()).toEqual([
-      'The policy TestStack/SecureStringParameterProvider/Role/Policy can reach 6177 characters once deployed, above IAM\'s 6144-character limit for a managed policy. This stack defines 32 SecureStringParameters, whose ARNs and keys this policy of their handler lists. Define some of them in another stack.',
+      'The policy TestStack/SecureStringParameterProvider/Role/Policy can reach 6167 characters once deployed, above IAM\'s 6144-character limit for a managed policy. This stack defines 30 SecureStringParameters, whose ARNs and keys this policy of their handler lists. Define some of them in another stack.',
     ]);
-    expect(() => Template.fromStack(stack)).toThrow(/can reach 6177 characters once deployed/);
+    expect(() => Template.fromStack(stack)).toThrow(/can reach 6167 characters once deployed/);
   });
 });
 

@@ -3,6 +3,7 @@ import {
   AddTagsToResourceCommand,
   DeleteParameterCommand,
   GetParameterCommand,
+  ListTagsForResourceCommand,
   ParameterAlreadyExists,
   ParameterNotFound,
   ParameterPatternMismatchException,
@@ -13,7 +14,7 @@ import {
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
-import { generatorAlphabet, ValueKind } from '../../src/ssm/private/secure-string-contract';
+import { generatorAlphabet, OWNER_TAG_KEYS, ValueKind } from '../../src/ssm/private/secure-string-contract';
 import { generateValue, handleEvent, HttpPut, readSecret, redact, respond, run, tagChanges } from '../../src/ssm/private/secure-string-resource';
 
 const ssmMock = mockClient(SSMClient);
@@ -26,6 +27,10 @@ const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:db-AbCd
 const SECRET_TEXT = 'S3cret-From-Secrets-Manager-7f3a';
 const CURRENT_VALUE = 'Current-Stored-Value-91bd';
 
+const STACK_ID = 'arn:aws:cloudformation:eu-west-1:111111111111:stack/Test/guid';
+const OWNER_TAGS = [{ Key: OWNER_TAG_KEYS.stackId, Value: STACK_ID }, { Key: OWNER_TAG_KEYS.logicalId, Value: 'Parameter' }];
+const noWait = () => Promise.resolve();
+
 const generated = { Kind: ValueKind.GENERATED, Length: '40' };
 const baseProps = { ServiceToken: 'arn:aws:lambda:eu-west-1:111111111111:function:handler', Name: NAME, KeyId: KEY_ARN, Tier: 'Standard', Retain: 'false', Value: generated };
 
@@ -33,7 +38,7 @@ function event(requestType: 'Create' | 'Update' | 'Delete', props: Record<string
   const common = {
     ServiceToken: baseProps.ServiceToken,
     ResponseURL: 'https://cloudformation-custom-resource-response-euwest1.s3.amazonaws.com/signed',
-    StackId: 'arn:aws:cloudformation:eu-west-1:111111111111:stack/Test/guid',
+    StackId: STACK_ID,
     RequestId: 'request-1',
     LogicalResourceId: 'Parameter',
     ResourceType: 'Custom::SecureStringParameter',
@@ -60,6 +65,7 @@ beforeEach(() => {
   ssmMock.reset();
   secretsMock.reset();
   ssmMock.on(PutParameterCommand).resolves({ Version: 1 });
+  ssmMock.on(ListTagsForResourceCommand).resolves({ TagList: OWNER_TAGS });
   secretsMock.on(GetSecretValueCommand).resolves({ SecretString: SECRET_TEXT });
   logged = [];
   for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
@@ -88,7 +94,7 @@ describe('create', () => {
       AllowedPattern: '^.+$',
       Policies: '[{"Type":"Expiration"}]',
       Overwrite: false,
-      Tags: [{ Key: 'team', Value: 'a' }],
+      Tags: [{ Key: 'team', Value: 'a' }, ...OWNER_TAGS],
     });
     expect(outcome).toEqual({ physicalResourceId: NAME, data: { Version: '1' } });
   });
@@ -98,7 +104,7 @@ describe('create', () => {
     const put = jest.fn<ReturnType<HttpPut>, Parameters<HttpPut>>().mockResolvedValue({ ok: true, status: 200 });
 
     // WHEN
-    await run(event('Create', { Value: { Kind: ValueKind.GENERATED, Length: '40', ExcludeCharacters: 'abc' } }), clients, put);
+    await run(event('Create', { Value: { Kind: ValueKind.GENERATED, Length: '40', ExcludeCharacters: 'abc' } }), clients, put, 60_000, noWait);
 
     // THEN
     const value = putValue();
@@ -134,20 +140,21 @@ describe('create', () => {
   });
 
   test('a failed create reports FAILED with a physical id that a later Delete will not act on', async () => {
-    // GIVEN a parameter of that name exists already
+    // GIVEN a parameter of that name, not tagged as this resource's, exists already
     ssmMock.on(PutParameterCommand).rejects(new ParameterAlreadyExists({ message: 'The parameter already exists.', $metadata: {} }));
+    ssmMock.on(ListTagsForResourceCommand).resolves({ TagList: [{ Key: 'team', Value: 'other' }] });
     const put = jest.fn<ReturnType<HttpPut>, Parameters<HttpPut>>().mockResolvedValue({ ok: true, status: 200 });
 
     // WHEN
-    await run(event('Create'), clients, put);
+    await run(event('Create'), clients, put, 60_000, noWait);
 
     // THEN
     const response = JSON.parse(put.mock.calls[0][1].body);
     expect(response).toEqual({
       Status: 'FAILED',
-      Reason: 'ParameterAlreadyExists: The parameter already exists.',
+      Reason: `parameter ${NAME} already exists and was not created by this stack`,
       PhysicalResourceId: 'Parameter-not-created-request-1',
-      StackId: 'arn:aws:cloudformation:eu-west-1:111111111111:stack/Test/guid',
+      StackId: STACK_ID,
       RequestId: 'request-1',
       LogicalResourceId: 'Parameter',
     });
@@ -159,6 +166,20 @@ describe('create', () => {
     expect(ssmMock).not.toHaveReceivedCommand(DeleteParameterCommand);
   });
 
+  test('a create that finds its own parameter (a retry) adopts it, keeping the generated value', async () => {
+    // GIVEN
+    ssmMock.on(PutParameterCommand, { Overwrite: false }).rejects(new ParameterAlreadyExists({ message: 'exists', $metadata: {} }));
+    ssmMock.on(PutParameterCommand, { Overwrite: true }).resolves({ Version: 2 });
+    ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: CURRENT_VALUE } });
+
+    // WHEN
+    const outcome = await handleEvent(event('Create'), clients);
+
+    // THEN
+    expect(ssmMock).toHaveReceivedCommandWith(PutParameterCommand, { Name: NAME, Value: CURRENT_VALUE, Overwrite: true, Description: '', Policies: '[]' });
+    expect(outcome).toEqual({ physicalResourceId: NAME, data: { Version: '2' } });
+  });
+
   test('an SSM error quoting the value is redacted in the response and the logs', async () => {
     // GIVEN
     ssmMock.on(PutParameterCommand).callsFake((input) => {
@@ -167,7 +188,7 @@ describe('create', () => {
     const put = jest.fn<ReturnType<HttpPut>, Parameters<HttpPut>>().mockResolvedValue({ ok: true, status: 200 });
 
     // WHEN
-    await run(event('Create', { Value: { Kind: ValueKind.SECRET, SecretId: SECRET_ARN } }), clients, put);
+    await run(event('Create', { Value: { Kind: ValueKind.SECRET, SecretId: SECRET_ARN } }), clients, put, 60_000, noWait);
 
     // THEN
     const body = put.mock.calls[0][1].body;
@@ -241,7 +262,7 @@ describe('update', () => {
     const outcome = await handleEvent(event('Update', { Name: '/app/renamed', Tags: [{ Key: 't', Value: 'v' }] }), clients);
 
     // THEN a new parameter, with tags and without overwriting; CloudFormation deletes the old one next
-    expect(ssmMock).toHaveReceivedCommandWith(PutParameterCommand, { Name: '/app/renamed', Overwrite: false, Tags: [{ Key: 't', Value: 'v' }] });
+    expect(ssmMock).toHaveReceivedCommandWith(PutParameterCommand, { Name: '/app/renamed', Overwrite: false, Tags: [{ Key: 't', Value: 'v' }, ...OWNER_TAGS] });
     expect(ssmMock).not.toHaveReceivedCommand(GetParameterCommand);
     expect(ssmMock).not.toHaveReceivedCommand(DeleteParameterCommand);
     expect(outcome.physicalResourceId).toBe('/app/renamed');
@@ -267,6 +288,18 @@ describe('delete', () => {
     await expect(handleEvent(event('Delete'), clients)).rejects.toThrow('AccessDenied');
   });
 
+  test('keeps a parameter tagged for another stack', async () => {
+    ssmMock.on(ListTagsForResourceCommand).resolves({ TagList: [{ Key: OWNER_TAG_KEYS.stackId, Value: 'arn:aws:cloudformation:eu-west-1:111111111111:stack/Other/guid' }] });
+    await handleEvent(event('Delete'), clients);
+    expect(ssmMock).not.toHaveReceivedCommand(DeleteParameterCommand);
+  });
+
+  test('deletes a parameter created before the ownership tags, whose physical id is its name', async () => {
+    ssmMock.on(ListTagsForResourceCommand).resolves({ TagList: [] });
+    await handleEvent(event('Delete'), clients);
+    expect(ssmMock).toHaveReceivedCommandWith(DeleteParameterCommand, { Name: NAME });
+  });
+
   test('keeps a retained parameter', async () => {
     await handleEvent(event('Delete', { Retain: 'true' }), clients);
     expect(ssmMock).not.toHaveReceivedCommand(DeleteParameterCommand);
@@ -275,9 +308,9 @@ describe('delete', () => {
 
 describe('readSecret', () => {
   test.each([
-    ['that is not JSON', SECRET_TEXT, `Secret ${SECRET_ARN} is not JSON, so its field 'password' cannot be read`],
-    ['without the field', JSON.stringify({ user: SECRET_TEXT }), `Secret ${SECRET_ARN} has no string field 'password'`],
-    ['with an object in the field', JSON.stringify({ password: { nested: SECRET_TEXT } }), `Secret ${SECRET_ARN} has no string field 'password'`],
+    ['that is not JSON', SECRET_TEXT, `Property Value.JsonField: secret ${SECRET_ARN} is not JSON, so its field 'password' cannot be read`],
+    ['without the field', JSON.stringify({ user: SECRET_TEXT }), `Property Value.JsonField: secret ${SECRET_ARN} has no string field 'password'`],
+    ['with an object in the field', JSON.stringify({ password: { nested: SECRET_TEXT } }), `Property Value.JsonField: secret ${SECRET_ARN} has no string field 'password'`],
   ])('a secret %s fails without quoting the secret', async (_, secretString, message) => {
     secretsMock.on(GetSecretValueCommand).resolves({ SecretString: secretString });
     await expect(readSecret(clients.secretsManager, SECRET_ARN, 'password')).rejects.toThrow(new Error(message));
@@ -286,7 +319,7 @@ describe('readSecret', () => {
   test('a binary secret fails', async () => {
     secretsMock.on(GetSecretValueCommand).resolves({ SecretBinary: new Uint8Array([1]) });
     await expect(readSecret(clients.secretsManager, SECRET_ARN)).rejects.toThrow(
-      `Secret ${SECRET_ARN} has no SecretString; binary secrets cannot be copied into a parameter`,
+      `Property Value.SecretId: secret ${SECRET_ARN} has no SecretString; binary secrets cannot be copied into a parameter`,
     );
   });
 });
@@ -324,7 +357,7 @@ describe('respond', () => {
     const put = jest.fn<ReturnType<HttpPut>, Parameters<HttpPut>>().mockResolvedValue({ ok: true, status: 200 });
 
     // WHEN
-    await respond('https://example.com/signed', response, put);
+    await respond('https://example.com/signed', response, put, noWait);
 
     // THEN
     const body = JSON.stringify(response);
@@ -332,12 +365,34 @@ describe('respond', () => {
       method: 'PUT',
       headers: { 'content-type': '', 'content-length': String(body.length) },
       body,
+      signal: expect.any(AbortSignal),
     });
   });
 
-  test('fails when CloudFormation rejects the response', async () => {
+  test('retries a rejected or failed PUT with growing waits', async () => {
+    // GIVEN
+    const put = jest.fn<ReturnType<HttpPut>, Parameters<HttpPut>>()
+      .mockResolvedValueOnce({ ok: false, status: 503 })
+      .mockRejectedValueOnce(Object.assign(new Error('timed out'), { name: 'TimeoutError' }))
+      .mockResolvedValueOnce({ ok: true, status: 200 });
+    const waits: number[] = [];
+
+    // WHEN
+    await respond('https://example.com/signed', response, put, async (millis) => void waits.push(millis));
+
+    // THEN
+    expect(put).toHaveBeenCalledTimes(3);
+    expect(waits).toHaveLength(2);
+    expect(waits[0]).toBeLessThan(500);
+    expect(waits[1]).toBeLessThan(1000);
+  });
+
+  test('fails after the last attempt, so Lambda retries the invocation', async () => {
     const put = jest.fn<ReturnType<HttpPut>, Parameters<HttpPut>>().mockResolvedValue({ ok: false, status: 403 });
-    await expect(respond('https://example.com/signed', response, put)).rejects.toThrow('CloudFormation rejected the response with HTTP 403');
+    await expect(respond('https://example.com/signed', response, put, noWait)).rejects.toThrow(
+      'CloudFormation did not accept the response after 4 attempts (last: HTTP 403)',
+    );
+    expect(put).toHaveBeenCalledTimes(4);
   });
 });
 

@@ -18,7 +18,7 @@ import {
   SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { RotationSettings, settingsFromTags } from './rotation-settings';
+import { RotationSettings, settingsFor, valueProblem } from './rotation-settings';
 
 /** The event Secrets Manager sends for each step. */
 export interface RotationEvent {
@@ -33,8 +33,9 @@ const PENDING = 'AWSPENDING';
 /**
  * Entry point: checks that the version the event names is the one being rotated, then runs its step.
  * A version that is already AWSCURRENT means the rotation finished (a retry), so nothing is done.
+ * `settingsEnvironment` is the function's ROTATION_SETTINGS variable, which the template sets.
  */
-export async function rotate(client: SecretsManagerClient, event: RotationEvent): Promise<void> {
+export async function rotate(client: SecretsManagerClient, event: RotationEvent, settingsEnvironment?: string): Promise<void> {
   const { SecretId: arn, ClientRequestToken: token, Step: step } = event;
   const metadata = await client.send(new DescribeSecretCommand({ SecretId: arn }));
   if (!metadata.RotationEnabled) {
@@ -51,7 +52,8 @@ export async function rotate(client: SecretsManagerClient, event: RotationEvent)
   if (!stages[token].includes(PENDING)) {
     throw new Error(`Secret version ${token} is not ${PENDING} for rotation of secret ${arn}.`);
   }
-  const settings = settingsFromTags(metadata.Tags);
+  // Settings come from the template by the secret's name, never from its tags, which others can change.
+  const settings = settingsFor(metadata.Name ?? '', settingsEnvironment);
   switch (step) {
     case 'createSecret':
       return createSecret(client, arn, token, settings);
@@ -92,6 +94,10 @@ export async function createSecret(client: SecretsManagerClient, arn: string, to
     IncludeSpace: settings.includeSpace,
     RequireEachIncludedType: settings.requireEachIncludedType,
   }));
+  const problem = valueProblem(random.RandomPassword ?? '', settings);
+  if (problem) {
+    throw new Error(`createSecret: the generated value for ${arn} ${problem}`);
+  }
   const value = nextValue(stringValue(current.SecretString, arn), random.RandomPassword!, settings.jsonField);
   await client.send(new PutSecretValueCommand({ SecretId: arn, ClientRequestToken: token, SecretString: value, VersionStages: [PENDING] }));
   console.log(`createSecret: stored version ${token} of ${arn} as ${PENDING}.`);
@@ -99,12 +105,15 @@ export async function createSecret(client: SecretsManagerClient, arn: string, to
 
 /**
  * Checks the pending value before it becomes current: it decrypts, is not empty, has a new value in the
- * rotated field and keeps every other field of a JSON secret.
+ * rotated field that meets the settings' floor, and keeps every other field of a JSON secret. Whoever
+ * can put a pending version cannot get a weak one promoted.
  */
 export async function testSecret(client: SecretsManagerClient, arn: string, token: string, settings: RotationSettings): Promise<void> {
   const current = await client.send(new GetSecretValueCommand({ SecretId: arn, VersionStage: CURRENT }));
   const pending = await client.send(new GetSecretValueCommand({ SecretId: arn, VersionId: token, VersionStage: PENDING }));
-  const problem = pendingValueProblem(stringValue(current.SecretString, arn), stringValue(pending.SecretString, arn), settings.jsonField);
+  const pendingText = stringValue(pending.SecretString, arn);
+  const problem = pendingValueProblem(stringValue(current.SecretString, arn), pendingText, settings.jsonField)
+    ?? valueProblem(rotatedPart(pendingText, settings.jsonField), settings);
   if (problem) {
     throw new Error(`testSecret: version ${token} of ${arn} ${problem}`);
   }
@@ -160,6 +169,11 @@ export function pendingValueProblem(current: string, pending: string, jsonField?
   keys.delete(jsonField);
   const changed = [...keys].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
   return changed.length > 0 ? `changes fields other than '${jsonField}': ${changed.sort().join(', ')}.` : undefined;
+}
+
+/** The part of a value that rotation generates: the whole string, or the rotated field of a JSON secret. */
+function rotatedPart(value: string, jsonField?: string): string {
+  return jsonField === undefined ? value : String(jsonObject(value, 'The pending value')[jsonField]);
 }
 
 function stringValue(value: string | undefined, arn: string): string {

@@ -136,12 +136,9 @@ export function hostedRotationProblems(hosted: HostedRotationToValidate): string
 export interface GenericRotationToValidate {
   readonly jsonField?: string;
   readonly generateStringKey?: string;
-  /** The settings JSON the secret's tag will carry, undefined when it holds tokens. */
-  readonly settingsJson?: string;
-  readonly maxSettingsLength: number;
 }
 
-/** The field generic rotation replaces must be the field Secrets Manager generated, and the settings must fit a tag. */
+/** The field generic rotation replaces must be the field Secrets Manager generated. */
 export function genericRotationProblems(generic: GenericRotationToValidate): string[] {
   const problems: string[] = [];
   const { jsonField, generateStringKey } = generic;
@@ -155,11 +152,6 @@ export function genericRotationProblems(generic: GenericRotationToValidate): str
         `\`jsonField\` '${jsonField}' differs from \`generateSecretString.generateStringKey\` '${generateStringKey}'. Rotate the generated field: remove \`jsonField\` or make them equal.`,
       );
     }
-  }
-  if (generic.settingsJson !== undefined && generic.settingsJson.length > generic.maxSettingsLength) {
-    problems.push(
-      `\`generateSecretString\` options are ${generic.settingsJson.length} characters as JSON, above the ${generic.maxSettingsLength} that generic rotation can carry in a tag. Shorten \`excludeCharacters\`.`,
-    );
   }
   return problems;
 }

@@ -52,6 +52,27 @@ export interface SecureStringProperties {
 }
 
 /**
+ * Tags the handler writes on every parameter it creates, recording which stack and which resource of it
+ * created the parameter. A Create that finds the name taken adopts the parameter only when both match
+ * (a retried or duplicated Create, or a rollback to a name the stack still holds); Update and Delete
+ * leave a parameter tagged for another stack alone. Values are CloudFormation's `StackId` (at most 227
+ * characters) and logical id (at most 255), within the 256 a tag value may have, and IAM policies can
+ * name them (`aws:ResourceTag/<key>` equal to `${AWS::StackId}`).
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/tagging-parameters.html
+ */
+export const OWNER_TAG_KEYS = {
+  stackId: 'cdk-kms-encryption:stack-id',
+  logicalId: 'cdk-kms-encryption:logical-id',
+} as const;
+
+/**
+ * A standard parameter holds at most 4 KB; an advanced parameter becomes standard again only by being
+ * deleted and created anew, which the handler does when the value fits and no policy needs the advanced tier.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html
+ */
+export const STANDARD_TIER_MAX_VALUE_BYTES = 4096;
+
+/**
  * Generated values: characters from printable ASCII without the space, as many as Secrets Manager's
  * GetRandomPassword accepts, which also fits the 4 KB value limit of the standard tier.
  * @see https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetRandomPassword.html

@@ -1,11 +1,12 @@
-import { Duration, Stack } from 'aws-cdk-lib';
+import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { SecureStringFunction } from './secure-string-function';
-import { handlerKeyStatement, handlerParameterStatement } from './statements';
+import { handlerKeyStatement, handlerParameterStatement, handlerPreviousKeyStatement } from './statements';
 import { EncryptedLogGroup } from '../../logs/encrypted-log-group';
 import { acknowledgeLambdaFindings, NO_RESERVED_CONCURRENCY_REASON } from '../../private/acknowledgements';
 import { validateManagedPolicySize } from '../../private/managed-policy-size';
+import { nagResourceName } from '../../s3/private/nag';
 
 /**
  * The Lambda function behind every SecureStringParameter of a stack, with its role and encrypted log
@@ -19,6 +20,21 @@ import { validateManagedPolicySize } from '../../private/managed-policy-size';
 export class SecureStringProvider extends Construct {
   /** The construct id in the stack: changing it replaces the function, so it is fixed. */
   public static readonly ID = 'SecureStringParameterProvider';
+
+  /**
+   * The function's timeout. The handler answers CloudFormation with 20 s of it left
+   * (secure-string-resource.ts); its SDK calls retry throttling with backoff within it.
+   */
+  public static readonly TIMEOUT = Duration.minutes(2);
+
+  /**
+   * How long CloudFormation waits for an answer before it fails the resource itself (its default is an
+   * hour): one invocation, Lambda's first retry of a failed asynchronous invocation a minute later, and
+   * that retry's run.
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudformation-customresource.html#cfn-cloudformation-customresource-servicetimeout
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html
+   */
+  public static readonly SERVICE_TIMEOUT = Duration.minutes(6);
 
   /** The provider of the stack that `scope` is in. */
   public static of(scope: Construct): SecureStringProvider {
@@ -42,10 +58,16 @@ export class SecureStringProvider extends Construct {
       description: 'Custom resource handler of cdk-kms-encryption SecureStringParameter',
       role: this.role,
       logGroup,
-      timeout: Duration.minutes(1),
+      timeout: SecureStringProvider.TIMEOUT,
     });
     // The policy is attached by its own resource, which the role does not wait for; the function must.
     this.function.node.addDependency(this.role.policy);
+    const previousKeys = handlerPreviousKeyStatement(Stack.of(this));
+    this.role.addToPrincipalPolicy(previousKeys);
+    Validations.of(this.role.policy).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), previousKeys.resources[0])}]`,
+      reason: 'kms:Decrypt on the account\'s keys is confined to Parameter Store (kms:ViaService) and to parameters (PARAMETER_ARN context); the ssm: statement names only this stack\'s parameters. It lets an update read a value under the key it leaves, which this policy no longer names.',
+    });
 
     validateManagedPolicySize(this.role.policy, () =>
       `This stack defines ${this.parameters} SecureStringParameters, whose ARNs and keys this policy of their handler lists. Define some of them in another stack.`);

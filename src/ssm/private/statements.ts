@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { PARAMETER_STORE_READ_KEY_ACTIONS, PARAMETER_STORE_WRITE_KEY_ACTIONS } from '../../kms/private/actions';
+import { DECRYPT_ACTIONS, PARAMETER_STORE_READ_KEY_ACTIONS, PARAMETER_STORE_WRITE_KEY_ACTIONS } from '../../kms/private/actions';
 import { viaServiceConditions } from '../../kms/private/statements';
 
 /**
@@ -13,9 +13,10 @@ export const PARAMETER_READ_ACTIONS = ['ssm:GetParameter', 'ssm:GetParameters', 
 export const PARAMETER_WRITE_ACTIONS = ['ssm:PutParameter'] as const;
 /**
  * What the custom resource handler does to the parameters it manages: write (PutParameter needs
- * `ssm:AddTagsToResource` when it tags), re-tag, delete, and read the current value back to keep a
- * generated value across updates.
+ * `ssm:AddTagsToResource` when it tags), re-tag, read the ownership tags, delete, and read the current
+ * value back to keep a generated value across updates.
  * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
  */
 export const HANDLER_PARAMETER_ACTIONS = [
   'ssm:PutParameter',
@@ -23,6 +24,7 @@ export const HANDLER_PARAMETER_ACTIONS = [
   'ssm:DeleteParameter',
   'ssm:AddTagsToResource',
   'ssm:RemoveTagsFromResource',
+  'ssm:ListTagsForResource',
 ] as const;
 
 /**
@@ -71,5 +73,25 @@ export function handlerKeyStatement(keyArn: string, stack: Stack): iam.PolicySta
     actions: [...PARAMETER_STORE_WRITE_KEY_ACTIONS, ...PARAMETER_STORE_READ_KEY_ACTIONS],
     resources: [keyArn],
     conditions: { StringEquals: viaServiceConditions('ssm', stack) },
+  });
+}
+
+/**
+ * The handler's decryption under any key of its account and Region, through Parameter Store only and
+ * for parameters only (`PARAMETER_ARN` context). An update that moves a parameter to another key reads
+ * the value under the old key after CloudFormation has rewritten this policy for the new one, so the old
+ * key is named nowhere any more. The `ssm:GetParameter` statement names only this stack's parameters,
+ * and Parameter Store decrypts only the parameter of the request, so no other value is reachable.
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/services-parameter-store.html#parameter-store-encryption-context
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+ */
+export function handlerPreviousKeyStatement(stack: Stack): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: [...DECRYPT_ACTIONS],
+    resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+    conditions: {
+      StringEquals: viaServiceConditions('ssm', stack),
+      StringLike: { 'kms:EncryptionContext:PARAMETER_ARN': stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: '*' }) },
+    },
   });
 }

@@ -1,0 +1,363 @@
+import { randomBytes } from 'crypto';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
+import { AddressInfo } from 'net';
+
+/**
+ * A stateful stand-in for the parts of Parameter Store, Secrets Manager and CloudFormation's response
+ * URL that the bundled handlers use, served over HTTP on localhost. The handlers run unchanged: their
+ * SDK clients reach it through `AWS_ENDPOINT_URL`, so the SDK's own retry, backoff and timeout logic is
+ * what gets tested, not a mock of `send`.
+ *
+ * Both services speak the AWS JSON 1.1 protocol: `POST /` with `X-Amz-Target: <prefix>.<Operation>`,
+ * errors as HTTP 400 with `{"__type": "<ErrorCode>", "message": ...}`.
+ * @see https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html
+ */
+
+export interface Tag {
+  readonly Key: string;
+  readonly Value: string;
+}
+
+export interface Parameter {
+  name: string;
+  value: string;
+  version: number;
+  keyId: string;
+  tier: string;
+  description?: string;
+  allowedPattern?: string;
+  policies?: string;
+  tags: Tag[];
+}
+
+export interface SecretVersion {
+  value?: string;
+  stages: string[];
+}
+
+export interface Secret {
+  readonly arn: string;
+  readonly name: string;
+  rotationEnabled: boolean;
+  readonly versions: Map<string, SecretVersion>;
+  tags: Tag[];
+}
+
+/** A response CloudFormation received on its pre-signed URL. */
+export interface CfnResponse {
+  readonly Status: 'SUCCESS' | 'FAILED';
+  readonly Reason?: string;
+  readonly PhysicalResourceId: string;
+  readonly Data?: Record<string, string>;
+  readonly RequestId: string;
+  readonly LogicalResourceId: string;
+  readonly StackId: string;
+}
+
+/** What to do to the next calls of one operation. */
+type Fault = { readonly kind: 'throttle' } | { readonly kind: 'error'; readonly type: string } | { readonly kind: 'hang' };
+
+export const ACCOUNT = '111111111111';
+export const REGION = 'eu-west-1';
+
+/** The server's unique base of the response URL: a PUT to anything else is a 404. */
+const RESPONSE_PATH = '/cloudformation-response/';
+
+class AwsError extends Error {
+  constructor(public readonly type: string, message: string) {
+    super(message);
+  }
+}
+
+export class FakeAws {
+  public readonly parameters = new Map<string, Parameter>();
+  public readonly secrets = new Map<string, Secret>();
+  /** Every response PUT CloudFormation accepted, by request id. */
+  public readonly responses = new Map<string, CfnResponse[]>();
+  /** Every SDK call, as `Operation`, in order (including throttled attempts). */
+  public readonly calls: string[] = [];
+  private readonly faults = new Map<string, Fault[]>();
+  private responseFailures = 0;
+  private server?: Server;
+  private readonly hung: ServerResponse[] = [];
+  /** Decides whether the handler's role may use a key through Parameter Store; everything by default. */
+  public mayUseKey: (keyId: string, action: 'Encrypt' | 'Decrypt') => boolean = () => true;
+
+  /** Forgets every parameter, secret, response and fault, for the next test. */
+  public reset(): void {
+    this.parameters.clear();
+    this.secrets.clear();
+    this.responses.clear();
+    this.faults.clear();
+    this.calls.length = 0;
+    this.responseFailures = 0;
+    this.mayUseKey = () => true;
+  }
+
+  /** Starts the server and points the SDK (and the handlers' clients) at it. */
+  public async start(): Promise<void> {
+    this.server = createServer((request, response) => void this.serve(request, response));
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    Object.assign(process.env, {
+      AWS_ENDPOINT_URL: this.url,
+      AWS_REGION: REGION,
+      AWS_ACCESS_KEY_ID: 'AKIAFAKEFAKEFAKEFAKE',
+      AWS_SECRET_ACCESS_KEY: 'fake',
+      AWS_SESSION_TOKEN: 'fake',
+    });
+  }
+
+  public async stop(): Promise<void> {
+    this.hung.forEach((response) => response.destroy());
+    // Keep-alive sockets of the SDK clients would hold the server (and Jest) open.
+    this.server!.closeAllConnections();
+    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  }
+
+  public get url(): string {
+    return `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
+  }
+
+  /** A pre-signed response URL for one request. */
+  public responseUrl(requestId: string): string {
+    return `${this.url}${RESPONSE_PATH}${encodeURIComponent(requestId)}`;
+  }
+
+  /** The next `count` calls of `operation` fail as Parameter Store and KMS do under load. */
+  public throttle(operation: string, count: number): void {
+    this.inject(operation, Array.from({ length: count }, () => ({ kind: 'throttle' as const })));
+  }
+
+  /** The next call of `operation` fails once with the error `type`. */
+  public failOnce(operation: string, type: string): void {
+    this.inject(operation, [{ kind: 'error', type }]);
+  }
+
+  /** The next call of `operation` never answers. */
+  public hangOnce(operation: string): void {
+    this.inject(operation, [{ kind: 'hang' }]);
+  }
+
+  /** The next `count` response PUTs get HTTP 503, as S3 answers when it is overloaded. */
+  public failResponses(count: number): void {
+    this.responseFailures += count;
+  }
+
+  public callCount(operation: string): number {
+    return this.calls.filter((call) => call === operation).length;
+  }
+
+  /** A secret as CreateSecret leaves it: one AWSCURRENT version. */
+  public addSecret(name: string, value: string, tags: Tag[] = []): Secret {
+    const arn = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:${name}-${randomBytes(3).toString('hex')}`;
+    const secret: Secret = { arn, name, rotationEnabled: true, versions: new Map([['initial', { value, stages: ['AWSCURRENT'] }]]), tags };
+    this.secrets.set(arn, secret);
+    return secret;
+  }
+
+  private inject(operation: string, faults: Fault[]): void {
+    this.faults.set(operation, [...(this.faults.get(operation) ?? []), ...faults]);
+  }
+
+  private async serve(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const body = await new Promise<string>((resolve) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    });
+    if (request.method === 'PUT' && request.url?.startsWith(RESPONSE_PATH)) {
+      return this.receiveResponse(decodeURIComponent(request.url.slice(RESPONSE_PATH.length)), body, response);
+    }
+    const [prefix, operation] = String(request.headers['x-amz-target']).split('.');
+    this.calls.push(operation);
+    const fault = this.faults.get(operation)?.shift();
+    if (fault?.kind === 'hang') {
+      this.hung.push(response);
+      return;
+    }
+    try {
+      if (fault?.kind === 'throttle') {
+        throw new AwsError('ThrottlingException', 'Rate exceeded');
+      }
+      if (fault?.kind === 'error') {
+        throw new AwsError(fault.type, `injected ${fault.type}`);
+      }
+      const input = JSON.parse(body || '{}');
+      const output = prefix === 'AmazonSSM' ? this.ssm(operation, input) : this.secretsManager(operation, input);
+      response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(output));
+    } catch (error) {
+      const { type, message } = error instanceof AwsError ? error : { type: 'InternalServerError', message: String(error) };
+      response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: type, message }));
+    }
+  }
+
+  private receiveResponse(requestId: string, body: string, response: ServerResponse): void {
+    if (this.responseFailures > 0) {
+      this.responseFailures--;
+      response.writeHead(503).end('Slow Down');
+      return;
+    }
+    this.responses.set(requestId, [...(this.responses.get(requestId) ?? []), JSON.parse(body)]);
+    response.writeHead(200).end();
+  }
+
+  /** @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html */
+  private ssm(operation: string, input: any): unknown {
+    const existing = this.parameters.get(input.Name ?? input.ResourceId);
+    const required = () => {
+      if (!existing) {
+        // The tagging API names a missing resource differently from the parameter API.
+        throw input.ResourceId === undefined
+          ? new AwsError('ParameterNotFound', `Parameter ${input.Name} not found.`)
+          : new AwsError('InvalidResourceId', 'The resource ID is not valid. Verify that you entered the correct ID and try again.');
+      }
+      return existing;
+    };
+    switch (operation) {
+      case 'PutParameter': {
+        if (existing && !input.Overwrite) {
+          throw new AwsError('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
+        }
+        if (existing && input.Tags) {
+          throw new AwsError('ValidationException', 'Invalid request: tags and overwrite can\'t be used together.');
+        }
+        if (existing?.tier === 'Advanced' && input.Tier === 'Standard') {
+          throw new AwsError('ValidationException', 'This parameter uses the advanced-parameter tier. You can\'t downgrade a parameter from the advanced-parameter tier to the standard-parameter tier.');
+        }
+        if (!this.mayUseKey(input.KeyId, 'Encrypt')) {
+          throw new AwsError('AccessDeniedException', `not authorized to perform kms:Encrypt on ${input.KeyId}`);
+        }
+        const parameter: Parameter = {
+          name: input.Name,
+          value: input.Value,
+          version: (existing?.version ?? 0) + 1,
+          keyId: input.KeyId,
+          tier: input.Tier ?? existing?.tier ?? 'Standard',
+          // An attribute left out keeps its value; an empty one removes it.
+          description: input.Description ?? existing?.description,
+          allowedPattern: input.AllowedPattern ?? existing?.allowedPattern,
+          policies: input.Policies ?? existing?.policies,
+          tags: existing?.tags ?? input.Tags ?? [],
+        };
+        this.parameters.set(input.Name, parameter);
+        return { Version: parameter.version, Tier: parameter.tier };
+      }
+      case 'GetParameter': {
+        const parameter = required();
+        if (input.WithDecryption && !this.mayUseKey(parameter.keyId, 'Decrypt')) {
+          throw new AwsError('AccessDeniedException', `not authorized to perform kms:Decrypt on ${parameter.keyId}`);
+        }
+        return { Parameter: { Name: parameter.name, Type: 'SecureString', Value: parameter.value, Version: parameter.version } };
+      }
+      case 'DeleteParameter':
+        required();
+        this.parameters.delete(input.Name);
+        return {};
+      case 'ListTagsForResource':
+        return { TagList: required().tags };
+      case 'AddTagsToResource': {
+        const parameter = required();
+        const keys = new Set(input.Tags.map((tag: Tag) => tag.Key));
+        parameter.tags = [...parameter.tags.filter((tag) => !keys.has(tag.Key)), ...input.Tags];
+        return {};
+      }
+      case 'RemoveTagsFromResource': {
+        const parameter = required();
+        parameter.tags = parameter.tags.filter((tag) => !input.TagKeys.includes(tag.Key));
+        return {};
+      }
+      default:
+        throw new AwsError('InvalidAction', `The fake does not implement ${operation}`);
+    }
+  }
+
+  /** @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_how.html */
+  private secretsManager(operation: string, input: any): unknown {
+    if (operation === 'GetRandomPassword') {
+      return { RandomPassword: randomPassword(input) };
+    }
+    const secret = [...this.secrets.values()].find((candidate) => candidate.arn === input.SecretId || candidate.name === input.SecretId);
+    if (!secret) {
+      throw new AwsError('ResourceNotFoundException', 'Secrets Manager can\'t find the specified secret.');
+    }
+    switch (operation) {
+      case 'DescribeSecret':
+        return {
+          ARN: secret.arn,
+          Name: secret.name,
+          RotationEnabled: secret.rotationEnabled,
+          VersionIdsToStages: Object.fromEntries([...secret.versions].map(([id, version]) => [id, version.stages])),
+          Tags: secret.tags,
+        };
+      case 'GetSecretValue': {
+        const match = [...secret.versions].find(([id, version]) =>
+          (input.VersionId === undefined || input.VersionId === id) &&
+          version.stages.includes(input.VersionStage ?? 'AWSCURRENT') &&
+          version.value !== undefined);
+        if (!match) {
+          throw new AwsError('ResourceNotFoundException', 'Secrets Manager can\'t find the specified secret value.');
+        }
+        return { ARN: secret.arn, Name: secret.name, VersionId: match[0], SecretString: match[1].value, VersionStages: match[1].stages };
+      }
+      case 'PutSecretValue': {
+        const existing = secret.versions.get(input.ClientRequestToken);
+        if (existing?.value !== undefined && existing.value !== input.SecretString) {
+          throw new AwsError('ResourceExistsException', 'A resource with the ID you requested already exists.');
+        }
+        for (const stage of input.VersionStages) {
+          removeStage(secret, stage);
+        }
+        secret.versions.set(input.ClientRequestToken, { value: input.SecretString, stages: [...input.VersionStages] });
+        return { ARN: secret.arn, VersionId: input.ClientRequestToken };
+      }
+      case 'UpdateSecretVersionStage': {
+        const from = secret.versions.get(input.RemoveFromVersionId);
+        if (!from?.stages.includes(input.VersionStage)) {
+          throw new AwsError('InvalidParameterException', 'The staging label is not attached to RemoveFromVersionId.');
+        }
+        removeStage(secret, 'AWSPREVIOUS');
+        from.stages = [...from.stages.filter((stage) => stage !== input.VersionStage), 'AWSPREVIOUS'];
+        const to = secret.versions.get(input.MoveToVersionId)!;
+        to.stages = [...to.stages.filter((stage) => stage !== 'AWSPENDING'), input.VersionStage];
+        return { ARN: secret.arn };
+      }
+      default:
+        throw new AwsError('InvalidAction', `The fake does not implement ${operation}`);
+    }
+  }
+}
+
+/** Detaches a staging label from whichever version holds it. */
+export function removeStage(secret: Secret, stage: string): void {
+  for (const version of secret.versions.values()) {
+    version.stages = version.stages.filter((label) => label !== stage);
+  }
+}
+
+const CLASSES = {
+  ExcludeLowercase: 'abcdefghijklmnopqrstuvwxyz',
+  ExcludeUppercase: 'ABCDEFGHIJKLMNOPQRSTUVWXYZ',
+  ExcludeNumbers: '0123456789',
+  ExcludePunctuation: '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~',
+} as const;
+
+/**
+ * GetRandomPassword as documented: 32 characters by default, from the classes not excluded, one of each
+ * when RequireEachIncludedType (the default).
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetRandomPassword.html
+ */
+function randomPassword(input: any): string {
+  const exclude = String(input.ExcludeCharacters ?? '');
+  const classes = Object.entries(CLASSES)
+    .filter(([option]) => !input[option])
+    .map(([, characters]) => [...characters].filter((character) => !exclude.includes(character)).join(''))
+    .filter((characters) => characters.length > 0);
+  if (input.IncludeSpace) {
+    classes.push(' ');
+  }
+  const length = input.PasswordLength ?? 32;
+  const pick = (characters: string) => characters[randomBytes(1)[0] % characters.length];
+  const alphabet = classes.join('');
+  const required = input.RequireEachIncludedType === false ? [] : classes.map(pick);
+  return [...required, ...Array.from({ length: length - required.length }, () => pick(alphabet))].join('');
+}

@@ -1,0 +1,197 @@
+import { Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { Handler, loadBundledHandler } from './driver';
+import { FakeAws, removeStage, Secret } from './fake-aws';
+import { RotatingSecret } from '../../src/secretsmanager';
+import { testStack } from '../util/app';
+import { Intrinsics } from '../util/intrinsics';
+
+/**
+ * Whole rotations against the bundled generic rotation function (assets/), with the environment the
+ * synthesized template gives it, over a stateful Secrets Manager.
+ */
+
+// Synthesis takes seconds on a loaded machine; a throttled call waits for the SDK's backoff.
+jest.setTimeout(60_000);
+
+const STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
+const LEGACY_SETTINGS_TAG = 'cdk-kms-encryption:generic-rotation';
+/** What a principal allowed only `secretsmanager:TagResource` would write to weaken the next value. */
+const WEAKENING_SETTINGS = { passwordLength: 1, excludeLowercase: true, excludeUppercase: true, excludePunctuation: true };
+
+let aws: FakeAws;
+beforeAll(async () => {
+  aws = new FakeAws();
+  await aws.start();
+});
+afterAll(() => aws.stop());
+beforeEach(() => {
+  aws.reset();
+  jest.spyOn(console, 'log').mockImplementation(() => undefined);
+});
+afterEach(() => {
+  jest.restoreAllMocks();
+  delete process.env.ROTATION_SETTINGS;
+});
+
+/** The environment of the stack's rotation function, set for the handler, which is then loaded. */
+function deployedFunction(stack: Stack): Handler {
+  const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } });
+  const rotation = Object.values(functions).find((fn) => String(fn.Properties.Description).includes('generic rotation'))!;
+  const variables = new Intrinsics(stack).resolve(rotation.Properties.Environment?.Variables ?? {});
+  Object.assign(process.env, variables);
+  return loadBundledHandler('secretsmanager/private/rotation.lambda');
+}
+
+/** A secret with default generation in a deployed stack, and the stack's rotation function. */
+function deployedApiKey(): { handler: Handler; secret: Secret } {
+  const stack = testStack();
+  new RotatingSecret(stack, 'Secret', { secretName: 'api-key' });
+  const handler = deployedFunction(stack);
+  return { handler, secret: aws.addSecret('api-key', 'initial-value-0123456789abcdefGHIJ') };
+}
+
+/** One step, as Secrets Manager invokes the function. */
+function invoke(handler: Handler, secret: Secret, token: string, step: string): Promise<unknown> {
+  return handler({ SecretId: secret.arn, ClientRequestToken: token, Step: step }, { getRemainingTimeInMillis: () => 120_000 });
+}
+
+/** What RotateSecret does before invoking the function: a version id labelled AWSPENDING, no value yet. */
+function startRotation(secret: Secret, token: string): void {
+  removeStage(secret, 'AWSPENDING');
+  secret.versions.set(token, { stages: ['AWSPENDING'] });
+}
+
+/**
+ * Secrets Manager invokes the function once per step and retries a step that failed with the same
+ * token; a rotation that still fails stays pending until the next attempt.
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_lambda-functions.html
+ */
+async function rotate(handler: Handler, secret: Secret, token: string, retries = 2): Promise<void> {
+  startRotation(secret, token);
+  for (const step of STEPS) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await invoke(handler, secret, token, step);
+        break;
+      } catch (error) {
+        if (attempt === retries) {
+          throw error;
+        }
+      }
+    }
+  }
+}
+
+function current(secret: Secret): string {
+  return [...secret.versions.values()].find((version) => version.stages.includes('AWSCURRENT'))!.value!;
+}
+
+describe('settings come from the template, not from anything a tag can change', () => {
+  test('a principal that can tag the secret cannot change the length or alphabet of its next value', async () => {
+    // GIVEN a secret with default generation, deployed; then someone tags it with weak settings
+    const { handler, secret } = deployedApiKey();
+    secret.tags = [{ Key: LEGACY_SETTINGS_TAG, Value: Buffer.from(JSON.stringify(WEAKENING_SETTINGS)).toString('base64') }];
+
+    // WHEN
+    await rotate(handler, secret, 'token-1');
+
+    // THEN Secrets Manager's defaults: 32 characters with every class
+    const value = current(secret);
+    expect(value).toHaveLength(32);
+    expect(value).toMatch(/[a-z]/);
+    expect(value).toMatch(/[A-Z]/);
+    expect(value).toMatch(/[0-9]/);
+  });
+
+  test('the template\'s settings apply: length, exclusions and the rotated JSON field', async () => {
+    // GIVEN
+    const stack = testStack();
+    new RotatingSecret(stack, 'Secret', {
+      secretName: 'db',
+      generateSecretString: { passwordLength: 40, excludePunctuation: true, secretStringTemplate: '{"username":"app"}', generateStringKey: 'password' },
+    });
+    const handler = deployedFunction(stack);
+    const secret = aws.addSecret('db', JSON.stringify({ username: 'app', password: 'first-password-0123456789' }));
+
+    // WHEN
+    await rotate(handler, secret, 'token-1');
+
+    // THEN
+    const value = JSON.parse(current(secret));
+    expect(value.username).toEqual('app');
+    expect(value.password).toHaveLength(40);
+    expect(value.password).toMatch(/^[A-Za-z0-9]+$/);
+  });
+});
+
+describe('the floor: a value below it is never promoted', () => {
+  test.each([
+    ['too short', 'Ab1!Ab1!Ab1!', 'is shorter than the 32 characters the rotation settings require.'],
+    ['without an uppercase letter', 'abcdefghij0123456789!!!!abcdefgh', 'lacks a character of a class the rotation settings require (uppercase).'],
+  ])('a pending value %s fails testSecret, with a reason that does not contain it', async (_, weak, problem) => {
+    // GIVEN a rotation whose pending value was replaced by someone with PutSecretValue
+    const { handler, secret } = deployedApiKey();
+    startRotation(secret, 'token-1');
+    await invoke(handler, secret, 'token-1', 'createSecret');
+    secret.versions.get('token-1')!.value = weak;
+
+    // WHEN
+    const test = invoke(handler, secret, 'token-1', 'testSecret');
+
+    // THEN
+    await expect(test).rejects.toThrow(`testSecret: version token-1 of ${secret.arn} ${problem}`);
+    await test.catch((error: Error) => expect(error.message).not.toContain(weak));
+    expect(current(secret)).toEqual('initial-value-0123456789abcdefGHIJ');
+  });
+});
+
+describe('retries and throttling', () => {
+  test.each([
+    ['createSecret', 'GetRandomPassword'],
+    ['createSecret', 'PutSecretValue'],
+    ['testSecret', 'GetSecretValue'],
+    ['finishSecret', 'UpdateSecretVersionStage'],
+  ])('%s fails once (%s): the retried step completes the rotation, with one new version', async (_, operation) => {
+    // GIVEN
+    const { handler, secret } = deployedApiKey();
+    aws.failOnce(operation, 'InternalServiceError');
+
+    // WHEN
+    await rotate(handler, secret, 'token-1');
+
+    // THEN
+    expect(secret.versions.get('token-1')!.stages).toEqual(['AWSCURRENT']);
+    expect(secret.versions.get('initial')!.stages).toEqual(['AWSPREVIOUS']);
+    expect(secret.versions.size).toEqual(2);
+  });
+
+  test('a pending version left behind by a failed rotation: the next rotation replaces it', async () => {
+    // GIVEN a rotation that stored a pending value and then failed for good
+    const { handler, secret } = deployedApiKey();
+    startRotation(secret, 'token-1');
+    await invoke(handler, secret, 'token-1', 'createSecret');
+
+    // WHEN the next rotation starts with a new token
+    await rotate(handler, secret, 'token-2');
+
+    // THEN
+    expect(secret.versions.get('token-2')!.stages).toEqual(['AWSCURRENT']);
+    expect(secret.versions.get('token-1')!.stages).toEqual([]);
+    expect(current(secret)).toHaveLength(32);
+  });
+
+  test('a throttling burst on every call is retried with backoff inside each step', async () => {
+    // GIVEN
+    const { handler, secret } = deployedApiKey();
+    for (const operation of ['DescribeSecret', 'GetSecretValue', 'GetRandomPassword', 'PutSecretValue', 'UpdateSecretVersionStage']) {
+      aws.throttle(operation, 3);
+    }
+
+    // WHEN
+    await rotate(handler, secret, 'token-1', 0);
+
+    // THEN
+    expect(secret.versions.get('token-1')!.stages).toEqual(['AWSCURRENT']);
+  }, 120_000);
+});
