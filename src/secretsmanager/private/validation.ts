@@ -1,4 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import { durationAsWritten } from '../../private/validation';
 
 /**
  * Secrets Manager rotates at most every four hours and at least every 1000 days.
@@ -26,12 +27,12 @@ export function intervalProblems(interval: Duration): string[] {
   }
   const hours = interval.toHours({ integral: false });
   if (hours < MIN_INTERVAL_HOURS || hours > MAX_INTERVAL_DAYS * 24) {
-    return [`\`rotationSchedule\` must be ${RANGE}, got ${interval.toHumanString()}.`];
+    return [`\`rotationSchedule\` must be ${RANGE}, got ${durationAsWritten(interval)}.`];
   }
   const whole = hours < 24 ? Number.isInteger(hours) : Number.isInteger(hours / 24);
   return whole
     ? []
-    : [`\`rotationSchedule\` must be a whole number of hours below 1 day, or of days, got ${interval.toHumanString()}. Secrets Manager schedules take rate(N hours) or rate(N days).`];
+    : [`\`rotationSchedule\` must be a whole number of hours below 1 day, or of days, got ${durationAsWritten(interval)}. Secrets Manager schedules take rate(N hours) or rate(N days).`];
 }
 
 const RATE = /^rate\((\d+) (hours?|days?)\)$/;

@@ -1,6 +1,7 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { GENERATED_LENGTH, generatorAlphabet } from './secure-string-contract';
+import { durationAsWritten } from '../../private/validation';
 
 /**
  * Naming constraints of Parameter Store.
@@ -92,7 +93,7 @@ export function policyTimeSpan(prop: string, duration: Duration): { amount: stri
   if (Number.isInteger(hours) && hours >= 1) {
     return { amount: String(hours), unit: 'Hours' };
   }
-  return { amount: '', unit: '', problem: `\`${prop}\` must be a whole number of hours or days, got ${duration.toHumanString()}.` };
+  return { amount: '', unit: '', problem: `\`${prop}\` must be a whole number of hours or days, got ${durationAsWritten(duration)}.` };
 }
 
 export function versionProblem(version: number | undefined): string | undefined {
