@@ -2,8 +2,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { CustomerManagedKey, KeyMaterialOrigin } from './customer-managed-key';
-import { withAliasPrefix } from './private/validation';
-import { throwIfInvalid } from '../private/validation';
+import { aliasNameProblem, withAliasPrefix } from './private/validation';
+import { missingPropProblems, present, throwIfInvalid } from '../private/validation';
 
 /** Properties of an {@link ExternalKeyRing}. */
 export interface ExternalKeyRingProps {
@@ -58,8 +58,9 @@ export class ExternalKeyRing extends Construct {
 
   constructor(scope: Construct, id: string, props: ExternalKeyRingProps) {
     super(scope, id);
+    throwIfInvalid(this, missingPropProblems(props, ['alias', 'generations']));
     const current = props.currentGeneration ?? props.generations[props.generations.length - 1];
-    throwIfInvalid(this, generationProblems(props.generations, current));
+    throwIfInvalid(this, [...generationProblems(props.generations, current), ...present(aliasNameProblem(withAliasPrefix(props.alias)))]);
 
     this.keys = props.generations.map((generation) => new CustomerManagedKey(this, `Generation${generation}`, {
       keyMaterialOrigin: KeyMaterialOrigin.EXTERNAL,

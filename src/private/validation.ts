@@ -17,9 +17,14 @@ const ERROR_NAME = 'InvalidConfiguration' as ConstructorParameters<typeof Valida
  */
 export function throwIfInvalid(scope: IConstruct, problems: string[], childId?: string): void {
   if (problems.length > 0) {
-    const subject = childId === undefined ? scope.node.path : `${scope.node.path}/${childId}`;
-    throw new ValidationError(ERROR_NAME, invalidConfigurationMessage(subject, problems), scope);
+    failValidation(scope, problems, childId);
   }
+}
+
+/** `throwIfInvalid` for problems that are certain (a method that can never work). */
+export function failValidation(scope: IConstruct, problems: string[], childId?: string): never {
+  const subject = childId === undefined ? scope.node.path : `${scope.node.path}/${childId}`;
+  throw new ValidationError(ERROR_NAME, invalidConfigurationMessage(subject, problems), scope);
 }
 
 /** `throwIfInvalid` for what has no construct path (an aspect): the subject names it instead. */
@@ -56,12 +61,30 @@ export function durationAsWritten(duration: Duration): string {
   return `${amount} ${amount === 1 ? unit.replace(/s$/, '') : unit}`;
 }
 
+/**
+ * A string for messages, each token shown as what it stands for: `arn:${Token[AWS.Partition.6]}:…` is
+ * `arn:<AWS.Partition>:…`.
+ */
+export function tokensAsPlaceholders(text: string): string {
+  return text.replace(/\$\{Token\[([^\]]+?)(\.\d+)?\]\}/g, '<$1>');
+}
+
 /** AWS account ids are exactly 12 digits. */
 export function accountIdProblem(prop: string, accountId: string): string | undefined {
   if (Token.isUnresolved(accountId) || /^\d{12}$/.test(accountId)) {
     return undefined;
   }
   return `\`${prop}\` must be a 12-digit AWS account id, got '${accountId}'. Use the account id, not an alias or ARN.`;
+}
+
+/**
+ * Required props a caller left out, which TypeScript prevents but JavaScript (and a jsii language
+ * passing null) does not: named here rather than failing later as `Cannot read properties of undefined`.
+ */
+export function missingPropProblems<T extends object>(props: T | undefined, required: Array<keyof T & string>): string[] {
+  return required
+    .filter((name) => props?.[name] === undefined || props[name] === null)
+    .map((name) => `\`${name}\` is required, got ${props === undefined ? 'no props' : String(props[name])}. Pass \`${name}\`.`);
 }
 
 /** Problems that are present, for collecting the results of several checks. */

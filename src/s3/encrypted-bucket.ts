@@ -29,7 +29,7 @@ import { addToKeyPolicyOrWarn } from '../kms/private/key-policy';
 import { symmetricKeyProblem } from '../kms/private/key-spec';
 import { regionalEndpoint } from '../kms/private/statements';
 import { ReplicaKey } from '../kms/replica-key';
-import { present, throwIfInvalid } from '../private/validation';
+import { failValidation, present, throwIfInvalid } from '../private/validation';
 
 /**
  * Which server-side encryption with KMS keys the bucket uses.
@@ -286,6 +286,66 @@ export class EncryptedBucket extends s3.Bucket {
       addToKeyPolicyOrWarn(this, this.key, s3KeyPolicyStatement(grantee.grantPrincipal, keyActions, conditions));
     }
     return { grant };
+  }
+
+  /**
+   * Lets the principal read objects (`s3:GetObject*`, `s3:List*`) and decrypt them with the bucket's
+   * key, through S3 only (see `grantOnKey`). Same as `grants.read()`; either is fine here.
+   *
+   * @param identity the principal
+   * @param objectsKeyPattern restrict the grant to object keys matching this pattern (default: all)
+   */
+  public override grantRead(identity: iam.IGrantable, objectsKeyPattern?: any): iam.Grant {
+    return super.grantRead(identity, objectsKeyPattern);
+  }
+
+  /**
+   * Lets the principal write and delete objects and encrypt them with the bucket's key, through S3
+   * only. Same as `grants.write()`; either is fine here.
+   *
+   * @param identity the principal
+   * @param objectsKeyPattern restrict the grant to object keys matching this pattern (default: all)
+   * @param allowedActionPatterns restrict the grant to these actions (default: all write actions)
+   */
+  public override grantWrite(identity: iam.IGrantable, objectsKeyPattern?: any, allowedActionPatterns?: string[]): iam.Grant {
+    return super.grantWrite(identity, objectsKeyPattern, allowedActionPatterns);
+  }
+
+  /**
+   * Lets the principal put objects and encrypt them with the bucket's key, through S3 only. Same as
+   * `grants.put()`; either is fine here.
+   *
+   * @param identity the principal
+   * @param objectsKeyPattern restrict the grant to object keys matching this pattern (default: all)
+   */
+  public override grantPut(identity: iam.IGrantable, objectsKeyPattern?: any): iam.Grant {
+    return super.grantPut(identity, objectsKeyPattern);
+  }
+
+  /**
+   * Lets the principal read, write and delete objects with the key permissions both need, through S3
+   * only. Same as `grants.readWrite()`; either is fine here.
+   *
+   * @param identity the principal
+   * @param objectsKeyPattern restrict the grant to object keys matching this pattern (default: all)
+   */
+  public override grantReadWrite(identity: iam.IGrantable, objectsKeyPattern?: any): iam.Grant {
+    return super.grantReadWrite(identity, objectsKeyPattern);
+  }
+
+  /**
+   * Not available: an EncryptedBucket blocks all public access whatever its props, so this always
+   * fails. Grant named principals with `grantRead`, or serve objects through CloudFront with an origin
+   * access control.
+   *
+   * @param keyPrefix not used
+   * @param allowedActions not used
+   */
+  public override grantPublicAccess(keyPrefix?: string, ...allowedActions: string[]): iam.Grant {
+    const request = [keyPrefix ?? '*', ...allowedActions].map((part) => `'${part}'`).join(', ');
+    return failValidation(this, [
+      `\`grantPublicAccess\` is not available on an EncryptedBucket, which blocks all public access, got grantPublicAccess(${request}). Grant named principals with grantRead, or serve the objects through CloudFront with an origin access control.`,
+    ]);
   }
 
   /**

@@ -15,6 +15,7 @@ import {
   intervalProblems,
   rateExpression,
   replicaProblems,
+  secretNameProblems,
 } from './private/validation';
 import { CustomerManagedKey } from '../kms/customer-managed-key';
 import { DECRYPT_ACTIONS, SECRETS_MANAGER_KEY_ACTIONS } from '../kms/private/actions';
@@ -268,7 +269,8 @@ export class RotatingSecret extends secretsmanager.Secret {
     });
     throwIfInvalid(scope, [
       ...schedule._problems(),
-      ...replicaProblems(replicas, Stack.of(scope).region),
+      ...secretNameProblems(props.secretName),
+      ...replicaProblems(replicas.map((replica) => ({ region: replica.region, keyRegion: replica.encryptionKey.env.region })), Stack.of(scope).region),
       ...present(props.encryptionKey && symmetricKeyProblem('encryptionKey', props.encryptionKey)),
       ...replicas.flatMap((replica, index) => present(symmetricKeyProblem(`replicaRegions[${index}].encryptionKey`, replica.encryptionKey))),
       ...(rotation._generic ? genericRotationProblems({

@@ -19,7 +19,7 @@ import {
 } from './private/statements';
 import { autoScalingProblem, regionProblem, servicesProblems, sharingProblems } from './private/validation';
 import { SnapshotService } from './snapshot-service';
-import { present, throwIfInvalid } from '../private/validation';
+import { missingPropProblems, present, throwIfInvalid } from '../private/validation';
 
 /** What is shared and with whom: the props of a {@link SnapshotSharingGrant} without the key. */
 export interface SnapshotSharingOptions {
@@ -165,6 +165,7 @@ export class SnapshotSharingGrant extends Construct {
 
   constructor(scope: Construct, id: string, props: SnapshotSharingGrantProps) {
     super(scope, id);
+    throwIfInvalid(this, missingPropProblems(props, ['key', 'services']));
 
     const accounts = unique(props.accounts ?? []);
     const additionalRegions = props.additionalRegions ?? [];

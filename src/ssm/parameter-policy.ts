@@ -1,5 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
-import { policyTimeSpan } from './private/validation';
+import { expirationProblem, policyTimeSpan } from './private/validation';
+import { present } from '../private/validation';
 
 /**
  * A parameter policy: Parameter Store deletes the parameter or notifies EventBridge on a schedule.
@@ -18,7 +19,7 @@ export class ParameterPolicy {
     return new ParameterPolicy(
       'Expiration',
       valid ? { Timestamp: expiresAt.toISOString() } : {},
-      valid ? [] : ['`expiration` must be a valid date, got an invalid Date.'],
+      present(expirationProblem(expiresAt)),
     );
   }
 

@@ -1,10 +1,10 @@
-import { CustomResource, ITaggable, Lazy, Names, RemovalPolicy, Resource, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
+import { Annotations, CustomResource, ITaggable, Lazy, Names, RemovalPolicy, Resource, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ParameterPolicy } from './parameter-policy';
-import { RESOURCE_TYPE, SecureStringProperties } from './private/secure-string-contract';
+import { RESOURCE_TYPE, SecureStringProperties, ValueKind } from './private/secure-string-contract';
 import { SecureStringProvider } from './private/secure-string-provider';
 import {
   PARAMETER_READ_ACTIONS,
@@ -12,7 +12,14 @@ import {
   parameterKeyConditions,
   parameterStoreKeyStatement,
 } from './private/statements';
-import { descriptionProblem, parameterNameProblems, policiesTierProblem, versionProblem } from './private/validation';
+import {
+  allowedPatternMismatch,
+  descriptionProblem,
+  duplicateNameProblem,
+  parameterNameProblems,
+  policiesTierProblem,
+  versionProblem,
+} from './private/validation';
 import { SecureStringValue } from './secure-string-value';
 import { CustomerManagedKey } from '../kms/customer-managed-key';
 import { PARAMETER_STORE_READ_KEY_ACTIONS, PARAMETER_STORE_WRITE_KEY_ACTIONS } from '../kms/private/actions';
@@ -120,6 +127,7 @@ export class SecureStringParameter extends Resource implements ssm.IParameter, I
 
     throwIfInvalid(this, [
       ...parameterNameProblems(name, stack),
+      ...present(duplicateNameProblem(this, name, stack)),
       ...value.problems,
       ...policies.flatMap((policy) => policy.problems),
       ...present(
@@ -128,6 +136,12 @@ export class SecureStringParameter extends Resource implements ssm.IParameter, I
         props.encryptionKey && symmetricKeyProblem('encryptionKey', props.encryptionKey),
       ),
     ]);
+
+    const patternMismatch = value.properties.Kind === ValueKind.GENERATED
+      && allowedPatternMismatch(props.allowedPattern, Number(value.properties.Length), value.properties.ExcludeCharacters ?? '');
+    if (patternMismatch) {
+      Annotations.of(this).addWarningV2('cdk-kms-encryption:allowedPatternRejectsGeneratedValue', patternMismatch);
+    }
 
     this.encryptionKey = props.encryptionKey ?? new CustomerManagedKey(this, 'Key', {
       description: `Encrypts the SecureString parameter ${this.node.path}`,

@@ -99,6 +99,8 @@ class PlainTextValue extends SecureStringValue {
   }
 
   public _bind() {
-    return { properties: { Kind: ValueKind.PLAIN_TEXT, PlainText: this.value }, problems: [] };
+    // Parameter Store rejects an empty value at deploy time.
+    const problems = this.value === '' ? ["`unsafePlainText` value must not be empty, got ''. Pass the value, or use SecureStringValue.generated()."] : [];
+    return { properties: { Kind: ValueKind.PLAIN_TEXT, PlainText: this.value }, problems };
   }
 }

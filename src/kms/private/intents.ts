@@ -61,9 +61,19 @@ export function grantViaService(
     resourceArns: [key.keyArn],
     conditions: { StringEquals: viaServiceConditions(service, Stack.of(key)) },
   };
-  return isGranteeInOtherStack(key, grantee)
-    ? iam.Grant.addToPrincipal(options)
-    : iam.Grant.addToPrincipalAndResource({ ...options, resourceSelfArns: ['*'], resource: key });
+  const principalGrant = iam.Grant.addToPrincipal(options);
+  if (isGranteeInOtherStack(key, grantee)) {
+    return principalGrant;
+  }
+  // The key-policy statement is built here: Grant.addToPrincipalAndResource leaves its conditions out
+  // before aws-cdk-lib 2.276, which would allow use through every service.
+  const statement = new iam.PolicyStatement({
+    actions: options.actions,
+    resources: ['*'],
+    principals: [grantee.grantPrincipal],
+    conditions: options.conditions,
+  });
+  return principalGrant.combine(iam.Grant.addStatementToResourcePolicy({ ...options, resourceArns: ['*'], resource: key, statement }));
 }
 
 export function allowPrincipalsMatching(key: kms.IKey, arnPattern: string, access: KeyAccess): void {

@@ -51,14 +51,9 @@ export function validateKeyProps(props: KeyPropsToValidate): string[] {
     problems.push(...wholeDaysProblems('pendingWindow', props.pendingWindow, PENDING_WINDOW_DAYS));
   }
 
-  if (props.alias !== undefined && !Token.isUnresolved(props.alias)) {
-    if (props.alias.startsWith('alias/aws/')) {
-      problems.push(`\`alias\` must not start with 'alias/aws/', which AWS reserves for AWS managed keys, got '${props.alias}'. Choose another name.`);
-    } else if (!ALIAS_PATTERN.test(props.alias) || props.alias.length > ALIAS_MAX_LENGTH) {
-      problems.push(
-        `\`alias\` may contain only letters, digits, '/', '_' and '-' and be at most ${ALIAS_MAX_LENGTH} characters, got '${props.alias}'.`,
-      );
-    }
+  const aliasProblem = aliasNameProblem(props.alias);
+  if (aliasProblem) {
+    problems.push(aliasProblem);
   }
 
   const usageProblem = keyUsageProblem(props.keySpec, props.keyUsage);
@@ -72,6 +67,20 @@ export function validateKeyProps(props: KeyPropsToValidate): string[] {
     );
   }
   return problems;
+}
+
+/** An alias name KMS would reject, after `withAliasPrefix`. */
+export function aliasNameProblem(alias: string | undefined): string | undefined {
+  if (alias === undefined || Token.isUnresolved(alias)) {
+    return undefined;
+  }
+  if (alias.startsWith('alias/aws/')) {
+    return `\`alias\` must not start with 'alias/aws/', which AWS reserves for AWS managed keys, got '${alias}'. Choose another name.`;
+  }
+  if (!ALIAS_PATTERN.test(alias) || alias.length > ALIAS_MAX_LENGTH) {
+    return `\`alias\` may contain only letters, digits, '/', '_' and '-' and be at most ${ALIAS_MAX_LENGTH} characters, got '${alias}'.`;
+  }
+  return undefined;
 }
 
 /** KMS takes these periods in whole days within a range. */
