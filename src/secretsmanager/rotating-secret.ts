@@ -270,7 +270,10 @@ export class RotatingSecret extends secretsmanager.Secret {
     throwIfInvalid(scope, [
       ...schedule._problems(),
       ...secretNameProblems(props.secretName),
-      ...replicaProblems(replicas.map((replica) => ({ region: replica.region, keyRegion: replica.encryptionKey.env.region })), Stack.of(scope).region),
+      ...replicaProblems(
+        replicas.map((replica) => ({ region: replica.region, keyRegion: replica.encryptionKey.env.region })),
+        Stack.of(scope).region,
+      ),
       ...present(props.encryptionKey && symmetricKeyProblem('encryptionKey', props.encryptionKey)),
       ...replicas.flatMap((replica, index) => present(symmetricKeyProblem(`replicaRegions[${index}].encryptionKey`, replica.encryptionKey))),
       ...(rotation._generic ? genericRotationProblems({

@@ -93,8 +93,7 @@ export function replicaProblems(replicas: ReplicaToValidate[], stackRegion: stri
       );
     } else if (seen.has(replica.region)) {
       problems.push(`\`replicaRegions[${index}].region\` '${replica.region}' is listed twice. Keep one replica per Region.`);
-    }
-    if (replica.keyRegion !== undefined && !Token.isUnresolved(replica.keyRegion) && replica.keyRegion !== replica.region) {
+    } else if (replica.keyRegion !== undefined && !Token.isUnresolved(replica.keyRegion) && replica.keyRegion !== replica.region) {
       problems.push(
         `\`replicaRegions[${index}].encryptionKey\` must be a key in the replica's Region ${replica.region}, got a key in ${replica.keyRegion}. Secrets Manager encrypts a replica with a key of its own Region: pass a key from ${replica.region}, such as a ReplicaKey of the primary key.`,
       );
