@@ -121,6 +121,25 @@ for (const dir of ['demo', 'integ', 'scripts', 'bench']) {
   });
 }
 
+// Synth-time code fails with aws-cdk-lib's ValidationError (src/private/validation.ts), which `cdk synth`
+// attributes to the user's construct; a plain Error points into this library. Handler code, which runs
+// in Lambda, throws plain errors.
+project.eslint?.addOverride({
+  files: ['src/**/*.ts'],
+  excludedFiles: [
+    'src/**/*.lambda.ts',
+    'src/secretsmanager/private/rotation.ts',
+    'src/secretsmanager/private/rotation-settings.ts',
+    'src/ssm/private/secure-string-resource.ts',
+  ],
+  rules: {
+    'no-restricted-syntax': ['error', {
+      selector: "ThrowStatement > NewExpression[callee.name=/^(Error|TypeError|RangeError)$/]",
+      message: 'Throw through throwIfInvalid / failValidation (src/private/validation.ts): a ValidationError scoped to the construct.',
+    }],
+  },
+});
+
 // projen's Node defaults ignore every `logs` folder, which would hide src/logs, test/logs and integ/logs.
 project.gitignore.removePatterns('logs');
 project.gitignore.addPatterns('/logs');

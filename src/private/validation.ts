@@ -1,4 +1,4 @@
-import { Duration, Token, UnscopedValidationError, ValidationError } from 'aws-cdk-lib';
+import { AssumptionError, Duration, Token, UnscopedValidationError, ValidationError } from 'aws-cdk-lib';
 import { IConstruct } from 'constructs';
 
 /**
@@ -32,6 +32,11 @@ export function throwIfInvalidFor(subject: string, problems: string[]): void {
   if (problems.length > 0) {
     throw new UnscopedValidationError(ERROR_NAME, invalidConfigurationMessage(subject, problems));
   }
+}
+
+/** A bug in this library rather than a user's input: aws-cdk-lib's AssumptionError says so. */
+export function assumptionFailed(message: string): never {
+  throw new AssumptionError('LibraryAssumption' as ConstructorParameters<typeof AssumptionError>[0], message);
 }
 
 function invalidConfigurationMessage(subject: string, problems: string[]): string {
