@@ -91,6 +91,7 @@ export class EncryptionChecks implements IAspect {
   private readonly activeRules: RuleDefinition[];
   private readonly levels: Map<string, CheckLevel>;
 
+  /** @param props levels per rule, and rules switched off */
   constructor(props: EncryptionChecksProps = {}) {
     // An aspect has no scope of its own; failing here points at the line that configures it.
     throwIfInvalidFor('EncryptionChecks', validateChecksProps(EncryptionChecks.RULE_IDS, props));

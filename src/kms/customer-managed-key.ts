@@ -91,6 +91,11 @@ export interface CustomerManagedKeyProps extends ManagedKeyProps {
  * everyone without a narrowing condition, and must fit the 32 KB KMS limit (warning at 80 %).
  *
  * @resource AWS::KMS::Key
+ *
+ * @example
+ * declare const appRole: iam.IRole;
+ * const key = new CustomerManagedKey(this, 'DataKey', { alias: 'my-app/data' });
+ * key.grantViaService(appRole, 's3');
  */
 export class CustomerManagedKey extends kms.Key {
   /** Default rotation period for symmetric keys. */
@@ -125,6 +130,11 @@ export class CustomerManagedKey extends kms.Key {
 
   private readonly keyPolicy: ManagedKeyPolicy;
 
+  /**
+   * @param scope the construct the key is defined in
+   * @param id the id of the key, unique within `scope`
+   * @param props the options of the key
+   */
   constructor(scope: Construct, id: string, props: CustomerManagedKeyProps = {}) {
     const keySpec = props.keySpec ?? kms.KeySpec.SYMMETRIC_DEFAULT;
     const keyUsage = props.keyUsage ?? kms.KeyUsage.ENCRYPT_DECRYPT;

@@ -45,6 +45,11 @@ export interface ExternalKeyRingProps {
  * by creating a new key and moving a stable alias to it, while the previous keys stay for decryption.
  *
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys-manually.html
+ *
+ * @example
+ * const ring = new ExternalKeyRing(this, 'Payments', { alias: 'payments', generations: ['v1', 'v2'] });
+ * declare const reader: iam.IRole;
+ * ring.grantDecrypt(reader);
  */
 export class ExternalKeyRing extends Construct {
   /** Every generation's key, oldest first. */
@@ -56,6 +61,11 @@ export class ExternalKeyRing extends Construct {
   /** The stable alias. */
   public readonly alias: kms.Alias;
 
+  /**
+   * @param scope the construct the key ring is defined in
+   * @param id the id of the key ring, unique within `scope`
+   * @param props the options of the key ring
+   */
   constructor(scope: Construct, id: string, props: ExternalKeyRingProps) {
     super(scope, id);
     throwIfInvalid(this, missingPropProblems(props, ['alias', 'generations']));

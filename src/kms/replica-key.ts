@@ -32,6 +32,11 @@ export interface ReplicaKeyProps extends ManagedKeyProps {
  *
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-replicate.html
  * @resource AWS::KMS::ReplicaKey
+ *
+ * @example
+ * // In a stack of another Region than the primary key's
+ * declare const primaryKey: CustomerManagedKey;
+ * new ReplicaKey(this, 'DataKeyReplica', { primaryKey });
  */
 export class ReplicaKey extends Resource implements kms.IKey {
   /** The ARN of the replica key (same key id as the primary, in this Region). */
@@ -52,6 +57,11 @@ export class ReplicaKey extends Resource implements kms.IKey {
   private readonly keyPolicy = new ManagedKeyPolicy();
   private aliasCount = 0;
 
+  /**
+   * @param scope the construct the replica key is defined in
+   * @param id the id of the replica key, unique within `scope`
+   * @param props the options of the replica key
+   */
   constructor(scope: Construct, id: string, props: ReplicaKeyProps) {
     super(scope, id);
     const trustAccountIdentities = props.trustAccountIdentities ?? true;

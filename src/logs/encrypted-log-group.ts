@@ -92,6 +92,9 @@ export interface EncryptedLogGroupProps {
  *
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
  * @resource AWS::Logs::LogGroup
+ *
+ * @example
+ * new EncryptedLogGroup(this, 'AppLogs', { retention: logs.RetentionDays.ONE_YEAR });
  */
 export class EncryptedLogGroup extends logs.LogGroup {
   /** Default retention of the log events. */
@@ -100,6 +103,11 @@ export class EncryptedLogGroup extends logs.LogGroup {
   /** The KMS key that encrypts the log events. */
   public readonly encryptionKey: kms.IKey;
 
+  /**
+   * @param scope the construct the log group is defined in
+   * @param id the id of the log group, unique within `scope`
+   * @param props the options of the log group
+   */
   constructor(scope: Construct, id: string, props: EncryptedLogGroupProps = {}) {
     // The base class validates some props with its own wording; ours run first and name every problem.
     throwIfInvalid(scope, validateLogGroupProps(props), id);

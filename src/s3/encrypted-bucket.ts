@@ -192,6 +192,11 @@ export interface ReplicationPermissions {
  * - `replicateTo` replicates SSE-KMS objects, with the KMS permissions replication needs.
  *
  * @resource AWS::S3::Bucket
+ *
+ * @example
+ * declare const appRole: iam.IRole;
+ * const bucket = new EncryptedBucket(this, 'Data');
+ * bucket.grantReadWrite(appRole);
  */
 export class EncryptedBucket extends s3.Bucket {
   /** The bucket that receives this bucket's server access logs. */
@@ -205,6 +210,11 @@ export class EncryptedBucket extends s3.Bucket {
   private replication?: { readonly role: iam.Role; readonly policy: iam.ManagedPolicy };
   private readonly replicationRules: s3.CfnBucket.ReplicationRuleProperty[] = [];
 
+  /**
+   * @param scope the construct the bucket is defined in
+   * @param id the id of the bucket, unique within `scope`
+   * @param props the options of the bucket
+   */
   constructor(scope: Construct, id: string, props: EncryptedBucketProps = {}) {
     const encryptionType = props.encryptionType ?? KmsEncryptionType.SSE_KMS;
     throwIfInvalid(scope, validateProps(props), id);

@@ -27,6 +27,10 @@ import { present, throwIfInvalid } from '../private/validation';
  * When Secrets Manager rotates a secret: every interval, or on a `rate()` / `cron()` expression.
  *
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html
+ *
+ * @example
+ * new RotatingSecret(this, 'Weekly', { rotationSchedule: SecretRotationSchedule.rate(Duration.days(7)) });
+ * new RotatingSecret(this, 'Sundays', { rotationSchedule: SecretRotationSchedule.expression('cron(0 4 ? * SUN *)') });
  */
 export class SecretRotationSchedule {
   /**
@@ -113,6 +117,11 @@ export interface HostedSecretRotationOptions {
  * How a secret rotates: the bundled generic function, a hosted database rotation, or your own function.
  *
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets.html
+ *
+ * @example
+ * declare const rotationFunction: lambda.IFunction;
+ * new RotatingSecret(this, 'Generic', { rotation: SecretRotation.generic() });
+ * new RotatingSecret(this, 'Custom', { rotation: SecretRotation.fromFunction(rotationFunction) });
  */
 export class SecretRotation {
   /**
@@ -247,6 +256,11 @@ export interface RotatingSecretProps {
  * policy blocks public access.
  *
  * @resource AWS::SecretsManager::Secret
+ *
+ * @example
+ * declare const appRole: iam.IRole;
+ * const secret = new RotatingSecret(this, 'ApiKey');
+ * secret.grantRead(appRole);
  */
 export class RotatingSecret extends secretsmanager.Secret {
   /** Default interval between rotations. */
@@ -258,6 +272,11 @@ export class RotatingSecret extends secretsmanager.Secret {
   /** The rotation schedule resource. */
   public readonly rotationSchedule: secretsmanager.CfnRotationSchedule;
 
+  /**
+   * @param scope the construct the secret is defined in
+   * @param id the id of the secret, unique within `scope`
+   * @param props the options of the secret
+   */
   constructor(scope: Construct, id: string, props: RotatingSecretProps = {}) {
     const rotation = props.rotation ?? SecretRotation.generic();
     const schedule = props.rotationSchedule ?? SecretRotationSchedule.rate(RotatingSecret.DEFAULT_ROTATION_INTERVAL);

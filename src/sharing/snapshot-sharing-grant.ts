@@ -119,6 +119,14 @@ export interface SnapshotCopyPolicyOptions {
  *
  * @see https://docs.aws.amazon.com/ebs/latest/userguide/share-kms-key.html
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/share-encrypted-snapshot.html
+ *
+ * @example
+ * const key = new CustomerManagedKey(this, 'BackupKey');
+ * new SnapshotSharingGrant(this, 'ShareWithRecovery', {
+ *   key,
+ *   accounts: ['111122223333'],
+ *   services: [SnapshotService.EBS],
+ * });
  */
 export class SnapshotSharingGrant extends Construct {
   /**
@@ -163,6 +171,11 @@ export class SnapshotSharingGrant extends Construct {
   /** The `kms:ViaService` endpoints the target accounts may use the key through. */
   public readonly viaServiceEndpoints: string[];
 
+  /**
+   * @param scope the construct the sharing grant is defined in
+   * @param id the id of the sharing grant, unique within `scope`
+   * @param props the options of the sharing grant
+   */
   constructor(scope: Construct, id: string, props: SnapshotSharingGrantProps) {
     super(scope, id);
     throwIfInvalid(this, missingPropProblems(props, ['key', 'services']));

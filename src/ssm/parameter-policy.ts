@@ -7,6 +7,15 @@ import { present } from '../private/validation';
  * Policies need the Advanced (or Intelligent-Tiering) tier.
  *
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-policies.html
+ *
+ * @example
+ * new SecureStringParameter(this, 'Temporary', {
+ *   tier: ssm.ParameterTier.ADVANCED,
+ *   policies: [
+ *     ParameterPolicy.expiration(new Date('2030-01-01T00:00:00Z')),
+ *     ParameterPolicy.expirationNotification(Duration.days(7)),
+ *   ],
+ * });
  */
 export class ParameterPolicy {
   /**

@@ -101,6 +101,14 @@ export interface SecureStringParameterProps {
  * parameters, and use the key only through Parameter Store.
  *
  * @resource Custom::SecureStringParameter
+ *
+ * @example
+ * declare const appRole: iam.IRole;
+ * const apiToken = new SecureStringParameter(this, 'ApiToken', {
+ *   parameterName: '/my-app/api-token',
+ *   value: SecureStringValue.generated({ length: 40 }),
+ * });
+ * apiToken.grantRead(appRole);
  */
 export class SecureStringParameter extends Resource implements ssm.IParameter, ITaggable {
   /** The parameter's name; referencing it makes the user depend on the parameter being created. */
@@ -116,6 +124,11 @@ export class SecureStringParameter extends Resource implements ssm.IParameter, I
 
   private readonly resource: CustomResource;
 
+  /**
+   * @param scope the construct the parameter is defined in
+   * @param id the id of the parameter, unique within `scope`
+   * @param props the options of the parameter
+   */
   constructor(scope: Construct, id: string, props: SecureStringParameterProps = {}) {
     super(scope, id);
     const stack = Stack.of(this);
