@@ -1,4 +1,5 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -131,6 +132,26 @@ export class EncryptedLogGroup extends logs.LogGroup {
     allowLogsService(this, this.encryptionKey, allowedContext);
     // CloudWatch Logs checks the key policy when the log group is created with the key.
     this.node.addDependency(this.encryptionKey);
+  }
+
+  /**
+   * Lets the principal read and search the log events, which CloudWatch Logs decrypts with the key
+   * (allowed by the key policy's logs service statement). Same as `grants.read()`; either is fine here.
+   *
+   * @param grantee the principal
+   */
+  public override grantRead(grantee: iam.IGrantable): iam.Grant {
+    return super.grantRead(grantee);
+  }
+
+  /**
+   * Lets the principal create log streams and put log events; CloudWatch Logs encrypts them with the
+   * key. Same as `grants.write()`; either is fine here.
+   *
+   * @param grantee the principal
+   */
+  public override grantWrite(grantee: iam.IGrantable): iam.Grant {
+    return super.grantWrite(grantee);
   }
 
   /** The default key is a child of the log group, so it can only be defined, and set, after `super`. */
