@@ -11,7 +11,7 @@ import { addBaseStatements, allowAccount, allowOrganization, allowPrincipalsMatc
 import { ManagedKeyPolicy } from './private/managed-key-policy';
 import { accessActions } from './private/statements';
 import { validateKeyProps, withAliasPrefix } from './private/validation';
-import { present, throwIfInvalid } from '../private/validation';
+import { missingPropProblems, present, throwIfInvalid } from '../private/validation';
 
 /** Properties of a {@link ReplicaKey}. */
 export interface ReplicaKeyProps extends ManagedKeyProps {
@@ -64,6 +64,7 @@ export class ReplicaKey extends Resource implements kms.IKey {
    */
   constructor(scope: Construct, id: string, props: ReplicaKeyProps) {
     super(scope, id);
+    throwIfInvalid(this, missingPropProblems(props, ['primaryKey']));
     const trustAccountIdentities = props.trustAccountIdentities ?? true;
     const aliasName = props.alias === undefined ? undefined : withAliasPrefix(props.alias);
     throwIfInvalid(this, [

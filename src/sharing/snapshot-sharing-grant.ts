@@ -19,7 +19,7 @@ import {
 } from './private/statements';
 import { autoScalingProblem, regionProblem, servicesProblems, sharingProblems } from './private/validation';
 import { SnapshotService } from './snapshot-service';
-import { missingPropProblems, present, throwIfInvalid } from '../private/validation';
+import { missingPropProblems, present, throwIfInvalid, throwIfInvalidFor } from '../private/validation';
 
 /** What is shared and with whom: the props of a {@link SnapshotSharingGrant} without the key. */
 export interface SnapshotSharingOptions {
@@ -138,6 +138,7 @@ export class SnapshotSharingGrant extends Construct {
    * Invalid options fail with an error on `copyKey`.
    */
   public static targetAccountPolicy(options: SnapshotCopyPolicyOptions): iam.PolicyDocument {
+    throwIfInvalidFor('SnapshotSharingGrant.targetAccountPolicy', missingPropProblems(options, ['copyKey', 'sharedKey', 'services']));
     const autoScaling = options.autoScalingServiceLinkedRole ?? false;
     const additionalRegions = options.additionalRegions ?? [];
     throwIfInvalid(options.copyKey, [

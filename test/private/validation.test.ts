@@ -8,6 +8,7 @@ import {
   EncryptedBucket,
   ExternalKeyRing,
   ParameterPolicy,
+  ReplicaKey,
   RotatingSecret,
   SecureStringParameter,
   SecureStringValue,
@@ -100,6 +101,10 @@ describe('messages users see', () => {
       '[TestStack/Sharing] Invalid configuration: `key` is required, got undefined. Pass `key`.'],
     ['an ExternalKeyRing without props (from JavaScript)', (stack) => new ExternalKeyRing(stack, 'Ring', undefined as any),
       '[TestStack/Ring] Invalid configuration: \n  - `alias` is required, got no props. Pass `alias`.\n  - `generations` is required, got no props. Pass `generations`.'],
+    ['a ReplicaKey without its primary key (from JavaScript)', (stack) => new ReplicaKey(stack, 'Replica', {} as any),
+      '[TestStack/Replica] Invalid configuration: `primaryKey` is required, got undefined. Pass `primaryKey`.'],
+    ['a target-account policy without options (from JavaScript)', () => SnapshotSharingGrant.targetAccountPolicy({} as any),
+      '[SnapshotSharingGrant.targetAccountPolicy] Invalid configuration: \n  - `copyKey` is required, got undefined. Pass `copyKey`.\n  - `sharedKey` is required, got undefined. Pass `sharedKey`.\n  - `services` is required, got undefined. Pass `services`.'],
   ])('%s', (_name, build, message) => {
     expect(validationErrorOf(() => build(testStack()))).toBe(message);
   });
