@@ -27,6 +27,9 @@ const FLOOR_EXCLUDED = [
 /** What both test runs share: TypeScript through ts-jest, mocks reset between tests. */
 const JEST_PROJECT_BASE = {
   clearMocks: true,
+  // Jest 30 soft-deletes the globals of a finished test file and prints a JEST-01 warning when code kept
+  // from it reads them (here `expect.arrayContaining`); Jest 29's behaviour, without the noise.
+  testEnvironmentOptions: { globalsCleanup: 'off' },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
 };
