@@ -137,7 +137,7 @@ project.eslint?.addOverride({
   ],
   rules: {
     'no-restricted-syntax': ['error', {
-      selector: "ThrowStatement > NewExpression[callee.name=/^(Error|TypeError|RangeError)$/]",
+      selector: 'ThrowStatement > NewExpression[callee.name=/^(Error|TypeError|RangeError)$/]',
       message: 'Throw through throwIfInvalid / failValidation (src/private/validation.ts): a ValidationError scoped to the construct.',
     }],
   },
