@@ -30,6 +30,8 @@ const JEST_PROJECT_BASE = {
   // Jest 30 soft-deletes the globals of a finished test file and prints a JEST-01 warning when code kept
   // from it reads them (here `expect.arrayContaining`); Jest 29's behaviour, without the noise.
   testEnvironmentOptions: { globalsCleanup: 'off' },
+  // Policy-evaluation tests take seconds each on a busy 2-core CI machine; 5 s (Jest's default) is flaky.
+  testTimeout: 30_000,
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
 };
