@@ -1,9 +1,40 @@
 import { awscdk, javascript } from 'projen';
 
-/** The oldest aws-cdk-lib users may pair with this library (cdk-nag 3 needs it). */
-const CDK_FLOOR = '2.257.0';
-/** What tests run against: cdk-nag 3's validation plugins report nothing on older versions. */
+/**
+ * The oldest aws-cdk-lib users may pair with this library, and the one the floor test run installs
+ * (docs/decisions/0008-compatibility-floor.md): 2.269.0 is the first with `logs.LogGroupClass.DELIVERY`
+ * and with `Validations.acknowledge` accepting cdk-nag finding ids that hold `::` inside brackets.
+ */
+const CDK_FLOOR = '2.269.0';
+/** The newest aws-cdk-lib, which development and the main test run use. */
 const CDK_TESTED = '2.276.0';
+/** The oldest Node.js that aws-cdk-lib and this library's development tools run on. */
+const NODE_FLOOR = '20.0.0';
+
+/**
+ * The floor run repeats every test file with `aws-cdk-lib` mapped to CDK_FLOOR (synth, behaviour and
+ * cdk-nag tests alike: the packs run from 2.258, their acknowledgements from 2.269), except these.
+ * Entries are testPathIgnorePatterns (regular expressions); give each its reason.
+ */
+const FLOOR_EXCLUDED = [
+  // Handler code, bundled for Lambda: it never loads aws-cdk-lib.
+  '<rootDir>/test/secretsmanager/rotation.test.ts',
+  '<rootDir>/test/ssm/secure-string-resource.test.ts',
+  // The repository's own package rules, not a construct: one run is enough.
+  '<rootDir>/test/package-contents.test.ts',
+];
+
+/** What both test runs share: TypeScript through ts-jest, mocks reset between tests. */
+const JEST_PROJECT_BASE = {
+  clearMocks: true,
+  // Jest 30 soft-deletes the globals of a finished test file and prints a JEST-01 warning when code kept
+  // from it reads them (here `expect.arrayContaining`); Jest 29's behaviour, without the noise.
+  testEnvironmentOptions: { globalsCleanup: 'off' },
+  // Policy-evaluation tests take seconds each on a busy 2-core CI machine; 5 s (Jest's default) is flaky.
+  testTimeout: 30_000,
+  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
+};
 /** The newest 2.x CLI; 3.0.0 cannot read current cloud assemblies ("schema version mismatch"). */
 const CDK_CLI = '2.1148.1';
 
@@ -22,10 +53,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
   jsiiVersion: '~6.0.0',
 
   cdkVersion: CDK_FLOOR,
-  // Tests run against CDK_TESTED (added below) rather than the floor.
+  // Development runs on CDK_TESTED; the floor is installed under an alias for the floor test run.
   peerDependencyOptions: { pinnedDevDependency: false },
+  minNodeVersion: NODE_FLOOR,
   devDeps: [
     `aws-cdk-lib@${CDK_TESTED}`,
+    `aws-cdk-lib-floor@npm:aws-cdk-lib@${CDK_FLOOR}`,
     'constructs@^10.5.1',
     `aws-cdk@${CDK_CLI}`,
     'cdk-nag@^3',
@@ -58,13 +91,29 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // Snapshots are never rewritten by a test run, and a run that finds no test fails.
     updateSnapshot: javascript.UpdateSnapshot.NEVER,
     passWithNoTests: false,
+    // `npm test` prints failures and a summary: coverage goes to coverage/ (lcov), not to the terminal.
+    coverageText: false,
+    preserveDefaultReporters: false,
     jestConfig: {
-      testMatch: ['<rootDir>/test/**/*.test.ts'],
+      // Failures in full, then the totals; no line per passing file (summaryThreshold 0: for any number of files).
+      reporters: [new javascript.JestReporter('summary', { summaryThreshold: 0 })],
+      projects: [
+        { ...JEST_PROJECT_BASE, displayName: `aws-cdk-lib ${CDK_TESTED}` },
+        {
+          ...JEST_PROJECT_BASE,
+          displayName: `aws-cdk-lib ${CDK_FLOOR} (floor)`,
+          testPathIgnorePatterns: ['/node_modules/', ...FLOOR_EXCLUDED],
+          // cdk-nag and the library's own code resolve aws-cdk-lib to the floor too: one copy per run.
+          moduleNameMapper: { '^aws-cdk-lib$': 'aws-cdk-lib-floor', '^aws-cdk-lib/(.*)$': 'aws-cdk-lib-floor/$1' },
+        },
+      ],
     },
   },
   tsconfigDev: { include: ['../demo/**/*.ts', '../integ/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'] },
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'integ', 'demo', 'scripts', 'bench'] },
   gitignore: ['cdk.out', '.tmp', 'cdk-integ.out.*', '.jsii.tabl.json'],
+  // The package holds what runs and its docs, nothing else (test/package-contents.test.ts).
+  npmIgnoreOptions: { ignorePatterns: ['/*', '!/lib/', '!/assets/', '!/.jsii', '!/API.md', '!/NOTICE'] },
 });
 
 // Folders of development-only TypeScript outside src/ and test/: each gets a tsconfig extending the
@@ -78,6 +127,25 @@ for (const dir of ['demo', 'integ', 'scripts', 'bench']) {
   });
 }
 
+// Synth-time code fails with aws-cdk-lib's ValidationError (src/private/validation.ts), which `cdk synth`
+// attributes to the user's construct; a plain Error points into this library. Handler code, which runs
+// in Lambda, throws plain errors.
+project.eslint?.addOverride({
+  files: ['src/**/*.ts'],
+  excludedFiles: [
+    'src/**/*.lambda.ts',
+    'src/secretsmanager/private/rotation.ts',
+    'src/secretsmanager/private/rotation-settings.ts',
+    'src/ssm/private/secure-string-resource.ts',
+  ],
+  rules: {
+    'no-restricted-syntax': ['error', {
+      selector: 'ThrowStatement > NewExpression[callee.name=/^(Error|TypeError|RangeError)$/]',
+      message: 'Throw through throwIfInvalid / failValidation (src/private/validation.ts): a ValidationError scoped to the construct.',
+    }],
+  },
+});
+
 // projen's Node defaults ignore every `logs` folder, which would hide src/logs, test/logs and integ/logs.
 project.gitignore.removePatterns('logs');
 project.gitignore.addPatterns('/logs');
@@ -88,6 +156,9 @@ project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 // Lambda handlers are bundled into assets/ (git-ignored), which the constructs load at synth time:
 // bundle before the unit tests so `npm test` works on a fresh clone.
 project.testTask.prependSpawn(project.bundler.bundleTask);
+// The AWS SDK warns that future versions need a newer Node.js than the one running the tests; the
+// handlers it is bundled into run on Lambda's NODEJS_24_X, so the warning is noise here.
+project.testTask.env('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
 
 // Integration tests are deployable apps under integ/ with committed snapshots, verified offline in
 // `npm test` (docs/decisions/0002-integ-snapshots.md). `integ:update` rewrites the snapshots.
@@ -112,8 +183,9 @@ project.addTask('bench', {
   steps: [{ spawn: 'bundle' }, { exec: 'ts-node --project test/tsconfig.json bench/bench.ts', receiveArgs: true }],
 });
 
-// jsii asks for a devDependency on the peer floor; tests deliberately run on CDK_TESTED instead
-// (docs/decisions/0003-cdk-versions.md), so that one metadata warning is silenced.
+// jsii asks for a devDependency named aws-cdk-lib at the peer floor; development runs on CDK_TESTED and
+// the floor is installed as aws-cdk-lib-floor (docs/decisions/0008-compatibility-floor.md), so that one
+// metadata warning is silenced.
 project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warnings=metadata/missing-dev-dependency');
 
 // `npx projen build` packages the JavaScript target only: the other targets need PyPI, Maven Central,

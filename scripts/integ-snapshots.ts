@@ -43,12 +43,15 @@ function checkApp(app: string, update: boolean): boolean {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'integ-'));
   try {
     try {
+      // What synthesis prints (expected warnings, the path of a report in outdir, deleted below) is
+      // shown only when it fails.
       execFileSync('node', ['-r', 'ts-node/register', app], {
         cwd: ROOT,
         env: { ...process.env, CDK_OUTDIR: outdir, TS_NODE_PROJECT: path.join(ROOT, 'test', 'tsconfig.json') },
-        stdio: ['ignore', 'ignore', 'inherit'],
+        stdio: ['ignore', 'ignore', 'pipe'],
       });
-    } catch {
+    } catch (error) {
+      console.log(String((error as { stderr?: Buffer }).stderr ?? error));
       console.log(`FAILED   ${path.relative(ROOT, app)} (synthesis failed, see above)`);
       return false;
     }
@@ -59,8 +62,10 @@ function checkApp(app: string, update: boolean): boolean {
       return true;
     }
     const differences = compareTemplates(snapshotDir, outdir);
-    console.log(`${differences.length === 0 ? 'OK      ' : 'CHANGED '} ${path.relative(ROOT, app)}`);
-    differences.forEach((difference) => console.log(`  - ${difference}`));
+    if (differences.length > 0) {
+      console.log(`CHANGED  ${path.relative(ROOT, app)}`);
+      differences.forEach((difference) => console.log(`  - ${difference}`));
+    }
     return differences.length === 0;
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });

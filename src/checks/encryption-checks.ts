@@ -113,6 +113,7 @@ export class EncryptionChecks implements IPolicyValidationPlugin, IAspect {
   private readonly scopes: string[] = [];
   private readonly stages = new Set<Stage>();
 
+  /** @param props levels per rule, and rules switched off */
   constructor(props: EncryptionChecksProps = {}) {
     // A plugin has no scope of its own; failing here points at the line that configures it.
     throwIfInvalidFor('EncryptionChecks', validateChecksProps(EncryptionChecks.RULE_IDS, props));

@@ -98,6 +98,11 @@ export interface CustomerManagedKeyProps extends ManagedKeyProps {
  * everyone without a narrowing condition, and must fit the 32 KB KMS limit (warning at 80 %).
  *
  * @resource AWS::KMS::Key
+ *
+ * @example
+ * declare const appRole: iam.IRole;
+ * const key = new CustomerManagedKey(this, 'DataKey', { alias: 'my-app/data' });
+ * key.grantViaService(appRole, 's3');
  */
 export class CustomerManagedKey extends kms.Key {
   /**
@@ -139,6 +144,11 @@ export class CustomerManagedKey extends kms.Key {
   private readonly keyPolicy: ManagedKeyPolicy;
   private readonly administration: AdministrationScope;
 
+  /**
+   * @param scope the construct the key is defined in
+   * @param id the id of the key, unique within `scope`
+   * @param props the options of the key
+   */
   constructor(scope: Construct, id: string, props: CustomerManagedKeyProps = {}) {
     props = injectedProps(CustomerManagedKey.PROPERTY_INJECTION_ID, scope, id, props);
     const keySpec = props.keySpec ?? kms.KeySpec.SYMMETRIC_DEFAULT;

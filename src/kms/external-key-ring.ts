@@ -3,9 +3,9 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { CustomerManagedKey, KeyMaterialOrigin } from './customer-managed-key';
 import { linkGenerations } from './private/key-ring';
-import { withAliasPrefix } from './private/validation';
+import { aliasNameProblem, withAliasPrefix } from './private/validation';
 import { injectedProps } from '../private/injection';
-import { throwIfInvalid } from '../private/validation';
+import { missingPropProblems, present, throwIfInvalid } from '../private/validation';
 
 /** Properties of an {@link ExternalKeyRing}. */
 export interface ExternalKeyRingProps {
@@ -57,6 +57,11 @@ export interface ExternalKeyRingProps {
  *
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/rotate-keys-manually.html
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/importing-keys-import-key-material.html
+ *
+ * @example
+ * const ring = new ExternalKeyRing(this, 'Payments', { alias: 'payments', generations: ['v1', 'v2'] });
+ * declare const reader: iam.IRole;
+ * ring.grantDecrypt(reader);
  */
 export class ExternalKeyRing extends Construct {
   /**
@@ -74,11 +79,17 @@ export class ExternalKeyRing extends Construct {
   /** The stable alias. */
   public readonly alias: kms.Alias;
 
+  /**
+   * @param scope the construct the key ring is defined in
+   * @param id the id of the key ring, unique within `scope`
+   * @param props the options of the key ring
+   */
   constructor(scope: Construct, id: string, props: ExternalKeyRingProps) {
     props = injectedProps(ExternalKeyRing.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id);
+    throwIfInvalid(this, missingPropProblems(props, ['alias', 'generations']));
     const current = props.currentGeneration ?? props.generations[props.generations.length - 1];
-    throwIfInvalid(this, generationProblems(props.generations, current));
+    throwIfInvalid(this, [...generationProblems(props.generations, current), ...present(aliasNameProblem(withAliasPrefix(props.alias)))]);
 
     this.keys = props.generations.map((generation) => new CustomerManagedKey(this, `Generation${generation}`, {
       keyMaterialOrigin: KeyMaterialOrigin.EXTERNAL,

@@ -14,7 +14,7 @@ import { ManagedKeyPolicy } from './private/managed-key-policy';
 import { accessActions } from './private/statements';
 import { validateKeyProps, withAliasPrefix } from './private/validation';
 import { injectedProps } from '../private/injection';
-import { present, throwIfInvalid } from '../private/validation';
+import { missingPropProblems, present, throwIfInvalid } from '../private/validation';
 
 /** Properties of a {@link ReplicaKey}. */
 export interface ReplicaKeyProps extends ManagedKeyProps {
@@ -38,6 +38,11 @@ export interface ReplicaKeyProps extends ManagedKeyProps {
  *
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-replicate.html
  * @resource AWS::KMS::ReplicaKey
+ *
+ * @example
+ * // In a stack of another Region than the primary key's
+ * declare const primaryKey: CustomerManagedKey;
+ * new ReplicaKey(this, 'DataKeyReplica', { primaryKey });
  */
 export class ReplicaKey extends Resource implements kms.IKey {
   /**
@@ -67,9 +72,15 @@ export class ReplicaKey extends Resource implements kms.IKey {
   private readonly keyPolicy = new ManagedKeyPolicy();
   private aliasCount = 0;
 
+  /**
+   * @param scope the construct the replica key is defined in
+   * @param id the id of the replica key, unique within `scope`
+   * @param props the options of the replica key
+   */
   constructor(scope: Construct, id: string, props: ReplicaKeyProps) {
     props = injectedProps(ReplicaKey.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id);
+    throwIfInvalid(this, missingPropProblems(props, ['primaryKey']));
     const trustAccountIdentities = props.trustAccountIdentities ?? true;
     const aliasName = props.alias === undefined ? undefined : withAliasPrefix(props.alias);
     const deploymentPrincipal = props.deploymentPrincipal ?? synthesizerExecutionRole(Stack.of(this));

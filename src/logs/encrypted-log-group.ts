@@ -1,4 +1,5 @@
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
@@ -113,6 +114,9 @@ export interface EncryptedLogGroupProps {
  *
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html
  * @resource AWS::Logs::LogGroup
+ *
+ * @example
+ * new EncryptedLogGroup(this, 'AppLogs', { retention: logs.RetentionDays.ONE_YEAR });
  */
 export class EncryptedLogGroup extends logs.LogGroup {
   /**
@@ -145,6 +149,11 @@ export class EncryptedLogGroup extends logs.LogGroup {
   /** The KMS key that encrypts the log events. */
   public readonly encryptionKey: kms.IKey;
 
+  /**
+   * @param scope the construct the log group is defined in
+   * @param id the id of the log group, unique within `scope`
+   * @param props the options of the log group
+   */
   constructor(scope: Construct, id: string, props: EncryptedLogGroupProps = {}) {
     props = injectedProps(EncryptedLogGroup.PROPERTY_INJECTION_ID, scope, id, props);
     // The base class validates some props with its own wording; ours run first and name every problem.
@@ -176,6 +185,26 @@ export class EncryptedLogGroup extends logs.LogGroup {
     allowLogsService(this, this.encryptionKey, allowedContext);
     // CloudWatch Logs checks the key policy when the log group is created with the key.
     this.node.addDependency(this.encryptionKey);
+  }
+
+  /**
+   * Lets the principal read and search the log events, which CloudWatch Logs decrypts with the key
+   * (allowed by the key policy's logs service statement). Same as `grants.read()`; either is fine here.
+   *
+   * @param grantee the principal
+   */
+  public override grantRead(grantee: iam.IGrantable): iam.Grant {
+    return super.grantRead(grantee);
+  }
+
+  /**
+   * Lets the principal create log streams and put log events; CloudWatch Logs encrypts them with the
+   * key. Same as `grants.write()`; either is fine here.
+   *
+   * @param grantee the principal
+   */
+  public override grantWrite(grantee: iam.IGrantable): iam.Grant {
+    return super.grantWrite(grantee);
   }
 
   /** The default key is a child of the log group, so it can only be defined, and set, after `super`. */

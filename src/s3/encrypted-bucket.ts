@@ -29,7 +29,7 @@ import { symmetricKeyProblem } from '../kms/private/key-spec';
 import { regionalEndpoint } from '../kms/private/statements';
 import { ReplicaKey } from '../kms/replica-key';
 import { injectedProps, skippingBaseInjector } from '../private/injection';
-import { present, throwIfInvalid } from '../private/validation';
+import { failValidation, present, throwIfInvalid } from '../private/validation';
 
 /**
  * Which server-side encryption with KMS keys the bucket uses.
@@ -201,6 +201,11 @@ export interface ReplicationPermissions {
  * - `replicateTo` replicates SSE-KMS objects, with the KMS permissions replication needs.
  *
  * @resource AWS::S3::Bucket
+ *
+ * @example
+ * declare const appRole: iam.IRole;
+ * const bucket = new EncryptedBucket(this, 'Data');
+ * bucket.grantReadWrite(appRole);
  */
 export class EncryptedBucket extends s3.Bucket {
   /**
@@ -222,6 +227,11 @@ export class EncryptedBucket extends s3.Bucket {
   private replication?: { readonly role: iam.Role; readonly policy: iam.ManagedPolicy };
   private readonly replicationRules: s3.CfnBucket.ReplicationRuleProperty[] = [];
 
+  /**
+   * @param scope the construct the bucket is defined in
+   * @param id the id of the bucket, unique within `scope`
+   * @param props the options of the bucket
+   */
   constructor(scope: Construct, id: string, props: EncryptedBucketProps = {}) {
     props = injectedProps(EncryptedBucket.PROPERTY_INJECTION_ID, scope, id, props);
     const encryptionType = props.encryptionType ?? KmsEncryptionType.SSE_KMS;
@@ -320,6 +330,66 @@ export class EncryptedBucket extends s3.Bucket {
       addToKeyPolicyOrWarn(this, this.key, s3KeyPolicyStatement(grantee.grantPrincipal, keyActions, conditions));
     }
     return { grant };
+  }
+
+  /**
+   * Lets the principal read objects (`s3:GetObject*`, `s3:List*`) and decrypt them with the bucket's
+   * key, through S3 only (see `grantOnKey`). Same as `grants.read()`; either is fine here.
+   *
+   * @param identity the principal
+   * @param objectsKeyPattern restrict the grant to object keys matching this pattern (default: all)
+   */
+  public override grantRead(identity: iam.IGrantable, objectsKeyPattern?: any): iam.Grant {
+    return super.grantRead(identity, objectsKeyPattern);
+  }
+
+  /**
+   * Lets the principal write and delete objects and encrypt them with the bucket's key, through S3
+   * only. Same as `grants.write()`; either is fine here.
+   *
+   * @param identity the principal
+   * @param objectsKeyPattern restrict the grant to object keys matching this pattern (default: all)
+   * @param allowedActionPatterns restrict the grant to these actions (default: all write actions)
+   */
+  public override grantWrite(identity: iam.IGrantable, objectsKeyPattern?: any, allowedActionPatterns?: string[]): iam.Grant {
+    return super.grantWrite(identity, objectsKeyPattern, allowedActionPatterns);
+  }
+
+  /**
+   * Lets the principal put objects and encrypt them with the bucket's key, through S3 only. Same as
+   * `grants.put()`; either is fine here.
+   *
+   * @param identity the principal
+   * @param objectsKeyPattern restrict the grant to object keys matching this pattern (default: all)
+   */
+  public override grantPut(identity: iam.IGrantable, objectsKeyPattern?: any): iam.Grant {
+    return super.grantPut(identity, objectsKeyPattern);
+  }
+
+  /**
+   * Lets the principal read, write and delete objects with the key permissions both need, through S3
+   * only. Same as `grants.readWrite()`; either is fine here.
+   *
+   * @param identity the principal
+   * @param objectsKeyPattern restrict the grant to object keys matching this pattern (default: all)
+   */
+  public override grantReadWrite(identity: iam.IGrantable, objectsKeyPattern?: any): iam.Grant {
+    return super.grantReadWrite(identity, objectsKeyPattern);
+  }
+
+  /**
+   * Not available: an EncryptedBucket blocks all public access whatever its props, so this always
+   * fails. Grant named principals with `grantRead`, or serve objects through CloudFront with an origin
+   * access control.
+   *
+   * @param keyPrefix not used
+   * @param allowedActions not used
+   */
+  public override grantPublicAccess(keyPrefix?: string, ...allowedActions: string[]): iam.Grant {
+    const request = [keyPrefix ?? '*', ...allowedActions].map((part) => `'${part}'`).join(', ');
+    return failValidation(this, [
+      `\`grantPublicAccess\` is not available on an EncryptedBucket, which blocks all public access, got grantPublicAccess(${request}). Grant named principals with grantRead, or serve the objects through CloudFront with an origin access control.`,
+    ]);
   }
 
   /**

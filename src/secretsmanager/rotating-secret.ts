@@ -24,6 +24,7 @@ import {
   intervalProblems,
   rateExpression,
   replicaProblems,
+  secretNameProblems,
 } from './private/validation';
 import { CustomerManagedKey } from '../kms/customer-managed-key';
 import { DECRYPT_ACTIONS, SECRETS_MANAGER_KEY_ACTIONS } from '../kms/private/actions';
@@ -37,6 +38,10 @@ import { present, throwIfInvalid } from '../private/validation';
  * When Secrets Manager rotates a secret: every interval, or on a `rate()` / `cron()` expression.
  *
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_schedule.html
+ *
+ * @example
+ * new RotatingSecret(this, 'Weekly', { rotationSchedule: SecretRotationSchedule.rate(Duration.days(7)) });
+ * new RotatingSecret(this, 'Sundays', { rotationSchedule: SecretRotationSchedule.expression('cron(0 4 ? * SUN *)') });
  */
 export class SecretRotationSchedule {
   /**
@@ -123,6 +128,11 @@ export interface HostedSecretRotationOptions {
  * How a secret rotates: the bundled generic function, a hosted database rotation, or your own function.
  *
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotating-secrets.html
+ *
+ * @example
+ * declare const rotationFunction: lambda.IFunction;
+ * new RotatingSecret(this, 'Generic', { rotation: SecretRotation.generic() });
+ * new RotatingSecret(this, 'Custom', { rotation: SecretRotation.fromFunction(rotationFunction) });
  */
 export class SecretRotation {
   /**
@@ -262,6 +272,11 @@ export interface RotatingSecretProps {
  * policy blocks public access.
  *
  * @resource AWS::SecretsManager::Secret
+ *
+ * @example
+ * declare const appRole: iam.IRole;
+ * const secret = new RotatingSecret(this, 'ApiKey');
+ * secret.grantRead(appRole);
  */
 export class RotatingSecret extends secretsmanager.Secret {
   /**
@@ -282,6 +297,11 @@ export class RotatingSecret extends secretsmanager.Secret {
   /** This secret's ARN as a key policy can name it without depending on the secret (from its name). */
   private readonly keyPolicySecretArn: string;
 
+  /**
+   * @param scope the construct the secret is defined in
+   * @param id the id of the secret, unique within `scope`
+   * @param props the options of the secret
+   */
   constructor(scope: Construct, id: string, props: RotatingSecretProps = {}) {
     props = injectedProps(RotatingSecret.PROPERTY_INJECTION_ID, scope, id, props);
     const rotation = props.rotation ?? SecretRotation.generic();
@@ -295,7 +315,11 @@ export class RotatingSecret extends secretsmanager.Secret {
     };
     throwIfInvalid(scope, [
       ...schedule._problems(),
-      ...replicaProblems(replicas, Stack.of(scope).region),
+      ...secretNameProblems(props.secretName),
+      ...replicaProblems(
+        replicas.map((replica) => ({ region: replica.region, keyRegion: replica.encryptionKey.env.region })),
+        Stack.of(scope).region,
+      ),
       ...present(props.encryptionKey && symmetricKeyProblem('encryptionKey', props.encryptionKey)),
       ...replicas.flatMap((replica, index) => present(symmetricKeyProblem(`replicaRegions[${index}].encryptionKey`, replica.encryptionKey))),
       ...replicas.flatMap((replica, index) => replicaKeyProblems(index, replica.region, replicaKeys[index], Stack.of(scope))),

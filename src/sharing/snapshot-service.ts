@@ -4,6 +4,14 @@
  * in the target account needs to copy what is shared.
  *
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+ *
+ * @example
+ * declare const key: CustomerManagedKey;
+ * new SnapshotSharingGrant(this, 'ShareBackups', {
+ *   key,
+ *   accounts: ['111122223333'],
+ *   services: [SnapshotService.EBS, SnapshotService.RDS, SnapshotService.AMI],
+ * });
  */
 export class SnapshotService {
   /**

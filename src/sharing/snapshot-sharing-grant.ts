@@ -22,7 +22,7 @@ import { autoScalingProblem, regionProblem, servicesProblems, sharingProblems } 
 import { SnapshotService } from './snapshot-service';
 import { exemptGranteeFromGrantLimit } from '../kms/private/intents';
 import { injectedProps } from '../private/injection';
-import { present, throwIfInvalid } from '../private/validation';
+import { missingPropProblems, present, throwIfInvalid, throwIfInvalidFor } from '../private/validation';
 
 /** What is shared and with whom: the props of a {@link SnapshotSharingGrant} without the key. */
 export interface SnapshotSharingOptions {
@@ -123,6 +123,14 @@ export interface SnapshotCopyPolicyOptions {
  *
  * @see https://docs.aws.amazon.com/ebs/latest/userguide/share-kms-key.html
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/share-encrypted-snapshot.html
+ *
+ * @example
+ * const key = new CustomerManagedKey(this, 'BackupKey');
+ * new SnapshotSharingGrant(this, 'ShareWithRecovery', {
+ *   key,
+ *   accounts: ['111122223333'],
+ *   services: [SnapshotService.EBS],
+ * });
  */
 export class SnapshotSharingGrant extends Construct {
   /**
@@ -140,6 +148,7 @@ export class SnapshotSharingGrant extends Construct {
    * Invalid options fail with an error on `copyKey`.
    */
   public static targetAccountPolicy(options: SnapshotCopyPolicyOptions): iam.PolicyDocument {
+    throwIfInvalidFor('SnapshotSharingGrant.targetAccountPolicy', missingPropProblems(options, ['copyKey', 'sharedKey', 'services']));
     const autoScaling = options.autoScalingServiceLinkedRole ?? false;
     const additionalRegions = options.additionalRegions ?? [];
     throwIfInvalid(options.copyKey, [
@@ -173,9 +182,15 @@ export class SnapshotSharingGrant extends Construct {
   /** The `kms:ViaService` endpoints the target accounts may use the key through. */
   public readonly viaServiceEndpoints: string[];
 
+  /**
+   * @param scope the construct the sharing grant is defined in
+   * @param id the id of the sharing grant, unique within `scope`
+   * @param props the options of the sharing grant
+   */
   constructor(scope: Construct, id: string, props: SnapshotSharingGrantProps) {
     props = injectedProps(SnapshotSharingGrant.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id);
+    throwIfInvalid(this, missingPropProblems(props, ['key', 'services']));
 
     const accounts = unique(props.accounts ?? []);
     const additionalRegions = props.additionalRegions ?? [];

@@ -1,11 +1,21 @@
 import { Duration } from 'aws-cdk-lib';
-import { policyTimeSpan } from './private/validation';
+import { expirationProblem, policyTimeSpan } from './private/validation';
+import { present } from '../private/validation';
 
 /**
  * A parameter policy: Parameter Store deletes the parameter or notifies EventBridge on a schedule.
  * Policies need the Advanced (or Intelligent-Tiering) tier.
  *
  * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-policies.html
+ *
+ * @example
+ * new SecureStringParameter(this, 'Temporary', {
+ *   tier: ssm.ParameterTier.ADVANCED,
+ *   policies: [
+ *     ParameterPolicy.expiration(new Date('2030-01-01T00:00:00Z')),
+ *     ParameterPolicy.expirationNotification(Duration.days(7)),
+ *   ],
+ * });
  */
 export class ParameterPolicy {
   /**
@@ -18,7 +28,7 @@ export class ParameterPolicy {
     return new ParameterPolicy(
       'Expiration',
       valid ? { Timestamp: expiresAt.toISOString() } : {},
-      valid ? [] : ['`expiration` must be a valid date, got an invalid Date.'],
+      present(expirationProblem(expiresAt)),
     );
   }
 

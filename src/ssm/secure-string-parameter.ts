@@ -1,11 +1,11 @@
-import { CustomResource, ITaggable, Lazy, Names, RemovalPolicy, Resource, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
+import { Annotations, CustomResource, ITaggable, Lazy, Names, RemovalPolicy, Resource, Stack, TagManager, TagType, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { ParameterPolicy } from './parameter-policy';
 import { addParameterInvariantValidation } from './private/invariants';
-import { RESOURCE_TYPE, SecureStringProperties } from './private/secure-string-contract';
+import { RESOURCE_TYPE, SecureStringProperties, ValueKind } from './private/secure-string-contract';
 import { SecureStringProvider } from './private/secure-string-provider';
 import {
   PARAMETER_READ_ACTIONS,
@@ -13,7 +13,14 @@ import {
   parameterKeyConditions,
   parameterStoreKeyStatement,
 } from './private/statements';
-import { descriptionProblem, parameterNameProblems, policiesTierProblem, versionProblem } from './private/validation';
+import {
+  allowedPatternMismatch,
+  descriptionProblem,
+  duplicateNameProblem,
+  parameterNameProblems,
+  policiesTierProblem,
+  versionProblem,
+} from './private/validation';
 import { SecureStringValue } from './secure-string-value';
 import { CustomerManagedKey } from '../kms/customer-managed-key';
 import { PARAMETER_STORE_READ_KEY_ACTIONS, PARAMETER_STORE_WRITE_KEY_ACTIONS } from '../kms/private/actions';
@@ -97,6 +104,14 @@ export interface SecureStringParameterProps {
  * parameters, and use the key only through Parameter Store.
  *
  * @resource Custom::SecureStringParameter
+ *
+ * @example
+ * declare const appRole: iam.IRole;
+ * const apiToken = new SecureStringParameter(this, 'ApiToken', {
+ *   parameterName: '/my-app/api-token',
+ *   value: SecureStringValue.generated({ length: 40 }),
+ * });
+ * apiToken.grantRead(appRole);
  */
 export class SecureStringParameter extends Resource implements ssm.IParameter, ITaggable {
   /**
@@ -118,6 +133,11 @@ export class SecureStringParameter extends Resource implements ssm.IParameter, I
 
   private readonly resource: CustomResource;
 
+  /**
+   * @param scope the construct the parameter is defined in
+   * @param id the id of the parameter, unique within `scope`
+   * @param props the options of the parameter
+   */
   constructor(scope: Construct, id: string, props: SecureStringParameterProps = {}) {
     props = injectedProps(SecureStringParameter.PROPERTY_INJECTION_ID, scope, id, props);
     super(scope, id);
@@ -130,6 +150,7 @@ export class SecureStringParameter extends Resource implements ssm.IParameter, I
 
     throwIfInvalid(this, [
       ...parameterNameProblems(name, stack),
+      ...present(duplicateNameProblem(this, name, stack)),
       ...value.problems,
       ...policies.flatMap((policy) => policy.problems),
       ...present(
@@ -138,6 +159,12 @@ export class SecureStringParameter extends Resource implements ssm.IParameter, I
         props.encryptionKey && symmetricKeyProblem('encryptionKey', props.encryptionKey),
       ),
     ]);
+
+    const patternMismatch = value.properties.Kind === ValueKind.GENERATED
+      && allowedPatternMismatch(props.allowedPattern, Number(value.properties.Length), value.properties.ExcludeCharacters ?? '');
+    if (patternMismatch) {
+      Annotations.of(this).addWarningV2('cdk-kms-encryption:allowedPatternRejectsGeneratedValue', patternMismatch);
+    }
 
     this.encryptionKey = props.encryptionKey ?? new CustomerManagedKey(this, 'Key', {
       description: `Encrypts the SecureString parameter ${this.node.path}`,

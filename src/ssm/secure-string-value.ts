@@ -23,6 +23,11 @@ export interface GeneratedValueOptions {
 /**
  * Where a `SecureStringParameter` gets its value. Only `unsafePlainText` puts a value in the template;
  * the others are resolved by the custom resource handler at deploy time.
+ *
+ * @example
+ * declare const secret: secretsmanager.ISecret;
+ * new SecureStringParameter(this, 'Generated', { value: SecureStringValue.generated() });
+ * new SecureStringParameter(this, 'Copied', { value: SecureStringValue.fromSecret(secret, 'password') });
  */
 export abstract class SecureStringValue {
   /**
@@ -99,6 +104,8 @@ class PlainTextValue extends SecureStringValue {
   }
 
   public _bind() {
-    return { properties: { Kind: ValueKind.PLAIN_TEXT, PlainText: this.value }, problems: [] };
+    // Parameter Store rejects an empty value at deploy time.
+    const problems = this.value === '' ? ["`unsafePlainText` value must not be empty, got ''. Pass the value, or use SecureStringValue.generated()."] : [];
+    return { properties: { Kind: ValueKind.PLAIN_TEXT, PlainText: this.value }, problems };
   }
 }

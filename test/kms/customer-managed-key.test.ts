@@ -589,7 +589,7 @@ describe('CustomerManagedKey', () => {
     test('every problem is reported at once', () => {
       const stack = testStack();
       expect(() => new CustomerManagedKey(stack, 'Key', { rotationPeriod: Duration.days(1), pendingWindow: Duration.days(1) })).toThrow(
-        '[TestStack/Key] Invalid configuration: \n  - `rotationPeriod` must be between 90 and 2560 days, got 1 days.\n  - `pendingWindow` must be between 7 and 30 days, got 1 days.',
+        '[TestStack/Key] Invalid configuration: \n  - `rotationPeriod` must be between 90 and 2560 days, got 1 day.\n  - `pendingWindow` must be between 7 and 30 days, got 1 day.',
       );
     });
 

@@ -610,7 +610,7 @@ describe('validation', () => {
     ['an interval above 1000 days', () => ({ rotationSchedule: SecretRotationSchedule.rate(Duration.days(1001)) }),
       '`rotationSchedule` must be between 4 hours and 1000 days, got 1001 days.'],
     ['an interval of days and hours', () => ({ rotationSchedule: SecretRotationSchedule.rate(Duration.hours(36)) }),
-      '`rotationSchedule` must be a whole number of hours below 1 day, or of days, got 1 day 12 hours. Secrets Manager schedules take rate(N hours) or rate(N days).'],
+      '`rotationSchedule` must be a whole number of hours below 1 day, or of days, got 36 hours. Secrets Manager schedules take rate(N hours) or rate(N days).'],
     ['a rate expression below 4 hours', () => ({ rotationSchedule: SecretRotationSchedule.expression('rate(3 hours)') }),
       "`rotationSchedule` must be between 4 hours and 1000 days, got 'rate(3 hours)'."],
     ['an expression that is neither rate nor cron', () => ({ rotationSchedule: SecretRotationSchedule.expression('every day') }),

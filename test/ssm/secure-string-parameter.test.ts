@@ -497,7 +497,7 @@ describe('SecureStringParameter validation', () => {
   test.each([
     [{ policies: [ParameterPolicy.expiration(new Date('2030-01-01'))] }, '`policies` need the Advanced or Intelligent-Tiering tier, got tier Standard. Set `tier` to ParameterTier.ADVANCED, or remove `policies`.'],
     [{ tier: ssm.ParameterTier.ADVANCED, policies: [ParameterPolicy.expiration(new Date('nope'))] }, '`expiration` must be a valid date, got an invalid Date.'],
-    [{ tier: ssm.ParameterTier.ADVANCED, policies: [ParameterPolicy.expirationNotification(Duration.minutes(90))] }, '`expirationNotification` must be a whole number of hours or days, got 1 hour 30 minutes.'],
+    [{ tier: ssm.ParameterTier.ADVANCED, policies: [ParameterPolicy.expirationNotification(Duration.minutes(90))] }, '`expirationNotification` must be a whole number of hours or days, got 90 minutes.'],
     [{ tier: ssm.ParameterTier.ADVANCED, policies: [ParameterPolicy.noChangeNotification(Duration.minutes(30))] }, '`noChangeNotification` must be a whole number of hours or days, got 30 minutes.'],
     [{ description: 'd'.repeat(1025) }, '`description` may be at most 1024 characters, got 1025.'],
   ])('props %#', (props, message) => {

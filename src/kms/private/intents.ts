@@ -89,9 +89,15 @@ export function grantViaService(
     resourceArns: [key.keyArn],
     conditions: { StringEquals: viaServiceConditions(service, Stack.of(key)) },
   };
-  const grant = isGranteeInOtherStack(key, grantee)
-    ? iam.Grant.addToPrincipal(options)
-    : iam.Grant.addToPrincipalAndResource({ ...options, resourceSelfArns: ['*'], resource: key });
+  const principalGrant = iam.Grant.addToPrincipal(options);
+  // The key-policy statement is built here: Grant.addToPrincipalAndResource leaves its conditions out
+  // before aws-cdk-lib 2.276, which would allow use through every service.
+  const grant = isGranteeInOtherStack(key, grantee) ? principalGrant : principalGrant.combine(iam.Grant.addStatementToResourcePolicy({
+    ...options,
+    resourceArns: ['*'],
+    resource: key,
+    statement: new iam.PolicyStatement({ actions: options.actions, resources: ['*'], principals: [grantee.grantPrincipal], conditions: options.conditions }),
+  }));
   return withOtherGenerations(grant, key, grantee, options.actions, options.conditions);
 }
 

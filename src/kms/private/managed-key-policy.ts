@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
 import { KEY_POLICY_SIZE_LIMIT, KEY_POLICY_WARNING_RATIO, resolvedPolicySizeBytes } from './key-policy';
 import { publicAllowProblems } from './validation';
+import { assumptionFailed } from '../../private/validation';
 
 const policiesByKey = new WeakMap<IConstruct, ManagedKeyPolicy>();
 
@@ -52,7 +53,7 @@ export class ManagedKeyPolicy {
 
   private scopeOf(statement: iam.PolicyStatement): string {
     if (!this.key) {
-      throw new Error('ManagedKeyPolicy: attachTo(key) must be called before statements are added');
+      return assumptionFailed('ManagedKeyPolicy: attachTo(key) must be called before statements are added');
     }
     const { Action: _actions, ...scope } = Stack.of(this.key).resolve(statement.toStatementJson());
     return JSON.stringify(scope);

@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { isEveryone, isPublicWithoutNarrowing, PRINCIPAL_NARROWING_KEYS } from '../../private/public-principal';
-import { present } from '../../private/validation';
+import { durationAsWritten, present } from '../../private/validation';
 
 /** What `validateKeyProps` checks, after defaults are applied. */
 export interface KeyPropsToValidate {
@@ -41,36 +41,28 @@ export function validateKeyProps(props: KeyPropsToValidate): string[] {
   const problems: string[] = [];
   const symmetric = props.keySpec === kms.KeySpec.SYMMETRIC_DEFAULT;
 
-  if (props.rotationPeriod !== undefined && !Token.isUnresolved(props.rotationPeriod.toDays({ integral: false }))) {
-    const days = props.rotationPeriod.toDays({ integral: false });
+  if (props.rotationPeriod !== undefined && !props.rotationPeriod.isUnresolved()) {
+    const written = durationAsWritten(props.rotationPeriod);
     if (!symmetric) {
       problems.push(
-        `\`rotationPeriod\` cannot be set on a ${props.keySpec} key, got ${days} days: KMS rotates only symmetric encryption keys. Remove \`rotationPeriod\`, or use keySpec SYMMETRIC_DEFAULT.`,
+        `\`rotationPeriod\` cannot be set on a ${props.keySpec} key, got ${written}: KMS rotates only symmetric encryption keys. Remove \`rotationPeriod\`, or use keySpec SYMMETRIC_DEFAULT.`,
       );
     } else if (props.keyMaterialOrigin === 'EXTERNAL') {
       problems.push(
-        `\`rotationPeriod\` cannot be set on a key with imported material (keyMaterialOrigin EXTERNAL), got ${days} days: KMS cannot rotate material it did not generate. Remove \`rotationPeriod\` and rotate with an ExternalKeyRing.`,
+        `\`rotationPeriod\` cannot be set on a key with imported material (keyMaterialOrigin EXTERNAL), got ${written}: KMS cannot rotate material it did not generate. Remove \`rotationPeriod\` and rotate with an ExternalKeyRing.`,
       );
-    } else if (days < ROTATION_DAYS.min || days > ROTATION_DAYS.max) {
-      problems.push(`\`rotationPeriod\` must be between ${ROTATION_DAYS.min} and ${ROTATION_DAYS.max} days, got ${days} days.`);
+    } else {
+      problems.push(...wholeDaysProblems('rotationPeriod', props.rotationPeriod, ROTATION_DAYS));
     }
   }
 
-  if (props.pendingWindow !== undefined && !Token.isUnresolved(props.pendingWindow.toDays({ integral: false }))) {
-    const days = props.pendingWindow.toDays({ integral: false });
-    if (days < PENDING_WINDOW_DAYS.min || days > PENDING_WINDOW_DAYS.max) {
-      problems.push(`\`pendingWindow\` must be between ${PENDING_WINDOW_DAYS.min} and ${PENDING_WINDOW_DAYS.max} days, got ${days} days.`);
-    }
+  if (props.pendingWindow !== undefined && !props.pendingWindow.isUnresolved()) {
+    problems.push(...wholeDaysProblems('pendingWindow', props.pendingWindow, PENDING_WINDOW_DAYS));
   }
 
-  if (props.alias !== undefined && !Token.isUnresolved(props.alias)) {
-    if (props.alias.startsWith('alias/aws/')) {
-      problems.push(`\`alias\` must not start with 'alias/aws/', which AWS reserves for AWS managed keys, got '${props.alias}'. Choose another name.`);
-    } else if (!ALIAS_PATTERN.test(props.alias) || props.alias.length > ALIAS_MAX_LENGTH) {
-      problems.push(
-        `\`alias\` may contain only letters, digits, '/', '_' and '-' and be at most ${ALIAS_MAX_LENGTH} characters, got '${props.alias}'.`,
-      );
-    }
+  const aliasProblem = aliasNameProblem(props.alias);
+  if (aliasProblem) {
+    problems.push(aliasProblem);
   }
 
   const usageProblem = keyUsageProblem(props.keySpec, props.keyUsage);
@@ -90,6 +82,34 @@ export function validateKeyProps(props: KeyPropsToValidate): string[] {
   }
   problems.push(...(props.administrators ?? []).flatMap((principal) => present(foreignAdministratorProblem(principal, props.keyAccount))));
   return problems;
+}
+
+/** An alias name KMS would reject, after `withAliasPrefix`. */
+export function aliasNameProblem(alias: string | undefined): string | undefined {
+  if (alias === undefined || Token.isUnresolved(alias)) {
+    return undefined;
+  }
+  if (alias.startsWith('alias/aws/')) {
+    return `\`alias\` must not start with 'alias/aws/', which AWS reserves for AWS managed keys, got '${alias}'. Choose another name.`;
+  }
+  if (!ALIAS_PATTERN.test(alias) || alias.length > ALIAS_MAX_LENGTH) {
+    return `\`alias\` may contain only letters, digits, '/', '_' and '-' and be at most ${ALIAS_MAX_LENGTH} characters, got '${alias}'.`;
+  }
+  return undefined;
+}
+
+/** KMS takes these periods in whole days within a range. */
+function wholeDaysProblems(prop: string, duration: Duration, range: { min: number; max: number }): string[] {
+  const days = duration.toDays({ integral: false });
+  if (days < range.min || days > range.max) {
+    return [`\`${prop}\` must be between ${range.min} and ${range.max} days, got ${durationAsWritten(duration)}.`];
+  }
+  if (!Number.isInteger(days)) {
+    return [
+      `\`${prop}\` must be a whole number of days, got ${durationAsWritten(duration)}. Use Duration.days(${Math.floor(days)}) or Duration.days(${Math.ceil(days)}).`,
+    ];
+  }
+  return [];
 }
 
 /**

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { isPublicWithoutNarrowing, PRINCIPAL_NARROWING_KEYS } from '../../private/public-principal';
+import { tokensAsPlaceholders } from '../../private/validation';
 
 /** What S3 accepts in `s3:TlsVersion` conditions that still allow modern clients. */
 export const SUPPORTED_MINIMUM_TLS_VERSIONS = [1.2, 1.3];
@@ -13,6 +14,7 @@ export const SUPPORTED_MINIMUM_TLS_VERSIONS = [1.2, 1.3];
  * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_SSEKMSEncryption.html
  */
 const KEY_ARN_PATTERN = /^arn:[^:]+:kms:[^:]+:[^:]+:key\/[^/]+$/;
+const ALIAS_ARN_PATTERN = /^arn:[^:]+:kms:[^:]+:[^:]+:alias\/(.+)$/;
 const TOKEN_PLACEHOLDER = 'token';
 
 /**
@@ -28,7 +30,9 @@ export function keyArnProblem(prop: string, keyArn: string): string | undefined 
   if (KEY_ARN_PATTERN.test(shape)) {
     return undefined;
   }
-  return `\`${prop}\` must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>), got '${keyArn}'. An alias or key id never matches the key ARN S3 checks; import the key with kms.Key.fromKeyArn and its key ARN.`;
+  const alias = ALIAS_ARN_PATTERN.exec(keyArn);
+  const got = alias ? `an alias ARN of key ${tokensAsPlaceholders(alias[1])}` : `'${tokensAsPlaceholders(keyArn)}'`;
+  return `\`${prop}\` must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key-id>), got ${got}. An alias or key id never matches the key ARN S3 checks; import the key with kms.Key.fromKeyArn and its key ARN.`;
 }
 
 export function minimumTlsVersionProblem(version: number | undefined): string | undefined {

@@ -1,4 +1,5 @@
 import { Duration, Token } from 'aws-cdk-lib';
+import { durationAsWritten } from '../../private/validation';
 
 /**
  * Secrets Manager rotates at most every four hours and at least every 1000 days.
@@ -26,12 +27,12 @@ export function intervalProblems(interval: Duration): string[] {
   }
   const hours = interval.toHours({ integral: false });
   if (hours < MIN_INTERVAL_HOURS || hours > MAX_INTERVAL_DAYS * 24) {
-    return [`\`rotationSchedule\` must be ${RANGE}, got ${interval.toHumanString()}.`];
+    return [`\`rotationSchedule\` must be ${RANGE}, got ${durationAsWritten(interval)}.`];
   }
   const whole = hours < 24 ? Number.isInteger(hours) : Number.isInteger(hours / 24);
   return whole
     ? []
-    : [`\`rotationSchedule\` must be a whole number of hours below 1 day, or of days, got ${interval.toHumanString()}. Secrets Manager schedules take rate(N hours) or rate(N days).`];
+    : [`\`rotationSchedule\` must be a whole number of hours below 1 day, or of days, got ${durationAsWritten(interval)}. Secrets Manager schedules take rate(N hours) or rate(N days).`];
 }
 
 const RATE = /^rate\((\d+) (hours?|days?)\)$/;
@@ -74,6 +75,8 @@ export function expressionProblems(expression: string): string[] {
 /** What `replicaProblems` checks of each replica. */
 export interface ReplicaToValidate {
   readonly region: string;
+  /** The Region of the replica's key, when the key has one (imported by ARN, or defined in a stack). */
+  readonly keyRegion?: string;
 }
 
 /** A secret cannot replicate to its own Region, nor twice to the same Region. */
@@ -90,10 +93,34 @@ export function replicaProblems(replicas: ReplicaToValidate[], stackRegion: stri
       );
     } else if (seen.has(replica.region)) {
       problems.push(`\`replicaRegions[${index}].region\` '${replica.region}' is listed twice. Keep one replica per Region.`);
+    } else if (replica.keyRegion !== undefined && !Token.isUnresolved(replica.keyRegion) && replica.keyRegion !== replica.region) {
+      problems.push(
+        `\`replicaRegions[${index}].encryptionKey\` must be a key in the replica's Region ${replica.region}, got a key in ${replica.keyRegion}. Secrets Manager encrypts a replica with a key of its own Region: pass a key from ${replica.region}, such as a ReplicaKey of the primary key.`,
+      );
     }
     seen.add(replica.region);
   });
   return problems;
+}
+
+/**
+ * Secrets Manager's naming rules.
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CreateSecret.html#SecretsManager-CreateSecret-request-Name
+ */
+const SECRET_NAME_CHARACTERS = /^[A-Za-z0-9/_+=.@-]+$/;
+const SECRET_NAME_MAX_LENGTH = 512;
+
+/** A secret name Secrets Manager would reject at deploy time. */
+export function secretNameProblems(name: string | undefined): string[] {
+  if (name === undefined || Token.isUnresolved(name)) {
+    return [];
+  }
+  if (!SECRET_NAME_CHARACTERS.test(name) || name.length > SECRET_NAME_MAX_LENGTH) {
+    return [
+      `\`secretName\` may contain only letters, digits and / _ + = . @ - and be 1 to ${SECRET_NAME_MAX_LENGTH} characters, got '${name}'. Replace the other characters, e.g. '${name.replace(/[^A-Za-z0-9/_+=.@-]/g, '-')}'.`,
+    ];
+  }
+  return [];
 }
 
 /** What `hostedRotationProblems` checks. */

@@ -1,6 +1,8 @@
 import { Duration, Stack, Token } from 'aws-cdk-lib';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { IConstruct } from 'constructs';
 import { GENERATED_LENGTH, generatorAlphabet } from './secure-string-contract';
+import { durationAsWritten } from '../../private/validation';
 
 /**
  * Naming constraints of Parameter Store.
@@ -50,6 +52,51 @@ export function parameterNameProblems(name: string, stack: Stack): string[] {
   return problems;
 }
 
+/** The parameters of each app by literal name and environment, to find a name given twice. */
+const PARAMETERS_BY_APP = new WeakMap<IConstruct, Map<string, string>>();
+
+/**
+ * A name is unique per account and Region: a second parameter with the same name in the same
+ * environment would fail to deploy. Stacks whose environment is not known are compared by stack.
+ */
+export function duplicateNameProblem(parameter: IConstruct, name: string, stack: Stack): string | undefined {
+  if (Token.isUnresolved(name)) {
+    return undefined;
+  }
+  const environment = Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region) ? stack.node.path : `${stack.account}/${stack.region}`;
+  const parameters = PARAMETERS_BY_APP.get(parameter.node.root) ?? new Map<string, string>();
+  PARAMETERS_BY_APP.set(parameter.node.root, parameters);
+  const key = `${environment} ${name}`;
+  const first = parameters.get(key);
+  if (first !== undefined) {
+    return `\`parameterName\` '${name}' is already the name of ${first}, in the same account and Region. Parameter names are unique per account and Region: choose another name, or share the first parameter.`;
+  }
+  parameters.set(key, parameter.node.path);
+  return undefined;
+}
+
+/**
+ * A pattern that a value like the generated ones does not match: Parameter Store would reject the
+ * value. A warning, not an error, because generated values are random and only a sample is tested.
+ */
+export function allowedPatternMismatch(allowedPattern: string | undefined, length: number, excludeCharacters: string): string | undefined {
+  if (allowedPattern === undefined || Token.isUnresolved(allowedPattern) || Token.isUnresolved(length) || Token.isUnresolved(excludeCharacters)) {
+    return undefined;
+  }
+  let pattern: RegExp;
+  try {
+    pattern = new RegExp(allowedPattern);
+  } catch {
+    return undefined; // Parameter Store's regular expressions are Java's: leave the syntax to it
+  }
+  const alphabet = generatorAlphabet(excludeCharacters);
+  const sample = alphabet.repeat(Math.ceil(length / alphabet.length)).slice(0, length);
+  if (pattern.test(sample)) {
+    return undefined;
+  }
+  return `\`allowedPattern\` '${allowedPattern}' does not match a value like the generated ones (${length} characters from '${alphabet}'): Parameter Store would reject the value and the deployment fail. Widen the pattern, or set \`length\` and \`excludeCharacters\` of SecureStringValue.generated() to fit it.`;
+}
+
 /** Parameter policies need a tier that supports them. */
 export function policiesTierProblem(tier: ssm.ParameterTier, policyCount: number): string | undefined {
   if (policyCount === 0 || tier !== ssm.ParameterTier.STANDARD) {
@@ -92,7 +139,18 @@ export function policyTimeSpan(prop: string, duration: Duration): { amount: stri
   if (Number.isInteger(hours) && hours >= 1) {
     return { amount: String(hours), unit: 'Hours' };
   }
-  return { amount: '', unit: '', problem: `\`${prop}\` must be a whole number of hours or days, got ${duration.toHumanString()}.` };
+  return { amount: '', unit: '', problem: `\`${prop}\` must be a whole number of hours or days, got ${durationAsWritten(duration)}.` };
+}
+
+/** Parameter Store rejects an expiration that has passed; the deployment is later than the synth. */
+export function expirationProblem(expiresAt: Date): string | undefined {
+  if (Number.isNaN(expiresAt.getTime())) {
+    return '`expiration` must be a valid date, got an invalid Date.';
+  }
+  if (expiresAt.getTime() <= Date.now()) {
+    return `\`expiration\` must be in the future, got ${expiresAt.toISOString()}, which has passed. Give a later date, or remove the Expiration policy.`;
+  }
+  return undefined;
 }
 
 export function versionProblem(version: number | undefined): string | undefined {
