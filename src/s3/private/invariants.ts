@@ -75,13 +75,17 @@ function denyStatementInvariants(bucket: s3.Bucket, denyStatements: iam.PolicySt
   }));
 }
 
-/** What a deny statement denies, and on which condition keys, without the values (which hold tokens). */
+/**
+ * What a deny statement denies, and on which condition keys, without the values (which hold tokens).
+ * Sorted: aws-cdk-lib's policy minimization may reorder actions and keys.
+ */
 function denyShape(statement: Record<string, any>): Record<string, unknown> {
   return {
     Effect: statement.Effect,
-    Action: [statement.Action].flat(),
+    Action: [statement.Action].flat().sort(),
     Condition: Object.fromEntries(
-      Object.entries<Record<string, unknown>>(statement.Condition ?? {}).map(([operator, values]) => [operator, Object.keys(values)]),
+      Object.entries<Record<string, unknown>>(statement.Condition ?? {}).sort(([a], [b]) => a.localeCompare(b))
+        .map(([operator, values]) => [operator, Object.keys(values).sort()]),
     ),
   };
 }
