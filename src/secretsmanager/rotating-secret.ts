@@ -316,8 +316,9 @@ export class RotatingSecret extends secretsmanager.Secret {
     throwIfInvalid(scope, [
       ...schedule._problems(),
       ...secretNameProblems(props.secretName),
+      // The key a replica uses: a multi-Region primary of the app stands for its ReplicaKey in that Region.
       ...replicaProblems(
-        replicas.map((replica) => ({ region: replica.region, keyRegion: replica.encryptionKey.env.region })),
+        replicas.map((replica, index) => ({ region: replica.region, keyRegion: replicaKeys[index].key?.env.region })),
         Stack.of(scope).region,
       ),
       ...present(props.encryptionKey && symmetricKeyProblem('encryptionKey', props.encryptionKey)),
