@@ -134,7 +134,9 @@ export class EncryptedLogGroup extends logs.LogGroup {
    * policy), and the former names of renamed log groups. Without it, the next deployment drops their
    * names from the key policy and CloudWatch Logs can no longer decrypt their events.
    *
-   * @example EncryptedLogGroup.keepKeyAccess(key, ['/MyStack/OldHandler/Logs'])
+   * @example
+   * declare const key: kms.IKey;
+   * EncryptedLogGroup.keepKeyAccess(key, ['/MyStack/OldHandler/Logs']);
    * @param key the key the log groups were encrypted with
    * @param logGroupNames the names of the log groups, in the key's account and Region
    */

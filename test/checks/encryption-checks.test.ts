@@ -12,6 +12,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { version as CDK_VERSION } from 'aws-cdk-lib/package.json';
 import { check, findingsOf } from './findings';
 import { CheckLevel, EncryptionChecks, EncryptionChecksProps } from '../../src/checks';
 import { CustomerManagedKey } from '../../src/kms';
@@ -91,7 +92,7 @@ describe('EncryptionChecks', () => {
 
     // aws-cdk-lib before 2.276 applies an acknowledgement of a plugin's finding to that rule's findings
     // everywhere in the app (seen on the 2.269 floor: Stack/Other acknowledged at Stack/Acknowledged).
-    const scopedAcknowledgements = Number(require('aws-cdk-lib/package.json').version.split('.')[1]) >= 276;
+    const scopedAcknowledgements = Number(CDK_VERSION.split('.')[1]) >= 276;
     (scopedAcknowledgements ? test : test.skip)('a finding is acknowledged on one resource (or a scope above it) with its rule id', () => {
       const findings = check((stack) => {
         const key = new CustomerManagedKey(stack, 'Key');

@@ -29,54 +29,58 @@ var import_client_secrets_manager2 = require("@aws-sdk/client-secrets-manager");
 var import_client_secrets_manager = require("@aws-sdk/client-secrets-manager");
 
 // src/secretsmanager/private/rotation-settings.ts
-var ROTATION_SETTINGS_TAG = "cdk-kms-encryption:generic-rotation";
-var STRING_SETTINGS = ["jsonField", "excludeCharacters"];
-var NUMBER_SETTINGS = ["passwordLength"];
-var BOOLEAN_SETTINGS = [
-  "excludeLowercase",
-  "excludeNumbers",
-  "excludePunctuation",
-  "excludeUppercase",
-  "includeSpace",
-  "requireEachIncludedType"
+var ROTATION_SETTINGS_ENV = "ROTATION_SETTINGS";
+var MIN_ROTATED_LENGTH = 16;
+var DEFAULT_PASSWORD_LENGTH = 32;
+var CHARACTER_CLASSES = [
+  { name: "lowercase", excludedBy: "excludeLowercase", characters: "abcdefghijklmnopqrstuvwxyz" },
+  { name: "uppercase", excludedBy: "excludeUppercase", characters: "ABCDEFGHIJKLMNOPQRSTUVWXYZ" },
+  { name: "number", excludedBy: "excludeNumbers", characters: "0123456789" },
+  { name: "punctuation", excludedBy: "excludePunctuation", characters: "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~" }
 ];
-function settingsFromTags(tags) {
-  const value = tags?.find((tag) => tag.Key === ROTATION_SETTINGS_TAG)?.Value;
-  if (value === void 0) {
-    return {};
-  }
-  let parsed;
+function settingsFor(secretName, environment) {
+  let entries;
   try {
-    parsed = JSON.parse(Buffer.from(value, "base64").toString("utf8"));
+    entries = JSON.parse(environment ?? "[]");
   } catch {
-    throw new Error(`The ${ROTATION_SETTINGS_TAG} tag is not base64-encoded JSON.`);
+    throw new Error(`The function's ${ROTATION_SETTINGS_ENV} environment variable is not JSON.`);
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new Error(`The ${ROTATION_SETTINGS_TAG} tag must hold a JSON object.`);
+  if (!Array.isArray(entries)) {
+    throw new Error(`The function's ${ROTATION_SETTINGS_ENV} environment variable must hold a JSON array.`);
   }
-  const record = parsed;
-  const expectType = (keys, type) => {
-    for (const key of keys) {
-      if (record[key] !== void 0 && typeof record[key] !== type) {
-        throw new Error(`The ${ROTATION_SETTINGS_TAG} tag's ${key} must be a ${type}.`);
-      }
+  const entry = entries.find((candidate) => Array.isArray(candidate) && candidate[0] === secretName);
+  return entry?.[1] ?? {};
+}
+function requiredLength(settings) {
+  return Math.max(MIN_ROTATED_LENGTH, settings.passwordLength ?? DEFAULT_PASSWORD_LENGTH);
+}
+function valueProblem(value, settings) {
+  const length = requiredLength(settings);
+  if ([...value].length < length) {
+    return `is shorter than the ${length} characters the rotation settings require.`;
+  }
+  const classes = includedClasses(settings);
+  const allowed = classes.join("") + (settings.includeSpace ? " " : "");
+  if ([...value].some((character) => !allowed.includes(character))) {
+    return "contains characters the rotation settings exclude.";
+  }
+  if (settings.requireEachIncludedType !== false) {
+    const missing = CHARACTER_CLASSES.filter((_, index) => classes[index] !== "" && ![...value].some((character) => classes[index].includes(character)));
+    if (missing.length > 0) {
+      return `lacks a character of a class the rotation settings require (${missing.map((characterClass) => characterClass.name).join(", ")}).`;
     }
-  };
-  expectType(STRING_SETTINGS, "string");
-  expectType(NUMBER_SETTINGS, "number");
-  expectType(BOOLEAN_SETTINGS, "boolean");
-  const known = /* @__PURE__ */ new Set([...STRING_SETTINGS, ...NUMBER_SETTINGS, ...BOOLEAN_SETTINGS]);
-  const unknown = Object.keys(record).filter((key) => !known.has(key));
-  if (unknown.length > 0) {
-    throw new Error(`The ${ROTATION_SETTINGS_TAG} tag has unknown settings: ${unknown.join(", ")}.`);
   }
-  return record;
+  return void 0;
+}
+function includedClasses(settings) {
+  const excluded = settings.excludeCharacters ?? "";
+  return CHARACTER_CLASSES.map((characterClass) => settings[characterClass.excludedBy] ? "" : [...characterClass.characters].filter((character) => !excluded.includes(character)).join(""));
 }
 
 // src/secretsmanager/private/rotation.ts
 var CURRENT = "AWSCURRENT";
 var PENDING = "AWSPENDING";
-async function rotate(client2, event) {
+async function rotate(client2, event, settingsEnvironment) {
   const { SecretId: arn, ClientRequestToken: token, Step: step } = event;
   const metadata = await client2.send(new import_client_secrets_manager.DescribeSecretCommand({ SecretId: arn }));
   if (!metadata.RotationEnabled) {
@@ -93,7 +97,7 @@ async function rotate(client2, event) {
   if (!stages[token].includes(PENDING)) {
     throw new Error(`Secret version ${token} is not ${PENDING} for rotation of secret ${arn}.`);
   }
-  const settings = settingsFromTags(metadata.Tags);
+  const settings = settingsFor(metadata.Name ?? "", settingsEnvironment);
   switch (step) {
     case "createSecret":
       return createSecret(client2, arn, token, settings);
@@ -128,6 +132,10 @@ async function createSecret(client2, arn, token, settings) {
     IncludeSpace: settings.includeSpace,
     RequireEachIncludedType: settings.requireEachIncludedType
   }));
+  const problem = valueProblem(random.RandomPassword ?? "", settings);
+  if (problem) {
+    throw new Error(`createSecret: the generated value for ${arn} ${problem}`);
+  }
   const value = nextValue(stringValue(current.SecretString, arn), random.RandomPassword, settings.jsonField);
   await client2.send(new import_client_secrets_manager.PutSecretValueCommand({ SecretId: arn, ClientRequestToken: token, SecretString: value, VersionStages: [PENDING] }));
   console.log(`createSecret: stored version ${token} of ${arn} as ${PENDING}.`);
@@ -135,7 +143,8 @@ async function createSecret(client2, arn, token, settings) {
 async function testSecret(client2, arn, token, settings) {
   const current = await client2.send(new import_client_secrets_manager.GetSecretValueCommand({ SecretId: arn, VersionStage: CURRENT }));
   const pending = await client2.send(new import_client_secrets_manager.GetSecretValueCommand({ SecretId: arn, VersionId: token, VersionStage: PENDING }));
-  const problem = pendingValueProblem(stringValue(current.SecretString, arn), stringValue(pending.SecretString, arn), settings.jsonField);
+  const pendingText = stringValue(pending.SecretString, arn);
+  const problem = pendingValueProblem(stringValue(current.SecretString, arn), pendingText, settings.jsonField) ?? valueProblem(rotatedPart(pendingText, settings.jsonField), settings);
   if (problem) {
     throw new Error(`testSecret: version ${token} of ${arn} ${problem}`);
   }
@@ -181,6 +190,9 @@ function pendingValueProblem(current, pending, jsonField) {
   const changed = [...keys].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
   return changed.length > 0 ? `changes fields other than '${jsonField}': ${changed.sort().join(", ")}.` : void 0;
 }
+function rotatedPart(value, jsonField) {
+  return jsonField === void 0 ? value : String(jsonObject(value, "The pending value")[jsonField]);
+}
 function stringValue(value, arn) {
   if (value === void 0) {
     throw new Error(`Secret ${arn} has no string value: generic rotation rotates string and JSON secrets only.`);
@@ -200,10 +212,17 @@ function jsonObject(text, what) {
   return parsed;
 }
 
+// src/private/handler-runtime.ts
+var SDK_CLIENT_OPTIONS = {
+  retryMode: "adaptive",
+  maxAttempts: 10,
+  requestHandler: { connectionTimeout: 3e3, requestTimeout: 1e4 }
+};
+
 // src/secretsmanager/private/rotation.lambda.ts
-var client = new import_client_secrets_manager2.SecretsManagerClient({});
+var client = new import_client_secrets_manager2.SecretsManagerClient(SDK_CLIENT_OPTIONS);
 async function handler(event) {
-  await rotate(client, event);
+  await rotate(client, event, process.env[ROTATION_SETTINGS_ENV]);
 }
 // Annotate the CommonJS export names for ESM import in node:
 0 && (module.exports = {
