@@ -97,8 +97,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       // Failures in full, then the totals; no line per passing file (summaryThreshold 0: for any number of files).
       reporters: [new javascript.JestReporter('summary', { summaryThreshold: 0 })],
-      // Each run loads two aws-cdk-lib copies; a worker that grows past this is replaced between test files
-      // (in one process the suite reached 6 GB within six minutes). Setting it also makes jest use a worker.
+      // Each run loads two aws-cdk-lib copies and memory grows per test file (about 0.75 GB a minute in one
+      // process, past 11 GB): two workers share the files, and one whose heap grows past the limit is replaced.
+      maxWorkers: 2,
       workerIdleMemoryLimit: '1536MB',
       projects: [
         { ...JEST_PROJECT_BASE, displayName: `aws-cdk-lib ${CDK_TESTED}` },
