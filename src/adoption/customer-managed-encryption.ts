@@ -7,7 +7,7 @@ import { StackIndex } from './private/stack-index';
 import { asTemplateResource } from './private/template-resource';
 import { RULES } from '../checks/private/rules';
 import { CustomerManagedKey } from '../kms/customer-managed-key';
-import { symmetricKeyProblem } from '../kms/private/key-spec';
+import { symmetricKeyProblem } from '../private/key-use/key-spec';
 import { present, throwIfInvalid, throwIfInvalidFor } from '../private/validation';
 
 /** Properties of {@link CustomerManagedEncryption}. */

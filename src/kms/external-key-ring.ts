@@ -2,9 +2,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { CustomerManagedKey, KeyMaterialOrigin } from './customer-managed-key';
-import { linkGenerations } from './private/key-ring';
 import { aliasNameProblem, withAliasPrefix } from './private/validation';
 import { injectedProps } from '../private/injection';
+import { linkGenerations } from '../private/key-use/key-ring';
 import { missingPropProblems, present, throwIfInvalid } from '../private/validation';
 
 /** Properties of an {@link ExternalKeyRing}. */

@@ -5,8 +5,6 @@ import { Construct } from 'constructs';
 import { CustomerManagedKey } from './customer-managed-key';
 import { KeyAccess } from './key-access';
 import { ManagedKeyProps } from './managed-key-props';
-import { GENERATE_MAC_ACTIONS, SIGN_ACTIONS, VERIFY_ACTIONS, VERIFY_MAC_ACTIONS } from './private/actions';
-import { crossStackGranteeProblem } from './private/cross-stack';
 import { synthesizerExecutionRole } from './private/deployment';
 import { addBaseStatements, allowAccount, allowOrganization, allowPrincipalsMatching, grantViaService } from './private/intents';
 import { addKeyInvariantValidation } from './private/invariants';
@@ -14,6 +12,8 @@ import { ManagedKeyPolicy } from './private/managed-key-policy';
 import { accessActions } from './private/statements';
 import { validateKeyProps, withAliasPrefix } from './private/validation';
 import { injectedProps } from '../private/injection';
+import { GENERATE_MAC_ACTIONS, SIGN_ACTIONS, VERIFY_ACTIONS, VERIFY_MAC_ACTIONS } from '../private/key-use/actions';
+import { crossStackGranteeProblem } from '../private/key-use/cross-stack';
 import { missingPropProblems, present, throwIfInvalid } from '../private/validation';
 
 /** Properties of a {@link ReplicaKey}. */

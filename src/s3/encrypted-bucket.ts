@@ -21,14 +21,14 @@ import {
   serverAccessLogsBucketProblem,
 } from './private/validation';
 import { CustomerManagedKey } from '../kms/customer-managed-key';
-import { S3_REPLICATION_REPLICA_KEY_ACTIONS, S3_REPLICATION_SOURCE_KEY_ACTIONS } from '../kms/private/actions';
-import { crossStackGranteeProblem } from '../kms/private/cross-stack';
-import { addToKeyPolicyOrWarn } from '../kms/private/key-policy';
-import { withOtherGenerations } from '../kms/private/key-ring';
-import { symmetricKeyProblem } from '../kms/private/key-spec';
-import { regionalEndpoint } from '../kms/private/statements';
 import { ReplicaKey } from '../kms/replica-key';
 import { injectedProps, skippingBaseInjector } from '../private/injection';
+import { S3_REPLICATION_REPLICA_KEY_ACTIONS, S3_REPLICATION_SOURCE_KEY_ACTIONS } from '../private/key-use/actions';
+import { regionalEndpoint } from '../private/key-use/conditions';
+import { crossStackGranteeProblem } from '../private/key-use/cross-stack';
+import { addToKeyPolicyOrWarn } from '../private/key-use/key-policy';
+import { withOtherGenerations } from '../private/key-use/key-ring';
+import { symmetricKeyProblem } from '../private/key-use/key-spec';
 import { failValidation, present, throwIfInvalid } from '../private/validation';
 
 /**

@@ -27,11 +27,11 @@ import {
   secretNameProblems,
 } from './private/validation';
 import { CustomerManagedKey } from '../kms/customer-managed-key';
-import { DECRYPT_ACTIONS, SECRETS_MANAGER_KEY_ACTIONS } from '../kms/private/actions';
-import { addToKeyPolicyOrWarn } from '../kms/private/key-policy';
-import { withOtherGenerations } from '../kms/private/key-ring';
-import { symmetricKeyProblem } from '../kms/private/key-spec';
 import { injectedProps, skippingBaseInjector } from '../private/injection';
+import { DECRYPT_ACTIONS, SECRETS_MANAGER_KEY_ACTIONS } from '../private/key-use/actions';
+import { addToKeyPolicyOrWarn } from '../private/key-use/key-policy';
+import { withOtherGenerations } from '../private/key-use/key-ring';
+import { symmetricKeyProblem } from '../private/key-use/key-spec';
 import { present, throwIfInvalid } from '../private/validation';
 
 /**

@@ -23,11 +23,11 @@ import {
 } from './private/validation';
 import { SecureStringValue } from './secure-string-value';
 import { CustomerManagedKey } from '../kms/customer-managed-key';
-import { PARAMETER_STORE_READ_KEY_ACTIONS, PARAMETER_STORE_WRITE_KEY_ACTIONS } from '../kms/private/actions';
-import { addToKeyPolicyOrWarn } from '../kms/private/key-policy';
-import { withOtherGenerations } from '../kms/private/key-ring';
-import { symmetricKeyProblem } from '../kms/private/key-spec';
 import { injectedProps } from '../private/injection';
+import { PARAMETER_STORE_READ_KEY_ACTIONS, PARAMETER_STORE_WRITE_KEY_ACTIONS } from '../private/key-use/actions';
+import { addToKeyPolicyOrWarn } from '../private/key-use/key-policy';
+import { withOtherGenerations } from '../private/key-use/key-ring';
+import { symmetricKeyProblem } from '../private/key-use/key-spec';
 import { present, throwIfInvalid } from '../private/validation';
 
 /** Properties of a {@link SecureStringParameter}. */

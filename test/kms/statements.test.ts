@@ -1,12 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { KeyAccess } from '../../src/kms';
-import {
-  administrationActions,
-  awsServiceGrantsOnlyStatement,
-  deploymentPrincipalStatement,
-  organizationStatement,
-} from '../../src/kms/private/statements';
+import { administrationActions, awsServiceGrantsOnlyStatement, deploymentPrincipalStatement, organizationStatement } from '../../src/kms/private/statements';
 import { ACCOUNT } from '../util/app';
 
 /** Statement JSON with the principals' partition tokens resolved. */

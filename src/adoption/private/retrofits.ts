@@ -14,6 +14,8 @@ import { StackIndex } from './stack-index';
 import { keyViaServiceStatement, viaServiceKeyStatement } from './statements';
 import { asTemplateResource } from './template-resource';
 import { KeyKind, keyKind } from '../../checks/private/resolve';
+import { allowLogsService } from '../../logs/private/key-policy';
+import { accountEncryptionContextArn, encryptionContextArn } from '../../logs/private/statements';
 import {
   DECRYPT_ACTIONS,
   DESCRIBE_ACTIONS,
@@ -21,11 +23,9 @@ import {
   S3_OBJECT_READ_KEY_ACTIONS,
   S3_OBJECT_WRITE_KEY_ACTIONS,
   SECRETS_MANAGER_KEY_ACTIONS,
-} from '../../kms/private/actions';
-import { addToKeyPolicyOrWarn } from '../../kms/private/key-policy';
-import { serviceEndpoint } from '../../kms/private/statements';
-import { allowLogsService } from '../../logs/private/key-policy';
-import { accountEncryptionContextArn, encryptionContextArn } from '../../logs/private/statements';
+} from '../../private/key-use/actions';
+import { serviceEndpoint } from '../../private/key-use/conditions';
+import { addToKeyPolicyOrWarn } from '../../private/key-use/key-policy';
 import { enforcementStatements } from '../../s3/private/bucket-policy';
 import { s3KeyUseConditions } from '../../s3/private/key-use';
 import { keyViaSecretsManagerStatement, secretArnPattern, secretsManagerKeyStatement } from '../../secretsmanager/private/statements';

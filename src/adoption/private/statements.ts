@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { viaServiceConditions } from '../../kms/private/statements';
+import { viaServiceConditions } from '../../private/key-use/conditions';
 
 /**
  * Key-policy statement letting principals of the stack's account use the key through one service in the

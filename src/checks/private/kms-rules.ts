@@ -1,8 +1,8 @@
 import { TemplateResource } from './assembly';
 import { UNKNOWN, isIntrinsic, templateBoolean } from './resolve';
 import { RuleResult, notChecked, violation } from './result';
-import { KEY_POLICY_SIZE_LIMIT, KEY_POLICY_WARNING_RATIO, resolvedPolicySizeBytes } from '../../kms/private/key-policy';
 import { publicAllowProblems } from '../../kms/private/validation';
+import { KEY_POLICY_SIZE_LIMIT, KEY_POLICY_WARNING_RATIO, resolvedPolicySizeBytes } from '../../private/key-use/key-policy';
 
 /**
  * Automatic rotation is on wherever KMS supports it: symmetric encryption keys with key material

@@ -1,22 +1,11 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { crossStackGranteeProblem, isGranteeInOtherStack } from './cross-stack';
-import { withOtherGenerations } from './key-ring';
-import {
-  accessActions,
-  accountRootStatement,
-  accountStatement,
-  AdministrationScope,
-  administrationActions,
-  administratorsStatement,
-  awsServiceGrantsOnlyStatement,
-  deploymentPrincipalStatement,
-  organizationStatement,
-  principalArnPatternStatement,
-  viaServiceConditions,
-} from './statements';
+import { accessActions, accountRootStatement, accountStatement, AdministrationScope, administrationActions, administratorsStatement, awsServiceGrantsOnlyStatement, deploymentPrincipalStatement, organizationStatement, principalArnPatternStatement } from './statements';
 import { validateOrganizationId, validatePrincipalArnPattern, validateServiceName } from './validation';
+import { viaServiceConditions } from '../../private/key-use/conditions';
+import { crossStackGranteeProblem, isGranteeInOtherStack } from '../../private/key-use/cross-stack';
+import { withOtherGenerations } from '../../private/key-use/key-ring';
 import { accountIdProblem, present, throwIfInvalid } from '../../private/validation';
 import { KeyAccess } from '../key-access';
 

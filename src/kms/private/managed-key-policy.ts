@@ -1,8 +1,8 @@
 import { Annotations, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { IConstruct } from 'constructs';
-import { KEY_POLICY_SIZE_LIMIT, KEY_POLICY_WARNING_RATIO, resolvedPolicySizeBytes } from './key-policy';
 import { publicAllowProblems } from './validation';
+import { KEY_POLICY_SIZE_LIMIT, KEY_POLICY_WARNING_RATIO, resolvedPolicySizeBytes } from '../../private/key-use/key-policy';
 import { assumptionFailed } from '../../private/validation';
 
 const policiesByKey = new WeakMap<IConstruct, ManagedKeyPolicy>();

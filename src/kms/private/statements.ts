@@ -1,4 +1,3 @@
-import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import {
   ADMINISTRATION_ACTIONS,
@@ -8,7 +7,8 @@ import {
   IMPORT_KEY_MATERIAL_ACTIONS,
   KEY_DELETION_ACTIONS,
   REPLICATE_KEY_ACTIONS,
-} from './actions';
+} from '../../private/key-use/actions';
+import { organizationConditions } from '../../private/key-use/conditions';
 import { KeyAccess } from '../key-access';
 
 /** The KMS actions for an access level, always with `kms:DescribeKey` that SDKs call first. */
@@ -112,19 +112,6 @@ export function deploymentPrincipalStatement(principal: iam.IPrincipal, actions:
 }
 
 /**
- * Conditions limiting use of a key to one AWS service in the stack's Region, on behalf of callers
- * from the stack's account.
- * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
- * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account
- */
-export function viaServiceConditions(service: string, stack: Stack): Record<string, string> {
-  return {
-    'kms:ViaService': serviceEndpoint(service, stack),
-    'kms:CallerAccount': stack.account,
-  };
-}
-
-/**
  * Principals whose ARN matches a pattern, whether or not they exist yet: the principal is the account
  * root (always valid) and `aws:PrincipalArn` narrows it, so a missing role never fails a deployment.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-principalarn
@@ -154,14 +141,6 @@ export function organizationStatement(organizationId: string, keyAccount: string
   });
 }
 
-/** The principals of an organization, without those of the key's own account. */
-export function organizationConditions(organizationId: string, keyAccount: string): Record<string, Record<string, string>> {
-  return {
-    StringEquals: { 'aws:PrincipalOrgID': organizationId },
-    StringNotEquals: { 'aws:PrincipalAccount': keyAccount },
-  };
-}
-
 /** Another account's root: that account decides through its own IAM policies who may use the key. */
 export function accountStatement(account: string, access: KeyAccess): iam.PolicyStatement {
   return new iam.PolicyStatement({
@@ -171,12 +150,3 @@ export function accountStatement(account: string, access: KeyAccess): iam.Policy
   });
 }
 
-/** The endpoint `kms:ViaService` compares against in the stack's Region, e.g. `s3.eu-west-1.amazonaws.com`. */
-export function serviceEndpoint(service: string, stack: Stack): string {
-  return regionalEndpoint(service, stack.region, stack.urlSuffix);
-}
-
-/** A service's endpoint in a Region: `<prefix>.<region>.<urlSuffix>`. */
-export function regionalEndpoint(endpointPrefix: string, region: string, urlSuffix: string): string {
-  return `${endpointPrefix}.${region}.${urlSuffix}`;
-}

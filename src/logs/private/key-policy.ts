@@ -2,7 +2,7 @@ import { Lazy, Stack } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { IConstruct } from 'constructs';
 import { accountEncryptionContextArn, logsServiceStatement } from './statements';
-import { addToKeyPolicyOrWarn } from '../../kms/private/key-policy';
+import { addToKeyPolicyOrWarn } from '../../private/key-use/key-policy';
 
 /** The encryption-context ARNs of the one CloudWatch Logs statement in each editable key's policy. */
 const logGroupArnsByKey = new WeakMap<kms.IKey, string[]>();

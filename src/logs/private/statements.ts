@@ -1,7 +1,7 @@
 import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { LOGS_SERVICE_ACTIONS } from '../../kms/private/actions';
-import { serviceEndpoint } from '../../kms/private/statements';
+import { LOGS_SERVICE_ACTIONS } from '../../private/key-use/actions';
+import { serviceEndpoint } from '../../private/key-use/conditions';
 
 /** The condition key CloudWatch Logs sets to the log group's ARN on every KMS request. */
 export const LOGS_ENCRYPTION_CONTEXT_KEY = 'kms:EncryptionContext:aws:logs:arn';

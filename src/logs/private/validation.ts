@@ -2,7 +2,7 @@ import { Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { LOG_GROUP_NAME_MAX_LENGTH, LOG_GROUP_NAME_PATTERN, RESERVED_LOG_GROUP_NAME_PREFIX } from './names';
-import { symmetricKeyProblem } from '../../kms/private/key-spec';
+import { symmetricKeyProblem } from '../../private/key-use/key-spec';
 import { present } from '../../private/validation';
 
 /** What `validateLogGroupProps` checks: the props as the user gave them. */

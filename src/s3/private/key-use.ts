@@ -1,6 +1,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { S3_OBJECT_READ_KEY_ACTIONS, S3_OBJECT_WRITE_KEY_ACTIONS } from '../../kms/private/actions';
+import { S3_OBJECT_READ_KEY_ACTIONS, S3_OBJECT_WRITE_KEY_ACTIONS } from '../../private/key-use/actions';
 
 /**
  * Conditions that limit use of a key to S3 in one Region, on behalf of one bucket. With an S3 Bucket

@@ -1,8 +1,8 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { LOG_WRITE_ACTIONS, RANDOM_PASSWORD_ACTIONS, ROTATION_SECRET_ACTIONS } from './actions';
-import { SECRETS_MANAGER_KEY_ACTIONS } from '../../kms/private/actions';
-import { regionalEndpoint } from '../../kms/private/statements';
+import { SECRETS_MANAGER_KEY_ACTIONS } from '../../private/key-use/actions';
+import { regionalEndpoint } from '../../private/key-use/conditions';
 
 /**
  * The ARN every version and replica of a named secret has in a Region: Secrets Manager appends a hyphen

@@ -3,8 +3,8 @@ import {
   AUTO_SCALING_GRANT_OPERATIONS,
   SNAPSHOT_SHARING_ACTIONS,
   SNAPSHOT_SHARING_GRANT_ACTIONS,
-} from '../../kms/private/actions';
-import { organizationConditions, regionalEndpoint } from '../../kms/private/statements';
+} from '../../private/key-use/actions';
+import { organizationConditions, regionalEndpoint } from '../../private/key-use/conditions';
 
 /**
  * Who snapshots are shared with, as a key-policy principal and the conditions that narrow calls to it

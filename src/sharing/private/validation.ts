@@ -1,7 +1,7 @@
 import { Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { symmetricKeyProblem } from '../../kms/private/key-spec';
 import { validateOrganizationId, validateServiceName } from '../../kms/private/validation';
+import { symmetricKeyProblem } from '../../private/key-use/key-spec';
 import { accountIdProblem, present } from '../../private/validation';
 import { SnapshotService } from '../snapshot-service';
 

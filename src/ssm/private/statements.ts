@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { DECRYPT_ACTIONS, PARAMETER_STORE_READ_KEY_ACTIONS, PARAMETER_STORE_WRITE_KEY_ACTIONS } from '../../kms/private/actions';
-import { viaServiceConditions } from '../../kms/private/statements';
+import { DECRYPT_ACTIONS, PARAMETER_STORE_READ_KEY_ACTIONS, PARAMETER_STORE_WRITE_KEY_ACTIONS } from '../../private/key-use/actions';
+import { viaServiceConditions } from '../../private/key-use/conditions';
 
 /**
  * Reading one parameter: the `ssm:GetParameter*` actions that take a parameter ARN, spelled out

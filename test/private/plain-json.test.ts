@@ -1,7 +1,7 @@
 import { App, Aws, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { plainValue } from '../../src/kms/private/plain-json';
+import { plainValue } from '../../src/private/key-use/plain-json';
 import { ACCOUNT, testStack } from '../util/app';
 
 describe('plainValue (the statement a keyPolicyNotEditable warning shows)', () => {

@@ -1,6 +1,6 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { ManagedKeyPolicy } from './managed-key-policy';
+import { ManagedKeyPolicy } from '../../kms/private/managed-key-policy';
 
 /**
  * Data written under one generation of an `ExternalKeyRing` stays encrypted under that generation's key
