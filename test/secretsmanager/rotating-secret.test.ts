@@ -124,9 +124,9 @@ describe('defaults', () => {
     expect(Object.keys(template(stack).toJSON().Resources).sort()).toEqual([
       'CdkKmsEncryptionGenericRotationFunctionB0EEB82C',
       'CdkKmsEncryptionGenericRotationLogGroupC35D40FD',
-      'CdkKmsEncryptionGenericRotationLogGroupKeyAEC346FD',
       'CdkKmsEncryptionGenericRotationPolicyE83E1976',
       'CdkKmsEncryptionGenericRotationServiceRole7869DA28',
+      'CdkKmsEncryptionHandlerLogsKey44DCF2D6',
       'SecretA720EF05',
       'SecretKeyBCA64351',
       'SecretRotationPermissionBF242A4C',

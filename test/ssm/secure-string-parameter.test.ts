@@ -85,11 +85,11 @@ describe('SecureStringParameter defaults', () => {
 
     // THEN
     expect(Object.keys(Template.fromStack(stack).toJSON().Resources).sort()).toEqual([
+      'CdkKmsEncryptionHandlerLogsKey44DCF2D6',
       'Parameter9E1B4FBA',
       'ParameterKey8511DEED',
       'SecureStringParameterProviderFunction4D7CF17E',
       'SecureStringParameterProviderLogGroup71B771D0',
-      'SecureStringParameterProviderLogGroupKey5F968C51',
       'SecureStringParameterProviderRoleFB100A12',
       'SecureStringParameterProviderRolePolicyAD536D0B',
     ]);

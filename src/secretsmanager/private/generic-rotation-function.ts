@@ -5,9 +5,9 @@ import { Construct, IConstruct } from 'constructs';
 import { RotationFunction } from './rotation-function';
 import { MAX_SETTINGS_ENV_LENGTH, ROTATION_SETTINGS_ENV, RotationSettings, settingsJson } from './rotation-settings';
 import { keyViaSecretsManagerStatement, logWriteStatement, randomPasswordStatement, rotationSecretStatement } from './statements';
-import { EncryptedLogGroup } from '../../logs/encrypted-log-group';
 import { acknowledgeLambdaFindings, NO_RESERVED_CONCURRENCY_REASON } from '../../private/acknowledgements';
 import { SECRETS_MANAGER_KEY_ACTIONS } from '../../private/key-use/actions';
+import { handlerLogGroup } from '../../private/handler-log-group';
 import { validateManagedPolicySize } from '../../private/managed-policy-size';
 
 /** Construct id of the stack's generic rotation function, under the stack. */
@@ -38,7 +38,7 @@ export class GenericRotationFunction extends Construct {
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
-    const logGroup = new EncryptedLogGroup(this, 'LogGroup');
+    const logGroup = handlerLogGroup(this, 'LogGroup');
     const role = new iam.Role(this, 'ServiceRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
       roles: [role],

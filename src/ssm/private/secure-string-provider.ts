@@ -3,8 +3,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { SecureStringFunction } from './secure-string-function';
 import { handlerKeyStatement, handlerParameterStatement, handlerPreviousKeyStatement } from './statements';
-import { EncryptedLogGroup } from '../../logs/encrypted-log-group';
 import { acknowledgeLambdaFindings, NO_RESERVED_CONCURRENCY_REASON } from '../../private/acknowledgements';
+import { handlerLogGroup } from '../../private/handler-log-group';
 import { validateManagedPolicySize } from '../../private/managed-policy-size';
 import { nagResourceName } from '../../s3/private/nag';
 
@@ -51,7 +51,7 @@ export class SecureStringProvider extends Construct {
   private constructor(scope: Construct, id: string) {
     super(scope, id);
     this.role = new HandlerRole(this, 'Role');
-    const logGroup = new EncryptedLogGroup(this, 'LogGroup');
+    const logGroup = handlerLogGroup(this, 'LogGroup');
     logGroup.grantWrite(this.role);
 
     this.function = new SecureStringFunction(this, 'Function', {
