@@ -6,8 +6,8 @@ import { RotationFunction } from './rotation-function';
 import { MAX_SETTINGS_ENV_LENGTH, ROTATION_SETTINGS_ENV, RotationSettings, settingsJson } from './rotation-settings';
 import { keyViaSecretsManagerStatement, logWriteStatement, randomPasswordStatement, rotationSecretStatement } from './statements';
 import { acknowledgeLambdaFindings, NO_RESERVED_CONCURRENCY_REASON } from '../../private/acknowledgements';
-import { SECRETS_MANAGER_KEY_ACTIONS } from '../../private/key-use/actions';
 import { handlerLogGroup } from '../../private/handler-log-group';
+import { SECRETS_MANAGER_KEY_ACTIONS } from '../../private/key-use/actions';
 import { validateManagedPolicySize } from '../../private/managed-policy-size';
 
 /** Construct id of the stack's generic rotation function, under the stack. */
