@@ -68,10 +68,17 @@ export function retentionInvariants(kind: string, removalPolicy: RemovalPolicy |
   }] : [];
 }
 
+/**
+ * The template fragment of one L1 as it will be synthesized (`_toCloudFormation()`, which applies overrides),
+ * resolved: no `Resources` when the resource will not be synthesized.
+ */
+export function renderedTemplate(resource: CfnResource): { Resources?: Record<string, SynthesizedResource> } {
+  return Stack.of(resource).resolve(resource._toCloudFormation());
+}
+
 /** The resource as it will be synthesized, resolved; `{}` when it will not be synthesized. */
 export function synthesizedResource(resource: CfnResource): SynthesizedResource {
-  const rendered = Stack.of(resource).resolve(resource._toCloudFormation()) as { Resources?: Record<string, SynthesizedResource> };
-  return Object.values(rendered.Resources ?? {})[0] ?? {};
+  return Object.values(renderedTemplate(resource).Resources ?? {})[0] ?? {};
 }
 
 /** One problem per invariant that no longer holds, naming the invariant, the value found and the likely cause. */

@@ -1,5 +1,6 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { SynthesizedApp, TemplateResource } from '../../checks/private/assembly';
+import { renderedTemplate } from '../../private/invariants';
 
 /** An app with no templates: references to other resources stay unresolved, literal values are judged. */
 const NO_TEMPLATES = new SynthesizedApp();
@@ -11,7 +12,7 @@ const NO_TEMPLATES = new SynthesizedApp();
  */
 export function asTemplateResource(resource: CfnResource): { readonly resource: TemplateResource; readonly app: SynthesizedApp } {
   const stack = Stack.of(resource);
-  const template = stack.resolve(resource._toCloudFormation()) as { Resources?: Record<string, { Properties?: Record<string, any> }> };
+  const template = renderedTemplate(resource);
   const [logicalId, rendered] = Object.entries(template.Resources ?? {})[0] ?? [stack.resolve(resource.logicalId), {}];
   const properties = rendered.Properties ?? {};
   return {
