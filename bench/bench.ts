@@ -1,31 +1,47 @@
 /**
  * The benchmark (`npm run bench`, not part of `npm test`): synth cost and policy-size scaling of the
- * library against plain aws-cdk-lib. Prints tables, checks the targets of issue 10 and writes
- * bench/results.json.
+ * library against plain aws-cdk-lib, and the capacity of a stack and of a key. Prints tables, checks the
+ * targets of issues 10 and 17, writes bench/results.json and, when writing there, the README's capacity
+ * table.
  *
  * Options:
  *   --units=10,100,500  constructs of each kind per app (default 10,100,500)
  *   --runs=5            synth runs per app and size; the median is reported (default 5)
  *   --quick             --units=10,100 --runs=1, for a smoke run; the N = 500 target is then not checked
- *   --out=<file>        where to write the JSON (default bench/results.json)
+ *                       (the capacity search is the same)
+ *   --out=<file>        where to write the JSON (default bench/results.json; only then is the README written)
  *   --no-cfn-validation synthesize without aws-cdk-lib's built-in CloudFormation validation
  *                       (CDK_VALIDATION=false), to see the constructs' own cost apart from the validation of
- *                       their templates, which takes most of the synth time
+ *                       their templates, which takes most of the synth time; the capacity found is then not
+ *                       confirmed with it
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { BASELINE_CONSTRUCTS, baselineConstructStack } from './apps/baseline';
+import { Placement } from './apps/capacity';
 import { LIBRARY_CONSTRUCTS, libraryConstructStack } from './apps/library';
 import { UNITS_PER_STACK } from './apps/stacks';
+import { Capacity, measureCapacity } from './capacity';
 import { ConstructCost, SynthResult, constructCost, linearFit, measureSynth, pairedRatio } from './measure';
 import { PolicySeries, measurePolicyScaling } from './policy-scaling';
+import { capacityMarkdown, writeCapacityTable } from './readme';
 
 /** Targets of issue 10. */
 const TARGET_RATIO = 1.25;
 const TARGET_RATIO_UNITS = 500;
 /** A least-squares line through synth time against N must explain this much of the variance. */
 const LINEAR_R2 = 0.98;
+/** Targets of issue 17: the least N of a construct that must synthesize in each placement. */
+const CAPACITY_TARGETS: Array<{ construct: string; placement: Placement; count: number }> = [
+  { construct: 'SecureStringParameter', placement: Placement.OWN_KEYS, count: 150 },
+  { construct: 'RotatingSecret', placement: Placement.OWN_KEYS, count: 120 },
+  { construct: 'SecureStringParameter', placement: Placement.SHARED_KEY, count: 200 },
+  { construct: 'RotatingSecret', placement: Placement.SHARED_KEY, count: 200 },
+  { construct: 'SecureStringParameter', placement: Placement.PER_KEY, count: 400 },
+  { construct: 'RotatingSecret', placement: Placement.PER_KEY, count: 400 },
+];
+const README = path.join(__dirname, '..', 'README.md');
 
 interface Options {
   readonly units: number[];
@@ -83,13 +99,22 @@ function main(): void {
   const policies = measurePolicyScaling();
   printPolicies(policies);
 
-  const targets = checkTargets(synth, functions, policies);
+  const capacity = measureCapacity(options.cfnValidation);
+  printCapacity(capacity);
+
+  const targets = checkTargets(synth, functions, policies, capacity);
   console.log('\nTargets');
   targets.forEach((t) => console.log(`  ${t.met === undefined ? 'NOT MEASURED' : t.met ? 'MET   ' : 'MISSED'}  ${t.target}: ${t.measured}`));
 
-  fs.writeFileSync(options.out, `${JSON.stringify({ machine, options, constructs, synth, functionsPerStack: functions, policies, targets }, undefined, 2)}\n`);
+  fs.writeFileSync(options.out, `${JSON.stringify({ machine, options, constructs, synth, functionsPerStack: functions, policies, capacity, targets }, undefined, 2)}\n`);
   console.log(`\nWrote ${path.relative(process.cwd(), options.out)}`);
+  if (options.out === DEFAULT_OUT) {
+    writeCapacityTable(README, capacityMarkdown({ machine, capacity }));
+    console.log(`Wrote the capacity table of ${path.relative(process.cwd(), README)}`);
+  }
 }
+
+const DEFAULT_OUT = path.join(__dirname, 'results.json');
 
 function parseOptions(args: string[]): Options {
   const value = (name: string): string | undefined => args.find((arg) => arg.startsWith(`--${name}=`))?.slice(name.length + 3);
@@ -100,7 +125,7 @@ function parseOptions(args: string[]): Options {
     throw new Error(`bench: --units must be positive integers and --runs a positive integer, got --units=${units.join(',')} --runs=${runs}`);
   }
   const cfnValidation = !args.includes('--no-cfn-validation');
-  return { units, runs, cfnValidation, out: path.resolve(value('out') ?? path.join(__dirname, 'results.json')) };
+  return { units, runs, cfnValidation, out: path.resolve(value('out') ?? DEFAULT_OUT) };
 }
 
 function describeMachine() {
@@ -110,6 +135,7 @@ function describeMachine() {
     cpuModel: os.cpus()[0]?.model.trim() ?? 'unknown CPU',
     memoryGb: Math.round(os.totalmem() / 2 ** 30),
     node: process.versions.node,
+    awsCdkLib: JSON.parse(fs.readFileSync(require.resolve('aws-cdk-lib/package.json'), 'utf8')).version as string,
     // Synth time is CPU-bound: a load above the CPU count means the timings are inflated and noisy.
     loadAverage: os.loadavg().map((load) => load.toFixed(1)).join(' '),
   };
@@ -155,11 +181,29 @@ function printPolicies(policies: PolicySeries[]): void {
     policies.map((series) => [
       series.name,
       String(series.limit),
-      series.points.map((p) => `${p.count}: ${p.deployedBytes}${p.synthError ? '*' : ''}`).join(', '),
+      series.points.map((p) => `${p.count}: ${p.deployedBytes}${p.synthError ? '*' : ''}${p.policies !== undefined && p.policies > 1 ? ` (largest of ${p.policies}, ${p.totalDeployedBytes} in all)` : ''}`).join(', '),
       series.bytesPerUser.toFixed(0),
       series.limitAt === undefined ? 'never (constant)' : `~${series.limitAt}`,
     ]),
   );
+}
+
+function printCapacity(capacity: Capacity): void {
+  console.log(`\nCapacity: the largest N that synthesizes, and the limit that stops N + 1 (searches stop at ${capacity.caps.perStack} per stack, ${capacity.caps.perKey} per key)`);
+  table(
+    ['construct', 'placement', 'largest N', 'limit of N + 1', 'per stack', 'most resources / template bytes in a stack at N', 'synths', 's'],
+    capacity.results.map((result) => [
+      result.construct,
+      result.placement,
+      result.largest === undefined ? '-' : String(result.largest),
+      result.limit,
+      result.perStack === undefined ? '' : String(result.perStack),
+      result.resources === undefined ? '' : `${result.resources} / ${result.templateBytes}`,
+      String(result.probes),
+      (result.ms / 1000).toFixed(1),
+    ]),
+  );
+  console.log(`Capacity search: ${(capacity.ms / 1000).toFixed(0)} s, ${sum(capacity.results.map((result) => result.probes))} synths, CloudFormation validation ${capacity.cfnValidationConfirmed ? 'off while searching, on to confirm each largest N' : 'off'}`);
 }
 
 /** Most Lambda functions of each kind in any one stack. */
@@ -175,6 +219,7 @@ function checkTargets(
   synth: SynthComparison[],
   functions: Record<string, number>,
   policies: PolicySeries[],
+  capacity: Capacity,
 ): Target[] {
   const at500 = synth.find((s) => s.units === TARGET_RATIO_UNITS);
   const fit = linearFit(synth.map((s) => s.units), synth.map((s) => s.library.synthMs));
@@ -201,6 +246,14 @@ function checkTargets(
       target: `one key serves ${series.target} ${series.name} under ${series.limit} bytes`,
       met: series.targetMet,
       measured: `${point.deployedBytes} bytes${point.synthError ? `, refused at synth: ${point.synthError}` : ''}`,
+    });
+  }
+  for (const { construct, placement, count } of CAPACITY_TARGETS) {
+    const result = capacity.results.find((r) => r.construct === construct && r.placement === placement)!;
+    targets.push({
+      target: `${count} ${construct}s synthesize, ${placement}`,
+      met: result.largest !== undefined && result.largest >= count,
+      measured: `${result.largest}, then ${result.limit}`,
     });
   }
   return targets;

@@ -2,8 +2,8 @@
  * Policy sizes as a key or a per-stack handler gets more users:
  * - the key policy, as more log groups, buckets, parameters, secrets and sharing accounts use one key
  *   (KMS rejects key policies above 32,768 bytes; the library checks the size at synth time);
- * - the managed policy of the one handler function per stack, as more parameters or secrets share it (IAM
- *   rejects managed policies above 6,144 characters, whitespace not counted).
+ * - the managed policies of the one handler function per stack, as more parameters or secrets share it (IAM
+ *   rejects managed policies above 6,144 characters, whitespace not counted, and allows 10 to a role).
  *
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/resource-limits.html#key-policy-limit
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entity-length
@@ -12,7 +12,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { libraryConstructStack } from './apps/library';
+import { CAPACITY_CONSTRUCTS } from './apps/capacity';
 import { BENCH_ENV, benchApp } from './apps/stacks';
 import { linearFit } from './measure';
 import { CustomerManagedKey } from '../src/kms';
@@ -50,6 +50,12 @@ export interface PolicyPoint {
   readonly deployedBytes: number;
   /** The library's synth-time verdict on the policy: no error, or the error's text. */
   readonly synthError?: string;
+  /**
+   * For a handler's permissions, which may be spread over several managed policies: how many, and the
+   * deployed bytes of all of them (`deployedBytes` is then the largest, which the limit applies to).
+   */
+  readonly policies?: number;
+  readonly totalDeployedBytes?: number;
 }
 
 /** How one key's policy grows with one kind of user. */
@@ -110,16 +116,16 @@ const SERIES: Series[] = [
     })),
   },
   {
-    name: 'SecureString parameters in one stack (handler role policy)',
+    name: 'SecureString parameters in one stack, each with its key (handler role policies)',
     counts: [1, 10, 25, 50],
     limit: MANAGED_POLICY_SIZE_LIMIT,
-    measure: handlerPolicyWith('SecureStringParameter'),
+    measure: handlerPoliciesWith('SecureStringParameter'),
   },
   {
-    name: 'secrets in one stack (generic rotation policy)',
+    name: 'secrets in one stack, each with its key (generic rotation policies)',
     counts: [1, 10, 25, 50],
     limit: MANAGED_POLICY_SIZE_LIMIT,
-    measure: handlerPolicyWith('RotatingSecret'),
+    measure: handlerPoliciesWith('RotatingSecret'),
   },
 ];
 
@@ -166,26 +172,32 @@ function keyPolicyWith(define: DefineUsers): Series['measure'] {
 }
 
 /**
- * The one managed policy in a stack of `count` default instances of a library construct: the policy of
- * the stack's shared handler function, at the most characters it can take once deployed (what the
- * library's synth check measures). Only the policy's own validation runs, so sizes above the limit can
+ * The managed policies in a stack of `count` instances of a library construct, each with its own key and
+ * named as in the capacity measurement: the policies of the stack's shared handler function, which may
+ * spread its statements over several, at the most characters each can take once deployed (what the
+ * library's synth check measures). Only the policies' own validation runs, so sizes above the limit can
  * still be measured.
  */
-function handlerPolicyWith(construct: string): Series['measure'] {
+function handlerPoliciesWith(construct: string): Series['measure'] {
   return (count) => {
-    const stack = libraryConstructStack(construct, count);
-    const policies = stack.node.findAll().filter((node): node is iam.ManagedPolicy => node instanceof iam.ManagedPolicy);
-    if (policies.length !== 1) {
-      throw new Error(`policy-scaling: expected one managed policy for ${construct}, found ${policies.length}`);
+    const stack = new Stack(benchApp(), 'Construct', { env: BENCH_ENV });
+    for (let i = 0; i < count; i++) {
+      CAPACITY_CONSTRUCTS[construct].withOwnKey(stack, i);
     }
-    const [policy] = policies;
-    const document = stack.resolve((policy.node.defaultChild as iam.CfnManagedPolicy).policyDocument);
-    const errors = policy.node.validate();
+    const policies = stack.node.findAll().filter((node): node is iam.ManagedPolicy => node instanceof iam.ManagedPolicy);
+    if (policies.length === 0) {
+      throw new Error(`policy-scaling: expected a managed policy for ${construct}, found none`);
+    }
+    const documents = policies.map((policy) => stack.resolve((policy.node.defaultChild as iam.CfnManagedPolicy).policyDocument));
+    const deployed = documents.map((document) => deployedLengthUpperBound(stack, document));
+    const errors = policies.flatMap((policy) => policy.node.validate());
     return {
       count,
-      templateBytes: Buffer.byteLength(JSON.stringify(document)),
-      deployedBytes: deployedLengthUpperBound(stack, document),
+      templateBytes: Math.max(...documents.map((document) => Buffer.byteLength(JSON.stringify(document)))),
+      deployedBytes: Math.max(...deployed),
       synthError: errors.length > 0 ? errors.join(' ') : undefined,
+      policies: policies.length,
+      totalDeployedBytes: deployed.reduce((a, b) => a + b, 0),
     };
   };
 }

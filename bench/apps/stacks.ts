@@ -2,7 +2,7 @@
  * What the library app and the baseline app share: the app settings, the environment, and how N units
  * (one of each construct) are spread over stacks.
  */
-import { App, Stack } from 'aws-cdk-lib';
+import { App, AppProps, Stack } from 'aws-cdk-lib';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { Construct } from 'constructs';
 
@@ -24,9 +24,12 @@ export const UNITS_PER_STACK = 20;
 /** Defines unit `index` (one of each construct) in `scope`. */
 export type UnitBuilder = (scope: Construct, index: number) => void;
 
-/** An app with the CDK v2 recommended feature flags, as `cdk init` creates, writing to `outdir`. */
-export function benchApp(outdir?: string): App {
-  return new App({ outdir, context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
+/**
+ * An app with the CDK v2 recommended feature flags, as `cdk init` creates, writing to `outdir`; `props`
+ * add to them.
+ */
+export function benchApp(outdir?: string, props: AppProps = {}): App {
+  return new App({ ...props, outdir, context: { ...CURRENTLY_RECOMMENDED_FLAGS, ...props.context } });
 }
 
 /** Defines `units` units in stacks of {@link UNITS_PER_STACK}, named `<prefix>0`, `<prefix>1`, ... */
