@@ -159,6 +159,7 @@ describe('the showcase app', () => {
       'SecureStringParameterProviderLogGroup71B771D0',
       'SecureStringParameterProviderLogGroupKey5F968C51',
       'SecureStringParameterProviderRoleFB100A12',
+      'SecureStringParameterProviderRolePolicy2478BB7A5',
       'SecureStringParameterProviderRolePolicyAD536D0B',
     ]);
   });
