@@ -17,7 +17,7 @@ import { SecureStringValue } from '../secure-string-value';
  * this many less one that list parameter ARNs.
  * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entities
  */
-export const MANAGED_POLICIES_PER_ROLE = 10;
+const MANAGED_POLICIES_PER_ROLE = 10;
 
 /**
  * The Lambda function behind every SecureStringParameter of a stack, with its role and encrypted log
