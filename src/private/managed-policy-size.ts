@@ -54,14 +54,21 @@ export function validateManagedPolicySize(policy: iam.ManagedPolicy, fix: () => 
  * secrets and log groups as their ARNs, from what the template says of them.
  */
 export function deployedLengthUpperBound(stack: Stack, value: unknown): number {
-  // Only the kinds sized below: resolving a logical id costs a hash of the construct path.
-  const resources = new Map<string, CfnResource>(
+  // Read only when a resource is referenced: sizing an ARN of literals and pseudo parameters (one per
+  // parameter a stack defines) must not walk the whole tree.
+  let resources: Map<string, CfnResource> | undefined;
+  const resourcesByLogicalId = () => resources ??= sizedResources(stack);
+  return JSON.stringify(deployedForm(value, (reference) => 'x'.repeat(referenceLength(stack, resourcesByLogicalId, reference)))).length;
+}
+
+/** The stack's resources of the kinds sized below: resolving a logical id costs a hash of the construct path. */
+function sizedResources(stack: Stack): Map<string, CfnResource> {
+  return new Map<string, CfnResource>(
     stack.node.findAll()
       .filter((node): node is CfnResource =>
         node instanceof kms.CfnKey || node instanceof secretsmanager.CfnSecret || node instanceof logs.CfnLogGroup)
       .map((resource) => [stack.resolve(resource.logicalId), resource]),
   );
-  return JSON.stringify(deployedForm(value, (reference) => 'x'.repeat(referenceLength(stack, resources, reference)))).length;
 }
 
 /** A `Ref` or `Fn::GetAtt` attribute of a resource, or a pseudo parameter (`Ref` only). */
@@ -95,12 +102,12 @@ function deployedForm(value: unknown, substitute: (reference: Reference) => stri
   return Object.fromEntries(Object.entries(object).map(([name, item]) => [name, deployedForm(item, substitute)]));
 }
 
-function referenceLength(stack: Stack, resources: Map<string, CfnResource>, reference: Reference): number {
+function referenceLength(stack: Stack, resources: () => Map<string, CfnResource>, reference: Reference): number {
   const pseudo = PSEUDO_PARAMETER_MAX_LENGTH[reference.logicalId];
   if (pseudo !== undefined) {
     return pseudo;
   }
-  const resource = resources.get(reference.logicalId);
+  const resource = resources().get(reference.logicalId);
   const arnPrefix = (service: string) =>
     `arn:${literal(stack.partition, 'AWS::Partition')}:${service}:${literal(stack.region, 'AWS::Region')}:${literal(stack.account, 'AWS::AccountId')}:`;
   if (resource instanceof kms.CfnKey && reference.attribute === 'Arn') {

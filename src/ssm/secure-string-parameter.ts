@@ -101,7 +101,9 @@ export interface SecureStringParameterProps {
  *
  * CloudFormation cannot create SecureString parameters, so a custom resource does, with one Lambda
  * function per stack shared by every parameter. The function's role may change only this stack's
- * parameters, and use the key only through Parameter Store.
+ * parameters (it names each one), and use keys only through Parameter Store and only for parameters.
+ * Its policies grow by one ARN a parameter, spread over as many of the role's managed policies as
+ * needed, so a stack holds about as many parameters as CloudFormation's 500 resources allow.
  *
  * @resource Custom::SecureStringParameter
  *
@@ -145,7 +147,7 @@ export class SecureStringParameter extends Resource implements ssm.IParameter, I
     const tier = props.tier ?? ssm.ParameterTier.STANDARD;
     const name = props.parameterName ?? derivedName(this);
     const provider = SecureStringProvider.of(this);
-    const value = (props.value ?? SecureStringValue.generated())._bind(provider.role);
+    const value = provider.bindValue(props.value ?? SecureStringValue.generated());
     const policies = (props.policies ?? []).map((policy) => policy._render());
 
     throwIfInvalid(this, [
@@ -196,7 +198,7 @@ export class SecureStringParameter extends Resource implements ssm.IParameter, I
     this.parameterArn = parameterArn(stack, this.parameterName, name);
 
     // The handler's permissions use the literal name: referencing the resource would be a cycle.
-    provider.addParameter(parameterArn(stack, name, name), this.encryptionKey.keyArn);
+    provider.addParameter(this, parameterArn(stack, name, name), this.encryptionKey);
     addToKeyPolicyOrWarn(this, this.encryptionKey, parameterStoreKeyStatement(stack));
   }
 

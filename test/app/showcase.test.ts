@@ -143,9 +143,9 @@ describe('the showcase app', () => {
       'BucketPolicyE9A3008A',
       'CdkKmsEncryptionGenericRotationFunctionB0EEB82C',
       'CdkKmsEncryptionGenericRotationLogGroupC35D40FD',
-      'CdkKmsEncryptionGenericRotationLogGroupKeyAEC346FD',
       'CdkKmsEncryptionGenericRotationPolicyE83E1976',
       'CdkKmsEncryptionGenericRotationServiceRole7869DA28',
+      'CdkKmsEncryptionHandlerLogsKey44DCF2D6',
       'Key961B73FD',
       'LogGroupF5B46931',
       'LogGroupKey6C64332A',
@@ -157,8 +157,8 @@ describe('the showcase app', () => {
       'SecretRotationSchedule4642579F',
       'SecureStringParameterProviderFunction4D7CF17E',
       'SecureStringParameterProviderLogGroup71B771D0',
-      'SecureStringParameterProviderLogGroupKey5F968C51',
       'SecureStringParameterProviderRoleFB100A12',
+      'SecureStringParameterProviderRolePolicy2478BB7A5',
       'SecureStringParameterProviderRolePolicyAD536D0B',
     ]);
   });

@@ -1,6 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { DECRYPT_ACTIONS, PARAMETER_STORE_READ_KEY_ACTIONS, PARAMETER_STORE_WRITE_KEY_ACTIONS } from '../../private/key-use/actions';
+import { PARAMETER_STORE_READ_KEY_ACTIONS, PARAMETER_STORE_WRITE_KEY_ACTIONS } from '../../private/key-use/actions';
 import { viaServiceConditions } from '../../private/key-use/conditions';
 
 /**
@@ -58,36 +58,31 @@ export function parameterKeyConditions(parameterArn: string, stack: Stack): Reco
   };
 }
 
-/** The handler's permissions on one parameter it manages. */
+/**
+ * The handler's permissions on the parameters it manages, by exact ARN: a tag cannot confine it, because
+ * `ssm:PutParameter` takes no `aws:ResourceTag` condition key, and creating a tagged parameter also
+ * authorizes `ssm:AddTagsToResource` before the parameter has a tag, which a policy cannot tell from
+ * tagging a parameter the stack did not create. More ARNs are added to the statement as the stack
+ * defines parameters.
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-ssm-parameter.html
+ */
 export function handlerParameterStatement(parameterArn: string): iam.PolicyStatement {
   return new iam.PolicyStatement({ actions: [...HANDLER_PARAMETER_ACTIONS], resources: [parameterArn] });
 }
 
 /**
- * The handler's use of a key: only through Parameter Store. Its `ssm:` permissions already limit it to
- * this stack's parameters, and Parameter Store only uses the key for the parameter of the request, so
- * one statement per key serves every parameter (the role policy stays small).
- */
-export function handlerKeyStatement(keyArn: string, stack: Stack): iam.PolicyStatement {
-  return new iam.PolicyStatement({
-    actions: [...PARAMETER_STORE_WRITE_KEY_ACTIONS, ...PARAMETER_STORE_READ_KEY_ACTIONS],
-    resources: [keyArn],
-    conditions: { StringEquals: viaServiceConditions('ssm', stack) },
-  });
-}
-
-/**
- * The handler's decryption under any key of its account and Region, through Parameter Store only and
- * for parameters only (`PARAMETER_ARN` context). An update that moves a parameter to another key reads
- * the value under the old key after CloudFormation has rewritten this policy for the new one, so the old
- * key is named nowhere any more. The `ssm:GetParameter` statement names only this stack's parameters,
- * and Parameter Store decrypts only the parameter of the request, so no other value is reachable.
+ * The handler's use of keys, the same for any number of parameters and keys: any key of its account and
+ * Region, only through Parameter Store and only for parameters (`PARAMETER_ARN` context). Parameter Store
+ * calls KMS only for the parameter of a request, which the handler's `ssm:` statements confine to this
+ * stack's parameters. Naming no key also covers an update that moves a parameter to another key: the
+ * handler reads the value under the key it leaves after CloudFormation has rewritten this policy.
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/services-parameter-store.html#parameter-store-encryption-context
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
  */
-export function handlerPreviousKeyStatement(stack: Stack): iam.PolicyStatement {
+export function handlerKeyStatement(stack: Stack): iam.PolicyStatement {
   return new iam.PolicyStatement({
-    actions: [...DECRYPT_ACTIONS],
+    actions: [...PARAMETER_STORE_WRITE_KEY_ACTIONS, ...PARAMETER_STORE_READ_KEY_ACTIONS],
     resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
     conditions: {
       StringEquals: viaServiceConditions('ssm', stack),
