@@ -11,9 +11,9 @@ import { addSecretInvariantValidation } from './private/invariants';
 import { replicaKeyProblems, resolveReplicaKey } from './private/replica-keys';
 import { RotationSettings, settingsJson, settingsProblems } from './private/rotation-settings';
 import {
+  accountSecretsArnPattern,
   keyViaSecretsManagerStatement,
   rotationSecretStatement,
-  secretArnPattern,
   secretsManagerGranteeKeyStatement,
   secretsManagerKeyStatement,
 } from './private/statements';
@@ -199,7 +199,7 @@ export interface RotatingSecretProps {
   /**
    * The name of the secret.
    *
-   * @default - a name derived from the construct path, unique in the account: the key policy names it
+   * @default - a name derived from the construct path, unique in the account: generic rotation finds the secret's settings by it
    */
   readonly secretName?: string;
 
@@ -267,9 +267,10 @@ export interface RotatingSecretProps {
  * A Secrets Manager secret encrypted with a customer-managed key, whose value Secrets Manager generates
  * and which rotates from the first deployment.
  *
- * The key policy lets Secrets Manager use the key for this secret only (`kms:ViaService` and the
- * `SecretARN` encryption context); `grantRead` adds the matching `kms:Decrypt` to the reader; any resource
- * policy blocks public access.
+ * The key policy lets principals of this account use the key only through Secrets Manager and only for
+ * this account's secrets (`kms:ViaService` and the `SecretARN` encryption context), as far as their IAM
+ * policies allow: one statement per key and Region, whatever the number of secrets on the key.
+ * `grantRead` adds `kms:Decrypt` for this secret only to the reader; any resource policy blocks public access.
  *
  * @resource AWS::SecretsManager::Secret
  *
@@ -293,9 +294,6 @@ export class RotatingSecret extends secretsmanager.Secret {
 
   /** The rotation schedule resource. */
   public readonly rotationSchedule: secretsmanager.CfnRotationSchedule;
-
-  /** This secret's ARN as a key policy can name it without depending on the secret (from its name). */
-  private readonly keyPolicySecretArn: string;
 
   /**
    * @param scope the construct the secret is defined in
@@ -340,7 +338,7 @@ export class RotatingSecret extends secretsmanager.Secret {
     ], id);
 
     // The key is not passed to the base class, which would add a key-policy statement for Secrets Manager
-    // without the secret's encryption context; this class adds the scoped one.
+    // without the `SecretARN` encryption context; this class adds the scoped one.
     super(scope, id, skippingBaseInjector(scope, secretsmanager.Secret.PROPERTY_INJECTION_ID, {
       secretName: props.secretName,
       description: props.description,
@@ -351,7 +349,7 @@ export class RotatingSecret extends secretsmanager.Secret {
     const stack = Stack.of(this);
 
     const resource = this.node.defaultChild as secretsmanager.CfnSecret;
-    // A known name lets the key policy name this secret without depending on it (which would be a cycle).
+    // A known name lets the generic rotation function find this secret's settings without depending on it.
     const secretName = props.secretName ?? Names.uniqueResourceName(this, { maxLength: 256 });
     resource.name = secretName;
     const key = props.encryptionKey ?? new CustomerManagedKey(this, 'Key', { description: `Encrypts the secret ${this.node.path}` });
@@ -359,11 +357,11 @@ export class RotatingSecret extends secretsmanager.Secret {
     resource.kmsKeyId = key.keyArn;
     addSecretInvariantValidation(this, key, props.removalPolicy);
 
-    this.keyPolicySecretArn = secretArnPattern(secretName, stack.region, stack);
-    addToKeyPolicyOrWarn(this, key, secretsManagerKeyStatement(this.keyPolicySecretArn, stack.region, stack));
+    // The same statement for every secret on the key, so the key policy holds it once (ManagedKeyPolicy).
+    addToKeyPolicyOrWarn(this, key, secretsManagerKeyStatement(accountSecretsArnPattern(stack.region, stack), stack.region, stack));
     replicas.forEach((replica, index) => {
       // The replica's ARN keeps the name and suffix in another Region.
-      addToKeyPolicyOrWarn(this, replicaKeys[index].key!, secretsManagerKeyStatement(secretArnPattern(secretName, '*', stack), replica.region, stack));
+      addToKeyPolicyOrWarn(this, replicaKeys[index].key!, secretsManagerKeyStatement(accountSecretsArnPattern('*', stack), replica.region, stack));
     });
 
     this.rotationSchedule = new secretsmanager.CfnRotationSchedule(this, 'RotationSchedule', {
@@ -373,7 +371,7 @@ export class RotatingSecret extends secretsmanager.Secret {
     });
     if (settings) {
       const generic = GenericRotationFunction.of(this);
-      generic.addSecret(this.secretArn, secretName, key, settings);
+      generic.addSecret(secretName, settings);
       this.rotateWith(generic.function);
       this.rotationSchedule.node.addDependency(generic.policy);
     } else if (rotation._function) {
@@ -387,9 +385,10 @@ export class RotatingSecret extends secretsmanager.Secret {
 
   /**
    * Grants reading the secret, and `kms:Decrypt` on its key only through Secrets Manager and only for this
-   * secret (`SecretARN` encryption context), on the principal's side, and in the key policy for a
-   * principal of another account. The key policy never names a principal of this account without that
-   * context: its Secrets Manager statement already lets this account's IAM policies decide.
+   * secret (`SecretARN` encryption context), on the principal's side. The key policy never names a
+   * principal of this account: its Secrets Manager statement already lets this account's IAM policies
+   * decide. A principal of another account is named in the key policy once, for this account's secrets
+   * through Secrets Manager; this secret's resource policy decides which secret it reaches.
    */
   public override grantRead(grantee: iam.IGrantable, versionStages?: string[]): iam.Grant {
     const grant = this.grantOnSecret(grantee, SECRET_READ_ACTIONS);
@@ -419,7 +418,6 @@ export class RotatingSecret extends secretsmanager.Secret {
     return result;
   }
 
-  /** Lets Secrets Manager invoke `fn` for this secret only, and rotate with it. */
   /** The secret part of a grant, as aws-cdk-lib's: the principal's policy, or this secret's for another account. */
   private grantOnSecret(grantee: iam.IGrantable, actions: readonly string[]): iam.Grant {
     return iam.Grant.addToPrincipalOrResource({ grantee, actions: [...actions], resourceArns: [this.arnForPolicies], resource: this });
@@ -440,11 +438,12 @@ export class RotatingSecret extends secretsmanager.Secret {
     );
     const account = grantee.grantPrincipal.principalAccount;
     if (account !== undefined && Token.compareStrings(account, stack.account) === TokenComparison.DIFFERENT) {
-      addToKeyPolicyOrWarn(this, key, secretsManagerGranteeKeyStatement(grantee.grantPrincipal, actions, this.keyPolicySecretArn, stack));
+      addToKeyPolicyOrWarn(this, key, secretsManagerGranteeKeyStatement(grantee.grantPrincipal, actions, stack));
     }
     return grant;
   }
 
+  /** Lets Secrets Manager invoke `fn` for this secret only, and rotate with it. */
   private rotateWith(fn: lambda.IFunction): void {
     const stack = Stack.of(this);
     const permission = new lambda.CfnPermission(this, 'RotationPermission', {

@@ -1,23 +1,22 @@
 import { Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, IConstruct } from 'constructs';
 import { RotationFunction } from './rotation-function';
 import { MAX_SETTINGS_ENV_LENGTH, ROTATION_SETTINGS_ENV, RotationSettings, settingsJson } from './rotation-settings';
-import { keyViaSecretsManagerStatement, logWriteStatement, randomPasswordStatement, rotationSecretStatement } from './statements';
+import { logWriteStatement, randomPasswordStatement, rotatedByFunctionStatement, rotationKeyStatement } from './statements';
 import { EncryptedLogGroup } from '../../logs/encrypted-log-group';
 import { acknowledgeLambdaFindings, NO_RESERVED_CONCURRENCY_REASON } from '../../private/acknowledgements';
-import { SECRETS_MANAGER_KEY_ACTIONS } from '../../private/key-use/actions';
-import { validateManagedPolicySize } from '../../private/managed-policy-size';
+import { nagResourceName } from '../../s3/private/nag';
 
 /** Construct id of the stack's generic rotation function, under the stack. */
 const SINGLETON_ID = 'CdkKmsEncryptionGenericRotation';
 
 /**
  * The generic rotation function of a stack, shared by all its secrets that use generic rotation. Its role
- * has no managed AWS policies and no inline policy: one customer-managed policy lists exactly the secrets
- * it rotates, their keys (through Secrets Manager only) and its own log group. Its environment lists the
- * rotation settings of each secret that has any (rotation-settings.ts).
+ * has no managed AWS policies and no inline policy: one customer-managed policy, the same for one secret
+ * or hundreds, lets it rotate the secrets whose rotation configuration names it, use their keys through
+ * Secrets Manager only, and write its own log group. Its environment lists the rotation settings of each
+ * secret that has any (rotation-settings.ts).
  */
 export class GenericRotationFunction extends Construct {
   /** The stack's generic rotation function, defined on first use. */
@@ -30,14 +29,12 @@ export class GenericRotationFunction extends Construct {
   public readonly function: RotationFunction;
   /** The role's permissions; a rotation schedule must wait for it before Secrets Manager invokes the function. */
   public readonly policy: iam.ManagedPolicy;
-  /** The secrets rotated, and the keys that encrypt them. */
-  private readonly secretArns: string[] = [];
-  private readonly keyArns: string[] = [];
   /** `[secretName, settings]` of the secrets whose settings differ from GetRandomPassword's defaults. */
   private readonly settings: Array<[string, Record<string, unknown>]> = [];
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
+    const stack = Stack.of(this);
     const logGroup = new EncryptedLogGroup(this, 'LogGroup');
     const role = new iam.Role(this, 'ServiceRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
@@ -52,35 +49,22 @@ export class GenericRotationFunction extends Construct {
       timeout: Duration.minutes(2),
     });
     this.function.addEnvironment(ROTATION_SETTINGS_ENV, Lazy.string({ produce: () => Stack.of(this).toJsonString(this.settings) }));
-    this.function.node.addDependency(this.policy);
+    // The policy names the function's ARN, so the function cannot wait for the policy (a cycle). It needs
+    // none of it to be created, only when Secrets Manager invokes it, and every rotation schedule, which
+    // is what makes Secrets Manager invoke it, waits for the policy (RotatingSecret).
+    const secrets = rotatedByFunctionStatement(this.function.functionArn, stack);
+    const keys = rotationKeyStatement(stack);
+    this.policy.addStatements(secrets, keys);
     this.node.addValidation({ validate: () => this.environmentProblems() });
-    validateManagedPolicySize(this.policy, () =>
-      `This stack defines ${this.secretArns.length} RotatingSecrets with generic rotation, whose ARNs and keys this policy of their rotation function lists. Define some of them in another stack.`);
-    acknowledgeFindings(this.policy, this.function);
+    acknowledgeFindings(this.policy, this.function, { secrets: secrets.resources[0], keys: keys.resources[0] });
   }
 
-  /**
-   * Lets the function rotate a secret encrypted with `key`. One key statement lists every key and
-   * every secret (each secret's own key is among the keys, and only this function's secrets are named),
-   * so the policy grows by two ARNs a secret and stays under IAM's 6,144 characters for dozens of them.
-   */
-  public addSecret(secretArn: string, secretName: string, key: kms.IKey, settings: RotationSettings): void {
+  /** Adds a secret's rotation settings to the function's environment, unless they are the defaults. */
+  public addSecret(secretName: string, settings: RotationSettings): void {
     const set = settingsJson(settings);
     if (Object.keys(set).length > 0) {
       this.settings.push([secretName, set]);
     }
-    this.policy.addStatements(rotationSecretStatement([secretArn]));
-    if (this.secretArns.length === 0) {
-      // Uncached: resolving the policy before the last secret is added must not freeze the lists.
-      this.policy.addStatements(keyViaSecretsManagerStatement(
-        Lazy.uncachedList({ produce: () => [...new Set(this.keyArns)] }),
-        Lazy.uncachedList({ produce: () => this.secretArns }),
-        SECRETS_MANAGER_KEY_ACTIONS,
-        Stack.of(this),
-      ));
-    }
-    this.keyArns.push(key.keyArn);
-    this.secretArns.push(secretArn);
   }
 
   /** The settings must fit Lambda's 4 KB of environment variables. */
@@ -93,10 +77,17 @@ export class GenericRotationFunction extends Construct {
 }
 
 /** The findings that cannot be fixed for this function, each acknowledged on the one construct it concerns. */
-function acknowledgeFindings(policy: iam.ManagedPolicy, fn: RotationFunction): void {
+function acknowledgeFindings(policy: iam.ManagedPolicy, fn: RotationFunction, wildcards: { secrets: string; keys: string }): void {
+  const stack = Stack.of(policy);
   Validations.of(policy).acknowledge({
     id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-    reason: 'secretsmanager:GetRandomPassword has no resource type, so IAM requires Resource "*"; every other statement names its resources.',
+    reason: 'secretsmanager:GetRandomPassword has no resource type, so IAM requires Resource "*".',
+  }, {
+    id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(stack, wildcards.secrets)}]`,
+    reason: 'The rotation actions apply only to secrets whose rotation configuration names this function (secretsmanager:resource/AllowRotationLambdaArn), as in AWS\'s rotation templates; a secret without rotation or rotated by another function does not match.',
+  }, {
+    id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(stack, wildcards.keys)}]`,
+    reason: 'Key use is confined to Secrets Manager in this Region (kms:ViaService) and to secrets (SecretARN encryption context); Secrets Manager uses a key only for the secret of the request, which the secrets statement confines to those rotated by this function.',
   });
   acknowledgeLambdaFindings(fn, {
     insideVpc: 'The function only calls the Secrets Manager API and reaches no resource in a VPC; placing it in one would require a VPC with a Secrets Manager endpoint in every stack.',
