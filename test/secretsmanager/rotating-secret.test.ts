@@ -34,8 +34,8 @@ function rotationSettings(stack: Stack): unknown {
   expect(JSON.stringify(secret.Properties.Tags ?? [])).not.toContain('rotation');
   const fn = Object.values(template(stack).findResources('AWS::Lambda::Function'))
     .find((candidate) => String(candidate.Properties.Description).includes('generic rotation'))!;
-  const entries: Array<[string, unknown]> = JSON.parse(fn.Properties.Environment.Variables.ROTATION_SETTINGS);
-  return entries.find(([name]) => name === secret.Properties.Name)?.[1] ?? {};
+  const entries: Array<[string[], unknown]> = JSON.parse(fn.Properties.Environment.Variables.ROTATION_SETTINGS);
+  return entries.find(([names]) => names.includes(secret.Properties.Name))?.[1] ?? {};
 }
 
 function vpcWithSecurityGroup(stack: Stack) {
@@ -527,21 +527,40 @@ test('the key-policy statement builder scopes by endpoint, caller account and se
 
 describe('rotation settings in the function environment', () => {
   test('settings that would exceed Lambda\'s 4 KB of environment variables fail at synth, with the fix', () => {
-    // GIVEN 25 secrets with 150 excluded characters each: the environment lists [name, settings] per secret
+    // GIVEN 25 secrets with 150 or more excluded characters each, all different: one [names, settings] entry each
     const stack = testStack();
-    const excludeCharacters = 'x'.repeat(150);
+    const excludeCharacters = (i: number) => 'x'.repeat(150 + i);
     for (let i = 0; i < 25; i++) {
-      new RotatingSecret(stack, `Secret${i}`, { secretName: `s${i}`, generateSecretString: { excludeCharacters } });
+      new RotatingSecret(stack, `Secret${i}`, { secretName: `s${i}`, generateSecretString: { excludeCharacters: excludeCharacters(i) } });
     }
-    const entries = Array.from({ length: 25 }, (_, i) => [`s${i}`, { excludeCharacters }]);
+    const entries = Array.from({ length: 25 }, (_, i) => [[`s${i}`], { excludeCharacters: excludeCharacters(i) }]);
 
     // WHEN
     const problems = stack.node.findChild('CdkKmsEncryptionGenericRotation').node.validate();
 
     // THEN
     expect(problems).toEqual([
-      `This stack's generic rotation function carries the rotation settings of 25 secrets in its environment, ${JSON.stringify(entries).length} characters, above the 4000 that Lambda's 4 KB of environment variables leave. Define some of these secrets in another stack, or keep their \`generateSecretString\` at the defaults.`,
+      `This stack's generic rotation function carries the rotation settings of 25 secrets (25 distinct) in its environment, ${JSON.stringify(entries).length} characters, above the 4000 that Lambda's 4 KB of environment variables leave. Define some of these secrets in another stack, give more of them the same \`generateSecretString\`, or keep it at the defaults.`,
     ]);
+  });
+
+  test('secrets with the same settings share one entry, so 90 with realistic names fit', () => {
+    // GIVEN
+    const stack = testStack();
+
+    // WHEN
+    for (let i = 0; i < 90; i++) {
+      new RotatingSecret(stack, `Secret${i}`, { secretName: `/myapp/service/credentials/secret-${i}`, generateSecretString: { passwordLength: 40 } });
+    }
+
+    // THEN
+    expect(stack.node.findChild('CdkKmsEncryptionGenericRotation').node.validate()).toEqual([]);
+    const fn = Object.values(template(stack).findResources('AWS::Lambda::Function'))
+      .find((candidate) => String(candidate.Properties.Description).includes('generic rotation'))!;
+    const entries = JSON.parse(fn.Properties.Environment.Variables.ROTATION_SETTINGS);
+    expect(entries).toHaveLength(1);
+    expect(entries[0][0]).toHaveLength(90);
+    expect(entries[0][1]).toEqual({ passwordLength: 40 });
   });
 
   test('secrets with default settings take no room', () => {

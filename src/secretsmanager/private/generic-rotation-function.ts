@@ -29,8 +29,11 @@ export class GenericRotationFunction extends Construct {
   public readonly function: RotationFunction;
   /** The role's permissions; a rotation schedule must wait for it before Secrets Manager invokes the function. */
   public readonly policy: iam.ManagedPolicy;
-  /** `[secretName, settings]` of the secrets whose settings differ from GetRandomPassword's defaults. */
-  private readonly settings: Array<[string, Record<string, unknown>]> = [];
+  /**
+   * `[secretNames, settings]` of the secrets whose settings differ from GetRandomPassword's defaults, by
+   * settings: secrets that share settings share an entry, so many fit in Lambda's 4 KB of environment.
+   */
+  private readonly settings = new Map<string, [string[], Record<string, unknown>]>();
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -48,7 +51,7 @@ export class GenericRotationFunction extends Construct {
       // Each step's calls retry throttling with backoff (handler-runtime.ts); Secrets Manager retries a failed step.
       timeout: Duration.minutes(2),
     });
-    this.function.addEnvironment(ROTATION_SETTINGS_ENV, Lazy.string({ produce: () => Stack.of(this).toJsonString(this.settings) }));
+    this.function.addEnvironment(ROTATION_SETTINGS_ENV, Lazy.string({ produce: () => Stack.of(this).toJsonString([...this.settings.values()]) }));
     // The policy names the function's ARN, so the function cannot wait for the policy (a cycle). It needs
     // none of it to be created, only when Secrets Manager invokes it, and every rotation schedule, which
     // is what makes Secrets Manager invoke it, waits for the policy (RotatingSecret).
@@ -62,16 +65,22 @@ export class GenericRotationFunction extends Construct {
   /** Adds a secret's rotation settings to the function's environment, unless they are the defaults. */
   public addSecret(secretName: string, settings: RotationSettings): void {
     const set = settingsJson(settings);
-    if (Object.keys(set).length > 0) {
-      this.settings.push([secretName, set]);
+    if (Object.keys(set).length === 0) {
+      return;
     }
+    const same = JSON.stringify(set);
+    const entry = this.settings.get(same) ?? [[], set];
+    entry[0].push(secretName);
+    this.settings.set(same, entry);
   }
 
   /** The settings must fit Lambda's 4 KB of environment variables. */
   private environmentProblems(): string[] {
-    const length = JSON.stringify(Stack.of(this).resolve(this.settings)).length;
+    const entries = [...this.settings.values()];
+    const length = JSON.stringify(Stack.of(this).resolve(entries)).length;
+    const secrets = entries.reduce((count, [names]) => count + names.length, 0);
     return length <= MAX_SETTINGS_ENV_LENGTH ? [] : [
-      `This stack's generic rotation function carries the rotation settings of ${this.settings.length} secrets in its environment, ${length} characters, above the ${MAX_SETTINGS_ENV_LENGTH} that Lambda's 4 KB of environment variables leave. Define some of these secrets in another stack, or keep their \`generateSecretString\` at the defaults.`,
+      `This stack's generic rotation function carries the rotation settings of ${secrets} secrets (${entries.length} distinct) in its environment, ${length} characters, above the ${MAX_SETTINGS_ENV_LENGTH} that Lambda's 4 KB of environment variables leave. Define some of these secrets in another stack, give more of them the same \`generateSecretString\`, or keep it at the defaults.`,
     ];
   }
 }
