@@ -360,7 +360,7 @@ export class RotatingSecret extends secretsmanager.Secret {
     // The same statement for every secret on the key, so the key policy holds it once (ManagedKeyPolicy).
     addToKeyPolicyOrWarn(this, key, secretsManagerKeyStatement(accountSecretsArnPattern(stack.region, stack), stack.region, stack));
     replicas.forEach((replica, index) => {
-      // The replica's ARN keeps the name and suffix in another Region.
+      // The replica's ARN keeps the name and suffix in another Region: the pattern takes any Region.
       addToKeyPolicyOrWarn(this, replicaKeys[index].key!, secretsManagerKeyStatement(accountSecretsArnPattern('*', stack), replica.region, stack));
     });
 
