@@ -351,6 +351,8 @@ describe('per-secret settings', () => {
     expect(settingsFor('db', environment)).toEqual({ passwordLength: 40 });
     expect(settingsFor('api', environment)).toEqual({ passwordLength: 40 });
     expect(settingsFor('other-db', environment)).toEqual({ passwordLength: 20 });
+    // The form of one secret per entry, which a function updated before its environment still reads.
+    expect(settingsFor('db', JSON.stringify([['db', { passwordLength: 40 }]]))).toEqual({ passwordLength: 40 });
     expect(settingsFor('other', environment)).toEqual({});
     expect(settingsFor('db', undefined)).toEqual({});
   });

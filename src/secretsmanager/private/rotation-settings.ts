@@ -68,7 +68,10 @@ export function settingsFor(secretName: string, environment: string | undefined)
   if (!Array.isArray(entries)) {
     throw new Error(`The function's ${ROTATION_SETTINGS_ENV} environment variable must hold a JSON array.`);
   }
-  const entry = entries.find((candidate) => Array.isArray(candidate) && Array.isArray(candidate[0]) && candidate[0].includes(secretName));
+  // An entry names one secret (`[name, settings]`, the form before secrets shared entries) or several:
+  // CloudFormation updates the function's code and its environment in separate calls, so for a moment
+  // the new code can read the earlier form.
+  const entry = entries.find((candidate) => Array.isArray(candidate) && [candidate[0]].flat().includes(secretName));
   return (entry?.[1] ?? {}) as RotationSettings;
 }
 
