@@ -7,7 +7,9 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { SECRET_READ_ACTIONS, SECRET_WRITE_ACTIONS } from './private/actions';
 import { GenericRotationFunction } from './private/generic-rotation-function';
+import { secretsManagerInvokePermission } from './private/invoke-permission';
 import { addSecretInvariantValidation } from './private/invariants';
+import { tagAsOwnedByStack } from './private/ownership-tag';
 import { replicaKeyProblems, resolveReplicaKey } from './private/replica-keys';
 import { RotationSettings, settingsJson, settingsProblems } from './private/rotation-settings';
 import {
@@ -137,7 +139,9 @@ export interface HostedSecretRotationOptions {
 export class SecretRotation {
   /**
    * A new random value on every rotation, for API keys and tokens that no database holds. One function per
-   * stack rotates every such secret; JSON secrets rotate one field and keep the others.
+   * stack rotates every such secret; JSON secrets rotate one field and keep the others. The secret carries
+   * the tag `cdk-kms-encryption:stack-id` (the stack's id): the function may rotate only secrets that name
+   * it and carry this stack's tag, so the tag must stay.
    */
   public static generic(options: GenericSecretRotationOptions = {}): SecretRotation {
     return new SecretRotation(options, undefined, undefined);
@@ -355,7 +359,7 @@ export class RotatingSecret extends secretsmanager.Secret {
     const key = props.encryptionKey ?? new CustomerManagedKey(this, 'Key', { description: `Encrypts the secret ${this.node.path}` });
     this.encryptionKey = key;
     resource.kmsKeyId = key.keyArn;
-    addSecretInvariantValidation(this, key, props.removalPolicy);
+    addSecretInvariantValidation(this, key, props.removalPolicy, settings !== undefined);
 
     // The same statement for every secret on the key, so the key policy holds it once (ManagedKeyPolicy).
     addToKeyPolicyOrWarn(this, key, secretsManagerKeyStatement(accountSecretsArnPattern(stack.region, stack), stack.region, stack));
@@ -372,12 +376,16 @@ export class RotatingSecret extends secretsmanager.Secret {
     if (settings) {
       const generic = GenericRotationFunction.of(this);
       generic.addSecret(secretName, settings);
-      this.rotateWith(generic.function);
-      this.rotationSchedule.node.addDependency(generic.policy);
+      tagAsOwnedByStack(resource);
+      this.rotationSchedule.rotationLambdaArn = generic.function.functionArn;
+      this.rotationSchedule.node.addDependency(generic.invokePermission, generic.policy);
     } else if (rotation._function) {
       rotation._function.addToRolePolicy(rotationSecretStatement([this.secretArn]));
       rotation._function.addToRolePolicy(keyViaSecretsManagerStatement([key.keyArn], [this.secretArn], SECRETS_MANAGER_KEY_ACTIONS, stack));
-      this.rotateWith(rotation._function);
+      // A function of the user's, whose permissions this library does not decide: invoked for this secret only.
+      const permission = secretsManagerInvokePermission(this, 'RotationPermission', rotation._function.functionArn, this.secretArn);
+      this.rotationSchedule.rotationLambdaArn = rotation._function.functionArn;
+      this.rotationSchedule.node.addDependency(permission);
     } else if (rotation._hosted) {
       this.rotationSchedule.hostedRotationLambda = this.hostedRotationLambda(rotation._hosted, key, generateSecretString.excludeCharacters);
     }
@@ -441,20 +449,6 @@ export class RotatingSecret extends secretsmanager.Secret {
       addToKeyPolicyOrWarn(this, key, secretsManagerGranteeKeyStatement(grantee.grantPrincipal, actions, stack));
     }
     return grant;
-  }
-
-  /** Lets Secrets Manager invoke `fn` for this secret only, and rotate with it. */
-  private rotateWith(fn: lambda.IFunction): void {
-    const stack = Stack.of(this);
-    const permission = new lambda.CfnPermission(this, 'RotationPermission', {
-      action: 'lambda:InvokeFunction',
-      functionName: fn.functionArn,
-      principal: 'secretsmanager.amazonaws.com',
-      sourceAccount: stack.account,
-      sourceArn: this.secretArn,
-    });
-    this.rotationSchedule.rotationLambdaArn = fn.functionArn;
-    this.rotationSchedule.node.addDependency(permission);
   }
 
   /**

@@ -1,9 +1,11 @@
 import { Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
+import { secretsManagerInvokePermission } from './invoke-permission';
 import { RotationFunction } from './rotation-function';
 import { MAX_SETTINGS_ENV_LENGTH, ROTATION_SETTINGS_ENV, RotationSettings, settingsJson } from './rotation-settings';
-import { logWriteStatement, randomPasswordStatement, rotatedByFunctionStatement, rotationKeyStatement } from './statements';
+import { accountSecretsArnPattern, logWriteStatement, randomPasswordStatement, rotatedByFunctionStatement, rotationKeyStatement } from './statements';
 import { EncryptedLogGroup } from '../../logs/encrypted-log-group';
 import { acknowledgeLambdaFindings, NO_RESERVED_CONCURRENCY_REASON } from '../../private/acknowledgements';
 import { nagResourceName } from '../../s3/private/nag';
@@ -14,9 +16,12 @@ const SINGLETON_ID = 'CdkKmsEncryptionGenericRotation';
 /**
  * The generic rotation function of a stack, shared by all its secrets that use generic rotation. Its role
  * has no managed AWS policies and no inline policy: one customer-managed policy, the same for one secret
- * or hundreds, lets it rotate the secrets whose rotation configuration names it, use their keys through
- * Secrets Manager only, and write its own log group. Its environment lists the rotation settings of each
- * secret that has any (rotation-settings.ts).
+ * or hundreds, lets it rotate the secrets whose rotation configuration names it and that carry the
+ * stack's ownership tag (ownership-tag.ts), use their keys through Secrets Manager only, and write its
+ * own log group. One invoke permission lets Secrets Manager call it for the account's secrets: the role,
+ * not the permission, decides which secrets a call can touch, so the stack does not hold one permission
+ * per secret and fits as many secrets as CloudFormation's 500 resources allow. Its environment lists the
+ * rotation settings of each secret that has any (rotation-settings.ts).
  */
 export class GenericRotationFunction extends Construct {
   /** The stack's generic rotation function, defined on first use. */
@@ -29,6 +34,8 @@ export class GenericRotationFunction extends Construct {
   public readonly function: RotationFunction;
   /** The role's permissions; a rotation schedule must wait for it before Secrets Manager invokes the function. */
   public readonly policy: iam.ManagedPolicy;
+  /** Secrets Manager's permission to invoke the function; a rotation schedule must wait for it too. */
+  public readonly invokePermission: lambda.CfnPermission;
   /**
    * `[secretNames, settings]` of the secrets whose settings differ from GetRandomPassword's defaults, by
    * settings: secrets that share settings share an entry, so many fit in Lambda's 4 KB of environment.
@@ -58,6 +65,9 @@ export class GenericRotationFunction extends Construct {
     const secrets = rotatedByFunctionStatement(this.function.functionArn, stack);
     const keys = rotationKeyStatement(stack);
     this.policy.addStatements(secrets, keys);
+    // Secrets Manager may invoke it for any secret of the account that names it; the policy above decides
+    // which of them it can read and write: for a secret without this stack's tag, its first call is denied.
+    this.invokePermission = secretsManagerInvokePermission(this, 'InvokePermission', this.function.functionArn, accountSecretsArnPattern(stack.region, stack));
     this.node.addValidation({ validate: () => this.environmentProblems() });
     acknowledgeFindings(this.policy, this.function, { secrets: secrets.resources[0], keys: keys.resources[0] });
   }
@@ -93,10 +103,10 @@ function acknowledgeFindings(policy: iam.ManagedPolicy, fn: RotationFunction, wi
     reason: 'secretsmanager:GetRandomPassword has no resource type, so IAM requires Resource "*".',
   }, {
     id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(stack, wildcards.secrets)}]`,
-    reason: 'The rotation actions apply only to secrets whose rotation configuration names this function (secretsmanager:resource/AllowRotationLambdaArn), as in AWS\'s rotation templates; a secret without rotation or rotated by another function does not match.',
+    reason: 'The rotation actions apply only to secrets whose rotation configuration names this function (secretsmanager:resource/AllowRotationLambdaArn), as in AWS\'s rotation templates, and that carry this stack\'s ownership tag (aws:ResourceTag); a secret rotated by another function, or not tagged by this stack, does not match.',
   }, {
     id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(stack, wildcards.keys)}]`,
-    reason: 'Key use is confined to Secrets Manager in this Region (kms:ViaService) and to secrets (SecretARN encryption context); Secrets Manager uses a key only for the secret of the request, which the secrets statement confines to those rotated by this function.',
+    reason: 'Key use is confined to Secrets Manager in this Region (kms:ViaService) and to secrets (SecretARN encryption context); Secrets Manager uses a key only for the secret of the request, which the secrets statement confines to those of this stack rotated by this function.',
   });
   acknowledgeLambdaFindings(fn, {
     insideVpc: 'The function only calls the Secrets Manager API and reaches no resource in a VPC; placing it in one would require a VPC with a Secrets Manager endpoint in every stack.',

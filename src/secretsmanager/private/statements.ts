@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { LOG_WRITE_ACTIONS, RANDOM_PASSWORD_ACTIONS, ROTATION_SECRET_ACTIONS } from './actions';
+import { OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE } from './ownership-tag';
 import { SECRETS_MANAGER_KEY_ACTIONS } from '../../private/key-use/actions';
 import { regionalEndpoint } from '../../private/key-use/conditions';
 
@@ -95,10 +96,12 @@ export function rotationSecretStatement(secretArns: string[]): iam.PolicyStateme
 }
 
 /**
- * IAM statement for a rotation function shared by many secrets, as AWS's rotation templates grant it: the
- * secrets of its account and Region whose rotation configuration names this function
- * (`secretsmanager:resource/AllowRotationLambdaArn`), and no other. A secret without rotation, or rotated
- * by another function, does not match. One statement, whatever the number of secrets.
+ * IAM statement for a rotation function shared by many secrets: the secrets of its account and Region
+ * whose rotation configuration names this function (`secretsmanager:resource/AllowRotationLambdaArn`, as
+ * AWS's rotation templates grant it) and that carry this stack's ownership tag (ownership-tag.ts), and
+ * no other. A secret without rotation, rotated by another function, or pointed at this one without the
+ * tag (which takes `secretsmanager:TagResource` on it as well as `RotateSecret`) does not match. One
+ * statement, whatever the number of secrets.
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#iam-contextkeys
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html#awssecretsmanager-policy-keys
  */
@@ -106,7 +109,12 @@ export function rotatedByFunctionStatement(functionArn: string, stack: Stack): i
   return new iam.PolicyStatement({
     actions: [...ROTATION_SECRET_ACTIONS],
     resources: [accountSecretsArnPattern(stack.region, stack)],
-    conditions: { StringEquals: { 'secretsmanager:resource/AllowRotationLambdaArn': functionArn } },
+    conditions: {
+      StringEquals: {
+        'secretsmanager:resource/AllowRotationLambdaArn': functionArn,
+        [`aws:ResourceTag/${OWNERSHIP_TAG_KEY}`]: OWNERSHIP_TAG_VALUE,
+      },
+    },
   });
 }
 
@@ -114,7 +122,8 @@ export function rotatedByFunctionStatement(functionArn: string, stack: Stack): i
  * IAM statement for a shared rotation function's use of any key of its account and Region, only through
  * Secrets Manager in that Region and only for secrets (`SecretARN` context). Secrets Manager uses a key
  * only for the secret of the request, which `rotatedByFunctionStatement` confines to the secrets that
- * name the function; so the statement is constant, whatever the number of secrets and keys.
+ * name the function and carry the stack's tag; so the statement is constant, whatever the number of
+ * secrets and keys.
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-encryption-context
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
  */
