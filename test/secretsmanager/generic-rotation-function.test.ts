@@ -2,12 +2,13 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { RotatingSecret } from '../../src/secretsmanager';
 import { ROTATION_SECRET_ACTIONS } from '../../src/secretsmanager/private/actions';
 import { ACCOUNT, OTHER_ACCOUNT, REGION, testStack } from '../util/app';
-import { Intrinsics } from '../util/intrinsics';
+import { stackIdOf, StackIntrinsics } from './stack-intrinsics';
 import { evaluate } from '../util/policy';
 
 /**
  * The permissions of a stack's generic rotation function, evaluated with the IAM engine: it reaches the
- * secrets whose rotation configuration names it, and their keys through Secrets Manager, and nothing else.
+ * secrets whose rotation configuration names it and that carry its stack's ownership tag, and their keys
+ * through Secrets Manager, and nothing else.
  */
 
 jest.setTimeout(60_000); // the first synthesis of a test file loads aws-cdk-lib
@@ -15,8 +16,11 @@ jest.setTimeout(60_000); // the first synthesis of a test file loads aws-cdk-lib
 const ROLE_ID = 'CdkKmsEncryptionGenericRotationServiceRole7869DA28';
 const FUNCTION_ID = 'CdkKmsEncryptionGenericRotationFunctionB0EEB82C';
 const POLICY_ID = 'CdkKmsEncryptionGenericRotationPolicyE83E1976';
+const PERMISSION_ID = 'CdkKmsEncryptionGenericRotationInvokePermissionBA39F251';
 /** The condition key Secrets Manager sets to the rotation function ARN of the secret a request is about. */
 const ALLOW_ROTATION_LAMBDA_ARN = 'secretsmanager:resource/AllowRotationLambdaArn';
+/** The condition key IAM sets to the value of the secret's ownership tag. */
+const OWNERSHIP_TAG = 'aws:ResourceTag/cdk-kms-encryption:stack-id';
 
 /** A deployed stack with two generic-rotation secrets: the role's statements, the function's ARN and a secret's. */
 function deployed() {
@@ -24,13 +28,17 @@ function deployed() {
   new RotatingSecret(stack, 'A', { secretName: 'app/a' });
   new RotatingSecret(stack, 'B', { secretName: 'app/b' });
   const template = Template.fromStack(stack).toJSON();
-  const intrinsics = new Intrinsics(stack);
+  const intrinsics = new StackIntrinsics(stack);
+  const functionArn = intrinsics.arn(FUNCTION_ID);
   return {
     template,
     intrinsics,
     statements: intrinsics.resolve(template.Resources[POLICY_ID].Properties.PolicyDocument).Statement,
-    functionArn: intrinsics.arn(FUNCTION_ID),
+    functionArn,
+    stackId: stackIdOf(stack),
     secretArn: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:app/a-AbCdEf`,
+    /** What IAM knows of a secret of this stack: it names the function and carries the stack's tag. */
+    ownSecret: { [ALLOW_ROTATION_LAMBDA_ARN]: functionArn, [OWNERSHIP_TAG]: stackIdOf(stack) },
   };
 }
 
@@ -53,28 +61,36 @@ function asFunction(statements: any[], action: string, resource: string, context
 }
 
 describe('the rotation function on secrets', () => {
-  test.each(ROTATION_SECRET_ACTIONS)('may call %s on a secret whose rotation configuration names it', async (action) => {
-    const { statements, functionArn, secretArn } = deployed();
-    expect(await asFunction(statements, action, secretArn, { [ALLOW_ROTATION_LAMBDA_ARN]: functionArn })).toBe('Allowed');
+  test.each(ROTATION_SECRET_ACTIONS)('may call %s on a secret that names it and carries its stack\'s tag', async (action) => {
+    const { statements, secretArn, ownSecret } = deployed();
+    expect(await asFunction(statements, action, secretArn, ownSecret)).toBe('Allowed');
   });
 
-  test.each<[string, (functionArn: string, secretArn: string) => [string, Record<string, string>]]>([
-    ['a secret rotated by another function', (_, secret) => [secret, { [ALLOW_ROTATION_LAMBDA_ARN]: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:other` }]],
-    ['a secret with no rotation', (_, secret) => [secret, {}]],
-    ['a secret of another account naming it', (fn) => [`arn:aws:secretsmanager:${REGION}:${OTHER_ACCOUNT}:secret:x-AbCdEf`, { [ALLOW_ROTATION_LAMBDA_ARN]: fn }]],
-    ['a secret in another Region naming it', (fn) => [`arn:aws:secretsmanager:eu-central-1:${ACCOUNT}:secret:x-AbCdEf`, { [ALLOW_ROTATION_LAMBDA_ARN]: fn }]],
+  test.each<[string, (fn: string, stackId: string, secret: string) => [string, Record<string, string>]]>([
+    // Anyone who may call RotateSecret on a secret can point it at the function: the tag stops them.
+    ['a secret that names it but is not tagged', (fn, _, secret) => [secret, { [ALLOW_ROTATION_LAMBDA_ARN]: fn }]],
+    ['a secret that names it, tagged with another stack\'s id', (fn, stackId, secret) =>
+      [secret, { [ALLOW_ROTATION_LAMBDA_ARN]: fn, [OWNERSHIP_TAG]: stackId.replace('/TestStack/', '/OtherStack/') }]],
+    ['a secret of this stack rotated by another function', (_, stackId, secret) =>
+      [secret, { [ALLOW_ROTATION_LAMBDA_ARN]: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:other`, [OWNERSHIP_TAG]: stackId }]],
+    ['a secret tagged as this stack\'s, with no rotation', (_, stackId, secret) => [secret, { [OWNERSHIP_TAG]: stackId }]],
+    ['a secret with neither', (_fn, _stackId, secret) => [secret, {}]],
+    ['a secret of another account naming it and tagged', (fn, stackId) =>
+      [`arn:aws:secretsmanager:${REGION}:${OTHER_ACCOUNT}:secret:x-AbCdEf`, { [ALLOW_ROTATION_LAMBDA_ARN]: fn, [OWNERSHIP_TAG]: stackId }]],
+    ['a secret in another Region naming it and tagged', (fn, stackId) =>
+      [`arn:aws:secretsmanager:eu-central-1:${ACCOUNT}:secret:x-AbCdEf`, { [ALLOW_ROTATION_LAMBDA_ARN]: fn, [OWNERSHIP_TAG]: stackId }]],
   ])('is denied %s', async (_name, requestFor) => {
-    const { statements, functionArn, secretArn } = deployed();
-    const [resource, context] = requestFor(functionArn, secretArn);
+    const { statements, functionArn, stackId, secretArn } = deployed();
+    const [resource, context] = requestFor(functionArn, stackId, secretArn);
     for (const action of ROTATION_SECRET_ACTIONS) {
       expect(await asFunction(statements, action, resource, context)).toBe('ImplicitlyDenied');
     }
   });
 
-  test.each(['secretsmanager:DeleteSecret', 'secretsmanager:PutResourcePolicy', 'secretsmanager:RotateSecret', 'secretsmanager:UpdateSecret'])(
-    'is denied %s even on a secret that names it', async (action) => {
-      const { statements, functionArn, secretArn } = deployed();
-      expect(await asFunction(statements, action, secretArn, { [ALLOW_ROTATION_LAMBDA_ARN]: functionArn })).toBe('ImplicitlyDenied');
+  test.each(['secretsmanager:DeleteSecret', 'secretsmanager:PutResourcePolicy', 'secretsmanager:RotateSecret', 'secretsmanager:UpdateSecret', 'secretsmanager:TagResource', 'secretsmanager:UntagResource'])(
+    'is denied %s even on a secret of its stack that names it', async (action) => {
+      const { statements, secretArn, ownSecret } = deployed();
+      expect(await asFunction(statements, action, secretArn, ownSecret)).toBe('ImplicitlyDenied');
     });
 });
 
@@ -105,6 +121,40 @@ describe('the rotation function on keys', () => {
   test('is denied kms:Encrypt, which Secrets Manager does not call', async () => {
     const { statements, secretArn } = deployed();
     expect(await asFunction(statements, 'kms:Encrypt', key, viaSecretsManager(secretArn))).toBe('ImplicitlyDenied');
+  });
+});
+
+describe('Secrets Manager\'s permission to invoke the function', () => {
+  /** The template's Lambda permissions, for `count` secrets with generic rotation. */
+  const permissionsFor = (count: number) => {
+    const stack = testStack();
+    for (let i = 0; i < count; i++) {
+      new RotatingSecret(stack, `Secret${i}`);
+    }
+    return Object.entries<any>(Template.fromStack(stack).toJSON().Resources).filter(([, resource]) => resource.Type === 'AWS::Lambda::Permission');
+  };
+
+  test('is one per stack, whatever the number of secrets, for the account\'s secrets only', () => {
+    expect(permissionsFor(1)).toEqual(permissionsFor(20));
+    expect(permissionsFor(20)).toEqual([[PERMISSION_ID, {
+      Type: 'AWS::Lambda::Permission',
+      Properties: {
+        Action: 'lambda:InvokeFunction',
+        FunctionName: { 'Fn::GetAtt': [FUNCTION_ID, 'Arn'] },
+        Principal: 'secretsmanager.amazonaws.com',
+        SourceAccount: ACCOUNT,
+        SourceArn: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:*`,
+      },
+    }]]);
+  });
+
+  test('every rotation schedule waits for it, as for the policy', () => {
+    const { template } = deployed();
+    const schedules = Object.values<any>(template.Resources).filter((resource) => resource.Type === 'AWS::SecretsManager::RotationSchedule');
+    expect(schedules).toHaveLength(2);
+    for (const schedule of schedules) {
+      expect(schedule.DependsOn).toEqual(expect.arrayContaining([PERMISSION_ID, POLICY_ID]));
+    }
   });
 });
 

@@ -10,6 +10,7 @@ import { ReplicaKey } from '../../src/kms/replica-key';
 import { RotatingSecret, RotatingSecretProps, SecretRotation, SecretRotationSchedule } from '../../src/secretsmanager';
 import { secretsManagerKeyStatement } from '../../src/secretsmanager/private/statements';
 import { ACCOUNT, OTHER_ACCOUNT, REGION, testApp, testStack } from '../util/app';
+import { StackIntrinsics } from './stack-intrinsics';
 import { Intrinsics } from '../util/intrinsics';
 import { expectNoNagFindings } from '../util/nag';
 import { ALLOW_ALL_IDENTITY, evaluate } from '../util/policy';
@@ -86,18 +87,23 @@ describe('defaults', () => {
         RotateImmediatelyOnUpdate: true,
       },
       // Secrets Manager invokes the function as soon as the schedule exists: permissions first.
-      DependsOn: Match.arrayWith([Match.stringLikeRegexp('^CdkKmsEncryptionGenericRotationPolicy'), Match.stringLikeRegexp('^SecretRotationPermission')]),
+      DependsOn: [Match.stringLikeRegexp('^CdkKmsEncryptionGenericRotationInvokePermission'), Match.stringLikeRegexp('^CdkKmsEncryptionGenericRotationPolicy')],
     });
   });
 
-  test('Secrets Manager may invoke the rotation function only for this secret, from this account', () => {
+  test('Secrets Manager may invoke the rotation function for secrets of this account only; the secret carries the stack\'s ownership tag', () => {
     const stack = testStack();
     new RotatingSecret(stack, 'Secret');
+    template(stack).resourceCountIs('AWS::Lambda::Permission', 1);
     template(stack).hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CdkKmsEncryptionGenericRotationFunction'), 'Arn'] },
       Principal: 'secretsmanager.amazonaws.com',
       SourceAccount: ACCOUNT,
-      SourceArn: { Ref: 'SecretA720EF05' },
+      SourceArn: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:*`,
+    });
+    template(stack).hasResourceProperties('AWS::SecretsManager::Secret', {
+      Tags: [{ Key: 'cdk-kms-encryption:stack-id', Value: { Ref: 'AWS::StackId' } }],
     });
   });
 
@@ -123,13 +129,13 @@ describe('defaults', () => {
     new RotatingSecret(stack, 'Secret');
     expect(Object.keys(template(stack).toJSON().Resources).sort()).toEqual([
       'CdkKmsEncryptionGenericRotationFunctionB0EEB82C',
+      'CdkKmsEncryptionGenericRotationInvokePermissionBA39F251',
       'CdkKmsEncryptionGenericRotationLogGroupC35D40FD',
       'CdkKmsEncryptionGenericRotationLogGroupKeyAEC346FD',
       'CdkKmsEncryptionGenericRotationPolicyE83E1976',
       'CdkKmsEncryptionGenericRotationServiceRole7869DA28',
       'SecretA720EF05',
       'SecretKeyBCA64351',
-      'SecretRotationPermissionBF242A4C',
       'SecretRotationSchedule4642579F',
     ]);
   });
@@ -262,17 +268,19 @@ describe('options', () => {
     Annotations.fromStack(stack).hasNoWarning('/TestStack/A', Match.anyValue());
   });
 
-  test('one generic rotation function per stack, which Secrets Manager may invoke for each of its secrets', () => {
+  test('one generic rotation function per stack, with one invoke permission for all its secrets, each tagged', () => {
     // GIVEN
     const stack = testStack();
 
     // WHEN
-    const secrets = [new RotatingSecret(stack, 'A'), new RotatingSecret(stack, 'B')];
+    new RotatingSecret(stack, 'A');
+    new RotatingSecret(stack, 'B');
 
     // THEN (what the function may do to secrets: generic-rotation-function.test.ts)
     template(stack).resourceCountIs('AWS::Lambda::Function', 1);
-    const sources = Object.values(template(stack).findResources('AWS::Lambda::Permission')).map((permission) => permission.Properties.SourceArn.Ref);
-    expect(sources.sort()).toEqual(secrets.map((secret) => stack.getLogicalId(secret.node.defaultChild as secretsmanager.CfnSecret)).sort());
+    template(stack).resourceCountIs('AWS::Lambda::Permission', 1);
+    const tags = Object.values(template(stack).findResources('AWS::SecretsManager::Secret')).map((secret) => secret.Properties.Tags);
+    expect(tags).toEqual([0, 1].map(() => [{ Key: 'cdk-kms-encryption:stack-id', Value: { Ref: 'AWS::StackId' } }]));
   });
 
   test('hosted rotation: Secrets Manager creates the function from its transform, with the key and network settings', () => {
@@ -329,7 +337,10 @@ describe('options', () => {
     // THEN
     template(stack).resourceCountIs('AWS::Lambda::Function', 1);
     template(stack).hasResourceProperties('AWS::SecretsManager::RotationSchedule', { RotationLambdaARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MyRotation'), 'Arn'] } });
+    template(stack).resourceCountIs('AWS::Lambda::Permission', 1);
     template(stack).hasResourceProperties('AWS::Lambda::Permission', { SourceArn: { Ref: 'SecretA720EF05' }, SourceAccount: ACCOUNT });
+    // The ownership tag is for the generic function only.
+    expect(template(stack).toJSON().Resources.SecretA720EF05.Properties.Tags).toBeUndefined();
     template(stack).hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: {
         Statement: Match.arrayWith([
@@ -488,7 +499,7 @@ describe('behaviour of the synthesized policies', () => {
     // GIVEN
     const stack = testStack();
     new RotatingSecret(stack, 'Secret');
-    const intrinsics = new Intrinsics(stack);
+    const intrinsics = new StackIntrinsics(stack);
     const roleId = 'CdkKmsEncryptionGenericRotationServiceRole7869DA28';
     const statements = identityStatements(stack, intrinsics, roleId, 'AWS::IAM::ManagedPolicy');
     const keyPolicy = intrinsics.resolve(template(stack).toJSON().Resources.SecretKeyBCA64351.Properties.KeyPolicy);
