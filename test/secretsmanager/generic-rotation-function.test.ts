@@ -1,8 +1,8 @@
 import { Template } from 'aws-cdk-lib/assertions';
+import { stackIdOf, StackIntrinsics } from './stack-intrinsics';
 import { RotatingSecret } from '../../src/secretsmanager';
 import { ROTATION_SECRET_ACTIONS } from '../../src/secretsmanager/private/actions';
 import { ACCOUNT, OTHER_ACCOUNT, REGION, testStack } from '../util/app';
-import { stackIdOf, StackIntrinsics } from './stack-intrinsics';
 import { evaluate } from '../util/policy';
 
 /**

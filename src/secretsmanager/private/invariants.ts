@@ -33,6 +33,6 @@ function ownershipTagInvariant(stack: Stack): Invariant {
     expected,
     holds: (found) => Array.isArray(found) && found.some((tag) => sameJson(tag, expected)),
     prop: 'tags',
-    fix: `keep that tag on this secret (do not remove or override it), or rotate it with \`SecretRotation.fromFunction\``,
+    fix: 'keep that tag on this secret (do not remove or override it), or rotate it with `SecretRotation.fromFunction`',
   };
 }
