@@ -8,12 +8,14 @@ import { Construct } from 'constructs';
 import { SECRET_READ_ACTIONS, SECRET_WRITE_ACTIONS } from './private/actions';
 import { GenericRotationFunction } from './private/generic-rotation-function';
 import { addSecretInvariantValidation } from './private/invariants';
+import { secretsManagerInvokePermission } from './private/invoke-permission';
+import { tagAsOwnedByStack } from './private/ownership-tag';
 import { replicaKeyProblems, resolveReplicaKey } from './private/replica-keys';
 import { RotationSettings, settingsJson, settingsProblems } from './private/rotation-settings';
 import {
+  accountSecretsArnPattern,
   keyViaSecretsManagerStatement,
   rotationSecretStatement,
-  secretArnPattern,
   secretsManagerGranteeKeyStatement,
   secretsManagerKeyStatement,
 } from './private/statements';
@@ -137,7 +139,9 @@ export interface HostedSecretRotationOptions {
 export class SecretRotation {
   /**
    * A new random value on every rotation, for API keys and tokens that no database holds. One function per
-   * stack rotates every such secret; JSON secrets rotate one field and keep the others.
+   * stack rotates every such secret; JSON secrets rotate one field and keep the others. The secret carries
+   * the tag `cdk-kms-encryption:stack-id` (the stack's id): the function may rotate only secrets that name
+   * it and carry this stack's tag, so the tag must stay.
    */
   public static generic(options: GenericSecretRotationOptions = {}): SecretRotation {
     return new SecretRotation(options, undefined, undefined);
@@ -199,7 +203,7 @@ export interface RotatingSecretProps {
   /**
    * The name of the secret.
    *
-   * @default - a name derived from the construct path, unique in the account: the key policy names it
+   * @default - a name derived from the construct path, unique in the account: generic rotation finds the secret's settings by it
    */
   readonly secretName?: string;
 
@@ -267,9 +271,10 @@ export interface RotatingSecretProps {
  * A Secrets Manager secret encrypted with a customer-managed key, whose value Secrets Manager generates
  * and which rotates from the first deployment.
  *
- * The key policy lets Secrets Manager use the key for this secret only (`kms:ViaService` and the
- * `SecretARN` encryption context); `grantRead` adds the matching `kms:Decrypt` to the reader; any resource
- * policy blocks public access.
+ * The key policy lets principals of this account use the key only through Secrets Manager and only for
+ * this account's secrets (`kms:ViaService` and the `SecretARN` encryption context), as far as their IAM
+ * policies allow: one statement per key and Region, whatever the number of secrets on the key.
+ * `grantRead` adds `kms:Decrypt` for this secret only to the reader; any resource policy blocks public access.
  *
  * @resource AWS::SecretsManager::Secret
  *
@@ -293,9 +298,6 @@ export class RotatingSecret extends secretsmanager.Secret {
 
   /** The rotation schedule resource. */
   public readonly rotationSchedule: secretsmanager.CfnRotationSchedule;
-
-  /** This secret's ARN as a key policy can name it without depending on the secret (from its name). */
-  private readonly keyPolicySecretArn: string;
 
   /**
    * @param scope the construct the secret is defined in
@@ -340,7 +342,7 @@ export class RotatingSecret extends secretsmanager.Secret {
     ], id);
 
     // The key is not passed to the base class, which would add a key-policy statement for Secrets Manager
-    // without the secret's encryption context; this class adds the scoped one.
+    // without the `SecretARN` encryption context; this class adds the scoped one.
     super(scope, id, skippingBaseInjector(scope, secretsmanager.Secret.PROPERTY_INJECTION_ID, {
       secretName: props.secretName,
       description: props.description,
@@ -351,19 +353,19 @@ export class RotatingSecret extends secretsmanager.Secret {
     const stack = Stack.of(this);
 
     const resource = this.node.defaultChild as secretsmanager.CfnSecret;
-    // A known name lets the key policy name this secret without depending on it (which would be a cycle).
+    // A known name lets the generic rotation function find this secret's settings without depending on it.
     const secretName = props.secretName ?? Names.uniqueResourceName(this, { maxLength: 256 });
     resource.name = secretName;
     const key = props.encryptionKey ?? new CustomerManagedKey(this, 'Key', { description: `Encrypts the secret ${this.node.path}` });
     this.encryptionKey = key;
     resource.kmsKeyId = key.keyArn;
-    addSecretInvariantValidation(this, key, props.removalPolicy);
+    addSecretInvariantValidation(this, key, props.removalPolicy, settings !== undefined);
 
-    this.keyPolicySecretArn = secretArnPattern(secretName, stack.region, stack);
-    addToKeyPolicyOrWarn(this, key, secretsManagerKeyStatement(this.keyPolicySecretArn, stack.region, stack));
+    // The same statement for every secret on the key, so the key policy holds it once (ManagedKeyPolicy).
+    addToKeyPolicyOrWarn(this, key, secretsManagerKeyStatement(accountSecretsArnPattern(stack.region, stack), stack.region, stack));
     replicas.forEach((replica, index) => {
-      // The replica's ARN keeps the name and suffix in another Region.
-      addToKeyPolicyOrWarn(this, replicaKeys[index].key!, secretsManagerKeyStatement(secretArnPattern(secretName, '*', stack), replica.region, stack));
+      // The replica's ARN keeps the name and suffix in another Region: the pattern takes any Region.
+      addToKeyPolicyOrWarn(this, replicaKeys[index].key!, secretsManagerKeyStatement(accountSecretsArnPattern('*', stack), replica.region, stack));
     });
 
     this.rotationSchedule = new secretsmanager.CfnRotationSchedule(this, 'RotationSchedule', {
@@ -373,13 +375,17 @@ export class RotatingSecret extends secretsmanager.Secret {
     });
     if (settings) {
       const generic = GenericRotationFunction.of(this);
-      generic.addSecret(this.secretArn, secretName, key, settings);
-      this.rotateWith(generic.function);
-      this.rotationSchedule.node.addDependency(generic.policy);
+      generic.addSecret(secretName, settings);
+      tagAsOwnedByStack(resource);
+      this.rotationSchedule.rotationLambdaArn = generic.function.functionArn;
+      this.rotationSchedule.node.addDependency(generic.invokePermission, generic.policy);
     } else if (rotation._function) {
       rotation._function.addToRolePolicy(rotationSecretStatement([this.secretArn]));
       rotation._function.addToRolePolicy(keyViaSecretsManagerStatement([key.keyArn], [this.secretArn], SECRETS_MANAGER_KEY_ACTIONS, stack));
-      this.rotateWith(rotation._function);
+      // A function of the user's, whose permissions this library does not decide: invoked for this secret only.
+      const permission = secretsManagerInvokePermission(this, 'RotationPermission', rotation._function.functionArn, this.secretArn);
+      this.rotationSchedule.rotationLambdaArn = rotation._function.functionArn;
+      this.rotationSchedule.node.addDependency(permission);
     } else if (rotation._hosted) {
       this.rotationSchedule.hostedRotationLambda = this.hostedRotationLambda(rotation._hosted, key, generateSecretString.excludeCharacters);
     }
@@ -387,9 +393,10 @@ export class RotatingSecret extends secretsmanager.Secret {
 
   /**
    * Grants reading the secret, and `kms:Decrypt` on its key only through Secrets Manager and only for this
-   * secret (`SecretARN` encryption context), on the principal's side, and in the key policy for a
-   * principal of another account. The key policy never names a principal of this account without that
-   * context: its Secrets Manager statement already lets this account's IAM policies decide.
+   * secret (`SecretARN` encryption context), on the principal's side. The key policy never names a
+   * principal of this account: its Secrets Manager statement already lets this account's IAM policies
+   * decide. A principal of another account is named in the key policy once, for this account's secrets
+   * through Secrets Manager; this secret's resource policy decides which secret it reaches.
    */
   public override grantRead(grantee: iam.IGrantable, versionStages?: string[]): iam.Grant {
     const grant = this.grantOnSecret(grantee, SECRET_READ_ACTIONS);
@@ -419,7 +426,6 @@ export class RotatingSecret extends secretsmanager.Secret {
     return result;
   }
 
-  /** Lets Secrets Manager invoke `fn` for this secret only, and rotate with it. */
   /** The secret part of a grant, as aws-cdk-lib's: the principal's policy, or this secret's for another account. */
   private grantOnSecret(grantee: iam.IGrantable, actions: readonly string[]): iam.Grant {
     return iam.Grant.addToPrincipalOrResource({ grantee, actions: [...actions], resourceArns: [this.arnForPolicies], resource: this });
@@ -440,22 +446,9 @@ export class RotatingSecret extends secretsmanager.Secret {
     );
     const account = grantee.grantPrincipal.principalAccount;
     if (account !== undefined && Token.compareStrings(account, stack.account) === TokenComparison.DIFFERENT) {
-      addToKeyPolicyOrWarn(this, key, secretsManagerGranteeKeyStatement(grantee.grantPrincipal, actions, this.keyPolicySecretArn, stack));
+      addToKeyPolicyOrWarn(this, key, secretsManagerGranteeKeyStatement(grantee.grantPrincipal, actions, stack));
     }
     return grant;
-  }
-
-  private rotateWith(fn: lambda.IFunction): void {
-    const stack = Stack.of(this);
-    const permission = new lambda.CfnPermission(this, 'RotationPermission', {
-      action: 'lambda:InvokeFunction',
-      functionName: fn.functionArn,
-      principal: 'secretsmanager.amazonaws.com',
-      sourceAccount: stack.account,
-      sourceArn: this.secretArn,
-    });
-    this.rotationSchedule.rotationLambdaArn = fn.functionArn;
-    this.rotationSchedule.node.addDependency(permission);
   }
 
   /**

@@ -37,7 +37,7 @@ class FakeSecret {
 
   constructor(currentValue: string, settings?: RotationSettings) {
     this.versions.set('token-1', { value: currentValue, stages: ['AWSCURRENT'] });
-    this.environment = JSON.stringify(settings ? [[SECRET_NAME, settings]] : []);
+    this.environment = JSON.stringify(settings ? [[[SECRET_NAME], settings]] : []);
     this.mock.on(DescribeSecretCommand).callsFake(() => ({
       RotationEnabled: this.rotationEnabled,
       VersionIdsToStages: Object.fromEntries([...this.versions].map(([id, version]) => [id, [...version.stages]])),
@@ -347,8 +347,12 @@ describe('per-secret settings', () => {
   });
 
   test('come from the function\'s environment by secret name; defaults when the secret is not listed', () => {
-    const environment = JSON.stringify([['db', { passwordLength: 40 }]]);
+    const environment = JSON.stringify([[['api', 'db'], { passwordLength: 40 }], [['other-db'], { passwordLength: 20 }]]);
     expect(settingsFor('db', environment)).toEqual({ passwordLength: 40 });
+    expect(settingsFor('api', environment)).toEqual({ passwordLength: 40 });
+    expect(settingsFor('other-db', environment)).toEqual({ passwordLength: 20 });
+    // The form of one secret per entry, which a function updated before its environment still reads.
+    expect(settingsFor('db', JSON.stringify([['db', { passwordLength: 40 }]]))).toEqual({ passwordLength: 40 });
     expect(settingsFor('other', environment)).toEqual({});
     expect(settingsFor('db', undefined)).toEqual({});
   });

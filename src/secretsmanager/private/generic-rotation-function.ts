@@ -1,22 +1,26 @@
 import { Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { Construct, IConstruct } from 'constructs';
+import { secretsManagerInvokePermission } from './invoke-permission';
 import { RotationFunction } from './rotation-function';
 import { MAX_SETTINGS_ENV_LENGTH, ROTATION_SETTINGS_ENV, RotationSettings, settingsJson } from './rotation-settings';
-import { keyViaSecretsManagerStatement, logWriteStatement, randomPasswordStatement, rotationSecretStatement } from './statements';
+import { accountSecretsArnPattern, logWriteStatement, randomPasswordStatement, rotatedByFunctionStatement, rotationKeyStatement } from './statements';
 import { acknowledgeLambdaFindings, NO_RESERVED_CONCURRENCY_REASON } from '../../private/acknowledgements';
 import { handlerLogGroup } from '../../private/handler-log-group';
-import { SECRETS_MANAGER_KEY_ACTIONS } from '../../private/key-use/actions';
-import { validateManagedPolicySize } from '../../private/managed-policy-size';
+import { nagResourceName } from '../../s3/private/nag';
 
 /** Construct id of the stack's generic rotation function, under the stack. */
 const SINGLETON_ID = 'CdkKmsEncryptionGenericRotation';
 
 /**
  * The generic rotation function of a stack, shared by all its secrets that use generic rotation. Its role
- * has no managed AWS policies and no inline policy: one customer-managed policy lists exactly the secrets
- * it rotates, their keys (through Secrets Manager only) and its own log group. Its environment lists the
+ * has no managed AWS policies and no inline policy: one customer-managed policy, the same for one secret
+ * or hundreds, lets it rotate the secrets whose rotation configuration names it and that carry the
+ * stack's ownership tag (ownership-tag.ts), use their keys through Secrets Manager only, and write its
+ * own log group. One invoke permission lets Secrets Manager call it for the account's secrets: the role,
+ * not the permission, decides which secrets a call can touch, so the stack does not hold one permission
+ * per secret and fits as many secrets as CloudFormation's 500 resources allow. Its environment lists the
  * rotation settings of each secret that has any (rotation-settings.ts).
  */
 export class GenericRotationFunction extends Construct {
@@ -30,14 +34,17 @@ export class GenericRotationFunction extends Construct {
   public readonly function: RotationFunction;
   /** The role's permissions; a rotation schedule must wait for it before Secrets Manager invokes the function. */
   public readonly policy: iam.ManagedPolicy;
-  /** The secrets rotated, and the keys that encrypt them. */
-  private readonly secretArns: string[] = [];
-  private readonly keyArns: string[] = [];
-  /** `[secretName, settings]` of the secrets whose settings differ from GetRandomPassword's defaults. */
-  private readonly settings: Array<[string, Record<string, unknown>]> = [];
+  /** Secrets Manager's permission to invoke the function; a rotation schedule must wait for it too. */
+  public readonly invokePermission: lambda.CfnPermission;
+  /**
+   * `[secretNames, settings]` of the secrets whose settings differ from GetRandomPassword's defaults, by
+   * settings: secrets that share settings share an entry, so many fit in Lambda's 4 KB of environment.
+   */
+  private readonly settings = new Map<string, [string[], Record<string, unknown>]>();
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
+    const stack = Stack.of(this);
     const logGroup = handlerLogGroup(this, 'LogGroup');
     const role = new iam.Role(this, 'ServiceRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
@@ -51,52 +58,55 @@ export class GenericRotationFunction extends Construct {
       // Each step's calls retry throttling with backoff (handler-runtime.ts); Secrets Manager retries a failed step.
       timeout: Duration.minutes(2),
     });
-    this.function.addEnvironment(ROTATION_SETTINGS_ENV, Lazy.string({ produce: () => Stack.of(this).toJsonString(this.settings) }));
-    this.function.node.addDependency(this.policy);
+    this.function.addEnvironment(ROTATION_SETTINGS_ENV, Lazy.string({ produce: () => Stack.of(this).toJsonString([...this.settings.values()]) }));
+    // The policy names the function's ARN, so the function cannot wait for the policy (a cycle). It needs
+    // none of it to be created, only when Secrets Manager invokes it, and every rotation schedule, which
+    // is what makes Secrets Manager invoke it, waits for the policy (RotatingSecret).
+    const secrets = rotatedByFunctionStatement(this.function.functionArn, stack);
+    const keys = rotationKeyStatement(stack);
+    this.policy.addStatements(secrets, keys);
+    // Secrets Manager may invoke it for any secret of the account that names it; the policy above decides
+    // which of them it can read and write: for a secret without this stack's tag, its first call is denied.
+    this.invokePermission = secretsManagerInvokePermission(this, 'InvokePermission', this.function.functionArn, accountSecretsArnPattern(stack.region, stack));
     this.node.addValidation({ validate: () => this.environmentProblems() });
-    validateManagedPolicySize(this.policy, () =>
-      `This stack defines ${this.secretArns.length} RotatingSecrets with generic rotation, whose ARNs and keys this policy of their rotation function lists. Define some of them in another stack.`);
-    acknowledgeFindings(this.policy, this.function);
+    acknowledgeFindings(this.policy, this.function, { secrets: secrets.resources[0], keys: keys.resources[0] });
   }
 
-  /**
-   * Lets the function rotate a secret encrypted with `key`. One key statement lists every key and
-   * every secret (each secret's own key is among the keys, and only this function's secrets are named),
-   * so the policy grows by two ARNs a secret and stays under IAM's 6,144 characters for dozens of them.
-   */
-  public addSecret(secretArn: string, secretName: string, key: kms.IKey, settings: RotationSettings): void {
+  /** Adds a secret's rotation settings to the function's environment, unless they are the defaults. */
+  public addSecret(secretName: string, settings: RotationSettings): void {
     const set = settingsJson(settings);
-    if (Object.keys(set).length > 0) {
-      this.settings.push([secretName, set]);
+    if (Object.keys(set).length === 0) {
+      return;
     }
-    this.policy.addStatements(rotationSecretStatement([secretArn]));
-    if (this.secretArns.length === 0) {
-      // Uncached: resolving the policy before the last secret is added must not freeze the lists.
-      this.policy.addStatements(keyViaSecretsManagerStatement(
-        Lazy.uncachedList({ produce: () => [...new Set(this.keyArns)] }),
-        Lazy.uncachedList({ produce: () => this.secretArns }),
-        SECRETS_MANAGER_KEY_ACTIONS,
-        Stack.of(this),
-      ));
-    }
-    this.keyArns.push(key.keyArn);
-    this.secretArns.push(secretArn);
+    const same = JSON.stringify(set);
+    const entry = this.settings.get(same) ?? [[], set];
+    entry[0].push(secretName);
+    this.settings.set(same, entry);
   }
 
   /** The settings must fit Lambda's 4 KB of environment variables. */
   private environmentProblems(): string[] {
-    const length = JSON.stringify(Stack.of(this).resolve(this.settings)).length;
+    const entries = [...this.settings.values()];
+    const length = JSON.stringify(Stack.of(this).resolve(entries)).length;
+    const secrets = entries.reduce((count, [names]) => count + names.length, 0);
     return length <= MAX_SETTINGS_ENV_LENGTH ? [] : [
-      `This stack's generic rotation function carries the rotation settings of ${this.settings.length} secrets in its environment, ${length} characters, above the ${MAX_SETTINGS_ENV_LENGTH} that Lambda's 4 KB of environment variables leave. Define some of these secrets in another stack, or keep their \`generateSecretString\` at the defaults.`,
+      `This stack's generic rotation function carries the rotation settings of ${secrets} secrets (${entries.length} distinct) in its environment, ${length} characters, above the ${MAX_SETTINGS_ENV_LENGTH} that Lambda's 4 KB of environment variables leave. Define some of these secrets in another stack, give more of them the same \`generateSecretString\`, or keep it at the defaults.`,
     ];
   }
 }
 
 /** The findings that cannot be fixed for this function, each acknowledged on the one construct it concerns. */
-function acknowledgeFindings(policy: iam.ManagedPolicy, fn: RotationFunction): void {
+function acknowledgeFindings(policy: iam.ManagedPolicy, fn: RotationFunction, wildcards: { secrets: string; keys: string }): void {
+  const stack = Stack.of(policy);
   Validations.of(policy).acknowledge({
     id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-    reason: 'secretsmanager:GetRandomPassword has no resource type, so IAM requires Resource "*"; every other statement names its resources.',
+    reason: 'secretsmanager:GetRandomPassword has no resource type, so IAM requires Resource "*".',
+  }, {
+    id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(stack, wildcards.secrets)}]`,
+    reason: 'The rotation actions apply only to secrets whose rotation configuration names this function (secretsmanager:resource/AllowRotationLambdaArn), as in AWS\'s rotation templates, and that carry this stack\'s ownership tag (aws:ResourceTag); a secret rotated by another function, or not tagged by this stack, does not match.',
+  }, {
+    id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(stack, wildcards.keys)}]`,
+    reason: 'Key use is confined to Secrets Manager in this Region (kms:ViaService) and to secrets (SecretARN encryption context); Secrets Manager uses a key only for the secret of the request, which the secrets statement confines to those of this stack rotated by this function.',
   });
   acknowledgeLambdaFindings(fn, {
     insideVpc: 'The function only calls the Secrets Manager API and reaches no resource in a VPC; placing it in one would require a VPC with a Secrets Manager endpoint in every stack.',

@@ -1,12 +1,12 @@
 /**
  * How the generic rotation function learns, per secret, what value to generate, and the floor every
  * new value must meet. The function is shared by every secret of a stack and a rotation event names only
- * the secret, so the stack's template gives the function a list of (secret name, settings) in its
- * environment. Changing it takes `lambda:UpdateFunctionConfiguration` (a deployment), not a tag on the
+ * the secret, so the stack's template gives the function a list of (secret names, settings) in its
+ * environment, one entry per distinct settings. Changing it takes `lambda:UpdateFunctionConfiguration` (a deployment), not a tag on the
  * secret (docs/decisions/0007-handler-lifecycle.md). No imports: the handler bundle shares this module.
  */
 
-/** The function's environment variable holding `[[secretName, settings], ...]` as JSON. */
+/** The function's environment variable holding `[[[secretName, ...], settings], ...]` as JSON. */
 export const ROTATION_SETTINGS_ENV = 'ROTATION_SETTINGS';
 
 /**
@@ -68,7 +68,10 @@ export function settingsFor(secretName: string, environment: string | undefined)
   if (!Array.isArray(entries)) {
     throw new Error(`The function's ${ROTATION_SETTINGS_ENV} environment variable must hold a JSON array.`);
   }
-  const entry = entries.find((candidate) => Array.isArray(candidate) && candidate[0] === secretName);
+  // An entry names one secret (`[name, settings]`, the form before secrets shared entries) or several:
+  // CloudFormation updates the function's code and its environment in separate calls, so for a moment
+  // the new code can read the earlier form.
+  const entry = entries.find((candidate) => Array.isArray(candidate) && [candidate[0]].flat().includes(secretName));
   return (entry?.[1] ?? {}) as RotationSettings;
 }
 

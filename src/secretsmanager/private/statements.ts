@@ -1,6 +1,7 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { LOG_WRITE_ACTIONS, RANDOM_PASSWORD_ACTIONS, ROTATION_SECRET_ACTIONS } from './actions';
+import { OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE } from './ownership-tag';
 import { SECRETS_MANAGER_KEY_ACTIONS } from '../../private/key-use/actions';
 import { regionalEndpoint } from '../../private/key-use/conditions';
 
@@ -14,10 +15,21 @@ export function secretArnPattern(secretName: string, region: string, stack: Stac
 }
 
 /**
+ * The ARN pattern of every secret of the stack's account in a Region (`*` for any Region).
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#iam-resources
+ */
+export function accountSecretsArnPattern(region: string, stack: Stack): string {
+  return `arn:${stack.partition}:secretsmanager:${region}:${stack.account}:secret:*`;
+}
+
+/**
  * Key-policy statement letting principals of the stack's account use the key through Secrets Manager in
- * one Region, for one secret only (its `SecretARN` encryption context). The account principal delegates
- * to IAM, so only principals whose IAM policies allow it (readers, rotation functions, hosted rotation
- * roles whose names are never known here) get through.
+ * one Region, for the secrets matching `secretArn` (Secrets Manager puts the ARN of the secret of the
+ * request in the `SecretARN` encryption context). The account principal delegates to IAM, so only
+ * principals whose IAM policies allow it (readers and writers of one secret each, rotation functions,
+ * hosted rotation roles whose names are never known here) get through. With the pattern of every secret
+ * of the account (`accountSecretsArnPattern`) the statement is the same for every secret on the key,
+ * and the key policy merges it into one.
  *
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-encryption-context
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
@@ -35,22 +47,21 @@ export function secretsManagerKeyStatement(secretArn: string, region: string, st
 }
 
 /**
- * Key-policy statement letting one principal (of another account) use the key through Secrets Manager for
- * one secret only, as `secretsManagerKeyStatement` does for this account.
+ * Key-policy statement letting one principal of another account use the key through Secrets Manager for
+ * this account's secrets, as `secretsManagerKeyStatement` does for this account: one statement per
+ * principal, whatever the number of secrets it is granted. Which secrets it reaches is decided by their
+ * resource policies, which a principal of another account needs to call Secrets Manager on them at all;
+ * Secrets Manager uses the key only for the secret of the request.
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_examples_cross.html
  */
-export function secretsManagerGranteeKeyStatement(
-  principal: iam.IPrincipal,
-  actions: readonly string[],
-  secretArn: string,
-  stack: Stack,
-): iam.PolicyStatement {
+export function secretsManagerGranteeKeyStatement(principal: iam.IPrincipal, actions: readonly string[], stack: Stack): iam.PolicyStatement {
   return new iam.PolicyStatement({
     principals: [principal],
     actions: [...actions],
     resources: ['*'],
     conditions: {
       StringEquals: { 'kms:ViaService': regionalEndpoint('secretsmanager', stack.region, stack.urlSuffix) },
-      StringLike: { 'kms:EncryptionContext:SecretARN': secretArn },
+      StringLike: { 'kms:EncryptionContext:SecretARN': accountSecretsArnPattern(stack.region, stack) },
     },
   });
 }
@@ -73,7 +84,7 @@ export function keyViaSecretsManagerStatement(
       StringEquals: {
         'kms:ViaService': regionalEndpoint('secretsmanager', stack.region, stack.urlSuffix),
         // One secret renders as a plain value, as IAM and readers of the template expect.
-        'kms:EncryptionContext:SecretARN': secretArns.length === 1 && !Token.isUnresolved(secretArns) ? secretArns[0] : secretArns,
+        'kms:EncryptionContext:SecretARN': secretArns.length === 1 ? secretArns[0] : secretArns,
       },
     },
   });
@@ -82,6 +93,49 @@ export function keyViaSecretsManagerStatement(
 /** IAM statement for a rotation function on the secrets it rotates. */
 export function rotationSecretStatement(secretArns: string[]): iam.PolicyStatement {
   return new iam.PolicyStatement({ actions: [...ROTATION_SECRET_ACTIONS], resources: secretArns });
+}
+
+/**
+ * IAM statement for a rotation function shared by many secrets: the secrets of its account and Region
+ * whose rotation configuration names this function (`secretsmanager:resource/AllowRotationLambdaArn`, as
+ * AWS's rotation templates grant it) and that carry this stack's ownership tag (ownership-tag.ts), and
+ * no other. A secret without rotation, rotated by another function, or pointed at this one without the
+ * tag (which takes `secretsmanager:TagResource` on it as well as `RotateSecret`) does not match. One
+ * statement, whatever the number of secrets.
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#iam-contextkeys
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html#awssecretsmanager-policy-keys
+ */
+export function rotatedByFunctionStatement(functionArn: string, stack: Stack): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: [...ROTATION_SECRET_ACTIONS],
+    resources: [accountSecretsArnPattern(stack.region, stack)],
+    conditions: {
+      StringEquals: {
+        'secretsmanager:resource/AllowRotationLambdaArn': functionArn,
+        [`aws:ResourceTag/${OWNERSHIP_TAG_KEY}`]: OWNERSHIP_TAG_VALUE,
+      },
+    },
+  });
+}
+
+/**
+ * IAM statement for a shared rotation function's use of any key of its account and Region, only through
+ * Secrets Manager in that Region and only for secrets (`SecretARN` context). Secrets Manager uses a key
+ * only for the secret of the request, which `rotatedByFunctionStatement` confines to the secrets that
+ * name the function and carry the stack's tag; so the statement is constant, whatever the number of
+ * secrets and keys.
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-encryption-context
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
+ */
+export function rotationKeyStatement(stack: Stack): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: [...SECRETS_MANAGER_KEY_ACTIONS],
+    resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+    conditions: {
+      StringEquals: { 'kms:ViaService': regionalEndpoint('secretsmanager', stack.region, stack.urlSuffix) },
+      StringLike: { 'kms:EncryptionContext:SecretARN': accountSecretsArnPattern(stack.region, stack) },
+    },
+  });
 }
 
 /** IAM statement for `GetRandomPassword`, which has no resource type. */
