@@ -28,7 +28,7 @@ import { serviceEndpoint } from '../../private/key-use/conditions';
 import { addToKeyPolicyOrWarn } from '../../private/key-use/key-policy';
 import { enforcementStatements } from '../../s3/private/bucket-policy';
 import { s3KeyUseConditions } from '../../s3/private/key-use';
-import { keyViaSecretsManagerStatement, secretArnPattern, secretsManagerKeyStatement } from '../../secretsmanager/private/statements';
+import { accountSecretsArnPattern, keyViaSecretsManagerStatement, secretsManagerKeyStatement } from '../../secretsmanager/private/statements';
 
 /** Brings one resource under `key`; the resource types of {@link RETROFITS} only. */
 type Retrofit = (resource: CfnResource, key: kms.IKey, index: StackIndex) => void;
@@ -91,15 +91,15 @@ function retrofitLogGroup(logGroup: logs.CfnLogGroup, key: kms.IKey): void {
   allowLogsService(logGroup, key, contextArn);
 }
 
-/** The key, Secrets Manager's statement for this secret, and `kms:Decrypt` through Secrets Manager for its readers. */
+/** The key, Secrets Manager's statement for the account's secrets, and `kms:Decrypt` through Secrets Manager for its readers. */
 function retrofitSecret(secret: secretsmanager.CfnSecret, key: kms.IKey, index: StackIndex): void {
   if (!needsKey(secret, key, secret.kmsKeyId)) {
     return;
   }
   const stack = Stack.of(secret);
   secret.kmsKeyId = key.keyArn;
-  const name = secret.name === undefined || Token.isUnresolved(secret.name) ? '*' : secret.name;
-  addToKeyPolicyOrWarn(secret, key, secretsManagerKeyStatement(secretArnPattern(name, stack.region, stack), stack.region, stack));
+  // The same statement for every secret on the key, as RotatingSecret's: readers' IAM policies name each secret.
+  addToKeyPolicyOrWarn(secret, key, secretsManagerKeyStatement(accountSecretsArnPattern(stack.region, stack), stack.region, stack));
   for (const { policy, actions } of existingGrants(secret, index)) {
     const writes = actions.some((action) => /^secretsmanager:(\*|PutSecretValue|UpdateSecret)/.test(action));
     policy.addStatements(keyViaSecretsManagerStatement([key.keyArn], [secret.ref], writes ? SECRETS_MANAGER_KEY_ACTIONS : DECRYPT_ACTIONS, stack));

@@ -6,15 +6,6 @@ import { SECRETS_MANAGER_KEY_ACTIONS } from '../../private/key-use/actions';
 import { regionalEndpoint } from '../../private/key-use/conditions';
 
 /**
- * The ARN every version and replica of a named secret has in a Region: Secrets Manager appends a hyphen
- * and six random characters to the name, matched here by `??????`.
- * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#iam-resources
- */
-export function secretArnPattern(secretName: string, region: string, stack: Stack): string {
-  return `arn:${stack.partition}:secretsmanager:${region}:${stack.account}:secret:${secretName}-??????`;
-}
-
-/**
  * The ARN pattern of every secret of the stack's account in a Region (`*` for any Region).
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#iam-resources
  */
