@@ -48,7 +48,7 @@ function settingsFor(secretName, environment) {
   if (!Array.isArray(entries)) {
     throw new Error(`The function's ${ROTATION_SETTINGS_ENV} environment variable must hold a JSON array.`);
   }
-  const entry = entries.find((candidate) => Array.isArray(candidate) && candidate[0] === secretName);
+  const entry = entries.find((candidate) => Array.isArray(candidate) && [candidate[0]].flat().includes(secretName));
   return entry?.[1] ?? {};
 }
 function requiredLength(settings) {
