@@ -1,6 +1,7 @@
 import { CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 
@@ -24,9 +25,11 @@ const PSEUDO_PARAMETER_MAX_LENGTH: Record<string, number> = {
 
 /** The longest ARN IAM accepts, for a reference this module cannot size. */
 const ARN_MAX_LENGTH = 2_048;
-/** Names of log groups and secrets this module cannot read from the template. */
+/** Names of log groups, secrets and functions this module cannot read from the template, at their longest. */
 const LOG_GROUP_NAME_MAX_LENGTH = 512;
 const SECRET_NAME_MAX_LENGTH = 512;
+/** @see https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html */
+const FUNCTION_NAME_MAX_LENGTH = 64;
 
 /**
  * Registers a synth-time check that `policy` stays under IAM's size limit once deployed, so a stack with
@@ -51,7 +54,7 @@ export function validateManagedPolicySize(policy: iam.ManagedPolicy, fix: () => 
  * The most characters `value` (a resolved CloudFormation value, such as a policy document) can take
  * once CloudFormation has substituted its references, as JSON without whitespace (IAM's measure):
  * literals as they are, pseudo parameters at their longest, and references to the stack's keys,
- * secrets and log groups as their ARNs, from what the template says of them.
+ * secrets, log groups and functions as their ARNs, from what the template says of them.
  */
 export function deployedLengthUpperBound(stack: Stack, value: unknown): number {
   // Read only when a resource is referenced: sizing an ARN of literals and pseudo parameters (one per
@@ -66,7 +69,8 @@ function sizedResources(stack: Stack): Map<string, CfnResource> {
   return new Map<string, CfnResource>(
     stack.node.findAll()
       .filter((node): node is CfnResource =>
-        node instanceof kms.CfnKey || node instanceof secretsmanager.CfnSecret || node instanceof logs.CfnLogGroup)
+        node instanceof kms.CfnKey || node instanceof secretsmanager.CfnSecret || node instanceof logs.CfnLogGroup
+          || node instanceof lambda.CfnFunction)
       .map((resource) => [stack.resolve(resource.logicalId), resource]),
   );
 }
@@ -117,6 +121,9 @@ function referenceLength(stack: Stack, resources: () => Map<string, CfnResource>
   if (resource instanceof secretsmanager.CfnSecret && reference.attribute === undefined) {
     // Secrets Manager appends a hyphen and six random characters to the name.
     return arnPrefix('secretsmanager').length + 'secret:'.length + nameLength(stack, resource.name, SECRET_NAME_MAX_LENGTH) + 7;
+  }
+  if (resource instanceof lambda.CfnFunction && reference.attribute === 'Arn') {
+    return arnPrefix('lambda').length + 'function:'.length + nameLength(stack, resource.functionName, FUNCTION_NAME_MAX_LENGTH);
   }
   if (resource instanceof logs.CfnLogGroup && reference.attribute === 'Arn') {
     return arnPrefix('logs').length + 'log-group:'.length + nameLength(stack, resource.logGroupName, LOG_GROUP_NAME_MAX_LENGTH) + ':*'.length;

@@ -1,6 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { deployedLengthUpperBound, MANAGED_POLICY_SIZE_LIMIT, validateManagedPolicySize } from '../../src/private/managed-policy-size';
@@ -51,11 +52,13 @@ describe('deployedLengthUpperBound', () => {
     const secret = new secretsmanager.CfnSecret(stack, 'Unnamed', {});
     const logGroup = new logs.CfnLogGroup(stack, 'UnnamedLogs', {});
     const role = new iam.CfnRole(stack, 'Role', { assumeRolePolicyDocument: {} });
+    const fn = new lambda.CfnFunction(stack, 'Function', { code: {}, role: role.attrArn });
 
     const length = (value: string) => deployedLengthUpperBound(stack, stack.resolve(value)) - 2; // without the quotes
 
     expect(length(secret.ref)).toBe(`arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:`.length + 512 + 7);
     expect(length(logGroup.attrArn)).toBe(`arn:aws:logs:${REGION}:${ACCOUNT}:log-group:`.length + 512 + 2);
+    expect(length(fn.attrArn)).toBe(`arn:aws:lambda:${REGION}:${ACCOUNT}:function:`.length + 64);
     expect(length(role.attrArn)).toBe(2048);
     expect(length(stack.resolve({ 'Fn::ImportValue': 'Shared' }))).toBe(2048);
   });
