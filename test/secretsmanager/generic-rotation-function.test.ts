@@ -1,8 +1,8 @@
 import { Template } from 'aws-cdk-lib/assertions';
-import { stackIdOf, StackIntrinsics } from './stack-intrinsics';
 import { RotatingSecret } from '../../src/secretsmanager';
 import { ROTATION_SECRET_ACTIONS } from '../../src/secretsmanager/private/actions';
 import { ACCOUNT, OTHER_ACCOUNT, REGION, testStack } from '../util/app';
+import { Intrinsics } from '../util/intrinsics';
 import { evaluate } from '../util/policy';
 
 /**
@@ -28,17 +28,17 @@ function deployed() {
   new RotatingSecret(stack, 'A', { secretName: 'app/a' });
   new RotatingSecret(stack, 'B', { secretName: 'app/b' });
   const template = Template.fromStack(stack).toJSON();
-  const intrinsics = new StackIntrinsics(stack);
+  const intrinsics = new Intrinsics(stack);
   const functionArn = intrinsics.arn(FUNCTION_ID);
   return {
     template,
     intrinsics,
     statements: intrinsics.resolve(template.Resources[POLICY_ID].Properties.PolicyDocument).Statement,
     functionArn,
-    stackId: stackIdOf(stack),
+    stackId: intrinsics.stackId(),
     secretArn: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:app/a-AbCdEf`,
     /** What IAM knows of a secret of this stack: it names the function and carries the stack's tag. */
-    ownSecret: { [ALLOW_ROTATION_LAMBDA_ARN]: functionArn, [OWNERSHIP_TAG]: stackIdOf(stack) },
+    ownSecret: { [ALLOW_ROTATION_LAMBDA_ARN]: functionArn, [OWNERSHIP_TAG]: intrinsics.stackId() },
   };
 }
 

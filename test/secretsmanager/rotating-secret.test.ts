@@ -5,7 +5,6 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { StackIntrinsics } from './stack-intrinsics';
 import { CustomerManagedKey } from '../../src/kms/customer-managed-key';
 import { ReplicaKey } from '../../src/kms/replica-key';
 import { RotatingSecret, RotatingSecretProps, SecretRotation, SecretRotationSchedule } from '../../src/secretsmanager';
@@ -499,7 +498,7 @@ describe('behaviour of the synthesized policies', () => {
     // GIVEN
     const stack = testStack();
     new RotatingSecret(stack, 'Secret');
-    const intrinsics = new StackIntrinsics(stack);
+    const intrinsics = new Intrinsics(stack);
     const roleId = 'CdkKmsEncryptionGenericRotationServiceRole7869DA28';
     const statements = identityStatements(stack, intrinsics, roleId, 'AWS::IAM::ManagedPolicy');
     const keyPolicy = intrinsics.resolve(template(stack).toJSON().Resources.SecretKeyBCA64351.Properties.KeyPolicy);

@@ -13,6 +13,11 @@ export class Intrinsics {
     this.resources = Template.fromStack(stack).toJSON().Resources ?? {};
   }
 
+  /** The id CloudFormation gives the stack when it creates it: its ARN, with a generated UUID. */
+  public stackId(): string {
+    return `arn:aws:cloudformation:${this.stack.region}:${this.stack.account}:stack/${this.stack.stackName}/1c2fa620-982a-11e3-aff7-50e2416294e0`;
+  }
+
   /** The ARN of a resource in the template, by logical id. */
   public arn(logicalId: string): string {
     const resource = this.resource(logicalId);
@@ -93,6 +98,8 @@ export class Intrinsics {
         return this.stack.account;
       case 'AWS::Region':
         return this.stack.region;
+      case 'AWS::StackId':
+        return this.stackId();
       default:
         // `Ref` of a secret is its ARN, not its name.
         return this.resource(name).Type === 'AWS::SecretsManager::Secret' ? this.arn(name) : this.ref(name);
