@@ -11,10 +11,12 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App } from 'aws-cdk-lib';
+import { App, IPolicyValidationContext } from 'aws-cdk-lib';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { NOT_THE_LIBRARYS } from './not-the-librarys';
 import { addShowcaseStacks } from '../../demo/showcase';
+import { SynthesizedApp } from '../../src/checks/private/assembly';
+import { RULES } from '../../src/checks/private/rules';
 
 // The first run on a fresh clone installs the scanners (about a minute, more on a busy machine).
 jest.setTimeout(15 * 60_000);
@@ -33,6 +35,8 @@ interface Finding {
 let templates: Map<string, any>;
 let checkov: Finding[];
 let cfnLint: Finding[];
+/** What EncryptionChecks' KMS.1 / KMS.2 rule finds in the same templates. */
+let decryptOnAllKeys: Finding[];
 const seconds: Record<string, number> = {};
 
 beforeAll(() => {
@@ -48,6 +52,7 @@ beforeAll(() => {
   }
   checkov = timed('checkov', () => runCheckov(path.join(venv, 'bin', 'checkov'), dir, copies));
   cfnLint = timed('cfn-lint', () => runCfnLint(path.join(venv, 'bin', 'cfn-lint'), [...copies.keys()], copies));
+  decryptOnAllKeys = ruleFindings('cdk-kms-encryption::IamPolicyKmsDecryptAllKeys', copies);
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
@@ -79,6 +84,12 @@ test('every finding listed as not the library\'s still happens', () => {
   const findings = [...checkov, ...cfnLint];
   const unused = NOT_THE_LIBRARYS.filter((entry) => !findings.some((finding) => matches(entry, finding)));
   expect(unused.map((entry) => entry.owner)).toEqual([]);
+});
+
+// Security Hub's KMS.1 / KMS.2, judged from the templates with EncryptionChecks' own rule: no identity
+// policy in the showcase or an integration snapshot may decrypt with all keys, whatever its conditions.
+test('Security Hub KMS.1 / KMS.2: no identity policy allows kms:Decrypt or kms:ReEncryptFrom on all keys', () => {
+  expect(decryptOnAllKeys.map((finding) => `${finding.template} ${finding.resource}`).sort()).toEqual([]);
 });
 
 describe('suppressions: each with a reason, each in the README\'s acknowledgements table, and no row without one', () => {
@@ -160,6 +171,16 @@ function runCfnLint(cfnLintBin: string, files: string[], copies: Map<string, str
     template: copies.get(match.Filename)!,
     resource: match.Location.Path[0] === 'Resources' ? match.Location.Path[1] : match.Location.Path.join('/'),
   }));
+}
+
+/** The findings of one EncryptionChecks rule on the templates (the canary aside), as the plugin judges them. */
+function ruleFindings(ruleId: string, copies: Map<string, string>): Finding[] {
+  const rule = RULES.find((candidate) => candidate.id === ruleId)!;
+  const templatePaths = [...copies].filter(([, template]) => template !== CANARY).map(([copy]) => copy);
+  // The templates alone, as the plugin reads them on aws-cdk-lib versions that pass no construct tree.
+  const app = SynthesizedApp.fromContext({ templatePaths } as unknown as IPolicyValidationContext);
+  return app.resources.filter((resource) => rule.resourceTypes.includes(resource.type) && rule.check(resource, app) !== undefined)
+    .map((resource) => ({ check: ruleId, template: copies.get(resource.stack.templatePath)!, resource: resource.logicalId }));
 }
 
 /** The README acknowledgements table's ids in one scanner's column. */
