@@ -22,6 +22,9 @@ const FLOOR_EXCLUDED = [
   '<rootDir>/test/ssm/secure-string-resource.test.ts',
   // The repository's own package rules, not a construct: one run is enough.
   '<rootDir>/test/package-contents.test.ts',
+  // checkov and cfn-lint read templates, in one Python venv per checkout: one run is enough, and two
+  // would install it at once on a fresh clone.
+  '<rootDir>/test/scanners/',
 ];
 
 /** What both test runs share: TypeScript through ts-jest, mocks reset between tests. */
@@ -115,7 +118,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
   tsconfigDev: { include: ['../demo/**/*.ts', '../integ/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'] },
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'integ', 'demo', 'scripts', 'bench'] },
-  gitignore: ['cdk.out', '.tmp', 'cdk-integ.out.*', '.jsii.tabl.json'],
+  // .venv-scanners*: checkov and cfn-lint, installed by scripts/scanners/install.sh for test/scanners/.
+  gitignore: ['cdk.out', '.tmp', 'cdk-integ.out.*', '.jsii.tabl.json', '/.venv-scanners*'],
   // The package holds what runs and its docs, nothing else (test/package-contents.test.ts).
   npmIgnoreOptions: { ignorePatterns: ['/*', '!/lib/', '!/assets/', '!/.jsii', '!/API.md', '!/NOTICE'] },
 });

@@ -10,6 +10,7 @@ import { addKeyInvariantValidation } from './private/invariants';
 import { ManagedKeyPolicy } from './private/managed-key-policy';
 import { accessActions, AdministrationScope, administrationActions } from './private/statements';
 import { keyUsageForGrantProblem, validateKeyProps, withAliasPrefix } from './private/validation';
+import { skipScannerChecks } from '../private/acknowledgements';
 import { injectedProps, skippingBaseInjector } from '../private/injection';
 import { PUBLIC_KEY_ACTIONS } from '../private/key-use/actions';
 import { crossStackGranteeProblem } from '../private/key-use/cross-stack';
@@ -412,10 +413,9 @@ const ROTATION_RULES = [
 ];
 
 function acknowledgeManualRotation(key: CustomerManagedKey): void {
+  const reason = 'Key material is imported (Origin EXTERNAL): KMS cannot rotate it automatically. Administrators import new material and rotate on demand (kms:RotateKeyOnDemand), or an ExternalKeyRing moves the alias to a new key.';
   for (const id of ROTATION_RULES) {
-    Validations.of(key).acknowledge({
-      id,
-      reason: 'Key material is imported (Origin EXTERNAL): KMS cannot rotate it automatically. Administrators import new material and rotate on demand (kms:RotateKeyOnDemand), or an ExternalKeyRing moves the alias to a new key.',
-    });
+    Validations.of(key).acknowledge({ id, reason });
   }
+  skipScannerChecks(key, reason, { checkov: ['CKV_AWS_7'] });
 }

@@ -22,6 +22,7 @@ import {
 } from './private/validation';
 import { CustomerManagedKey } from '../kms/customer-managed-key';
 import { ReplicaKey } from '../kms/replica-key';
+import { skipScannerChecks } from '../private/acknowledgements';
 import { injectedProps, skippingBaseInjector } from '../private/injection';
 import { S3_REPLICATION_REPLICA_KEY_ACTIONS, S3_REPLICATION_SOURCE_KEY_ACTIONS } from '../private/key-use/actions';
 import { regionalEndpoint } from '../private/key-use/conditions';
@@ -601,12 +602,11 @@ function acknowledgeLifecycleChoice(scope: IConstruct): void {
 
 /** The packs' KMS-encryption rule compares the algorithm with `aws:kms` only; DSSE-KMS is KMS encryption too. */
 function acknowledgeDsseEncryption(bucket: s3.Bucket): void {
+  const reason = 'The bucket uses dual-layer DSSE-KMS (aws:kms:dsse) with a customer-managed key, which is stronger than the SSE-KMS the rule looks for; the rule only recognizes the algorithm name aws:kms.';
   for (const pack of REPLICATION_AND_KMS_PACKS) {
-    Validations.of(bucket.node.defaultChild!).acknowledge({
-      id: `${pack}::${pack}-S3DefaultEncryptionKMS`,
-      reason: 'The bucket uses dual-layer DSSE-KMS (aws:kms:dsse) with a customer-managed key, which is stronger than the SSE-KMS the rule looks for; the rule only recognizes the algorithm name aws:kms.',
-    });
+    Validations.of(bucket.node.defaultChild!).acknowledge({ id: `${pack}::${pack}-S3DefaultEncryptionKMS`, reason });
   }
+  skipScannerChecks(bucket, reason, { checkov: ['CKV_AWS_19'] });
 }
 
 /**
@@ -620,12 +620,14 @@ function acknowledgeAccessLogsBucketFindings(logs: s3.Bucket, hasOwnLifecycleFin
       reason: 'S3 delivers server access logs only to buckets whose default encryption is SSE-S3, not SSE-KMS (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshooting-server-access-logging.html).',
     });
   }
-  const controlTower: Array<[string, string]> = [
-    ['s3_bucket_default_encryption_kms_check', 'S3 delivers server access logs only to buckets whose default encryption is SSE-S3, not SSE-KMS (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshooting-server-access-logging.html).'],
-    ['s3_bucket_logging_enabled_check', 'This is the access-logs bucket: logging its own access into itself would log every delivery, without end.'],
+  // [Control Tower rule, the same check in checkov, reason]
+  const controlTower: Array<[string, string | undefined, string]> = [
+    ['s3_bucket_default_encryption_kms_check', undefined, 'S3 delivers server access logs only to buckets whose default encryption is SSE-S3, not SSE-KMS (https://docs.aws.amazon.com/AmazonS3/latest/userguide/troubleshooting-server-access-logging.html).'],
+    ['s3_bucket_logging_enabled_check', 'CKV_AWS_18', 'This is the access-logs bucket: logging its own access into itself would log every delivery, without end.'],
   ];
-  for (const [rule, reason] of controlTower) {
+  for (const [rule, checkov, reason] of controlTower) {
     Validations.of(logs.node.defaultChild!).acknowledge({ id: `cdk-validator-cfnguard::${rule}`, reason });
+    skipScannerChecks(logs, reason, { checkov: checkov ? [checkov] : [] });
   }
   if (hasOwnLifecycleFindings) {
     acknowledgeLifecycleChoice(logs.node.defaultChild!);

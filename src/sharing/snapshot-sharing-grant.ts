@@ -21,6 +21,7 @@ import {
 import { autoScalingProblem, regionProblem, servicesProblems, sharingProblems } from './private/validation';
 import { SnapshotService } from './snapshot-service';
 import { exemptGranteeFromGrantLimit } from '../kms/private/intents';
+import { acknowledgeOrganizationPrincipal } from '../private/acknowledgements';
 import { injectedProps } from '../private/injection';
 import { missingPropProblems, present, throwIfInvalid, throwIfInvalidFor } from '../private/validation';
 
@@ -218,6 +219,7 @@ export class SnapshotSharingGrant extends Construct {
     }
     if (props.organizationId !== undefined) {
       audiences.push(organizationAudience(props.organizationId, stack.account));
+      acknowledgeOrganizationPrincipal(this.key);
     }
     for (const audience of audiences) {
       this.addToKeyPolicy(snapshotUseStatement(audience, this.viaServiceEndpoints));

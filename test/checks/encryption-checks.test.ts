@@ -37,6 +37,7 @@ const RULES: Array<[string, string[], CheckLevel]> = [
   ['KmsKeyRotation', ['AWS::KMS::Key'], CheckLevel.ERROR],
   ['KmsKeyPolicyPublic', ['AWS::KMS::Key', 'AWS::KMS::ReplicaKey'], CheckLevel.ERROR],
   ['KmsKeyPolicySize', ['AWS::KMS::Key', 'AWS::KMS::ReplicaKey'], CheckLevel.WARNING],
+  ['IamPolicyKmsDecryptAllKeys', ['AWS::IAM::ManagedPolicy', 'AWS::IAM::Policy', 'AWS::IAM::RolePolicy', 'AWS::IAM::UserPolicy', 'AWS::IAM::GroupPolicy', 'AWS::IAM::Role', 'AWS::IAM::User', 'AWS::IAM::Group'], CheckLevel.WARNING],
   ['SqsQueueKmsCmk', ['AWS::SQS::Queue'], CheckLevel.ERROR],
   ['SnsTopicKmsCmk', ['AWS::SNS::Topic'], CheckLevel.ERROR],
   ['DynamoDbTableKmsCmk', ['AWS::DynamoDB::Table'], CheckLevel.ERROR],

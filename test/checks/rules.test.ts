@@ -24,6 +24,10 @@ const TABLE_FIX = 'Set `encryption: TableEncryption.CUSTOMER_MANAGED` and `encry
 const TLS_FIX = "No bucket policy denies requests over plain HTTP on this bucket and all its objects. Use EncryptedBucket, or set `enforceSSL: true`, or add a statement that denies s3:* to everyone on the bucket's ARN and `<bucket ARN>/*` when aws:SecureTransport is false.";
 const RDS_FIX = 'Set `storageEncrypted: true` and `storageEncryptionKey` to a CustomerManagedKey.';
 
+const KMS_1 = 'Security Hub KMS.1 (https://docs.aws.amazon.com/securityhub/latest/userguide/kms-controls.html#kms-1)';
+const KMS_2 = 'Security Hub KMS.2 (https://docs.aws.amazon.com/securityhub/latest/userguide/kms-controls.html#kms-2)';
+const ALL_KEYS_FIX = (control: string) => `${control} fails on this policy, whatever its conditions. Grant on the keys instead (\`key.grantDecrypt(principal)\` and the other grant* methods), or name key ARNs in \`resources\`.`;
+
 /** Builds the one resource a case is about, with id `R`. */
 type Build = (stack: Stack) => void;
 
@@ -31,6 +35,11 @@ const key = (stack: Stack) => new CustomerManagedKey(stack, 'Key');
 const parameterKey = (stack: Stack) => kms.Key.fromKeyArn(stack, 'ParameterKey', new CfnParameter(stack, 'KeyArn').valueAsString);
 const cfnDbInstance = (stack: Stack, props: Partial<rds.CfnDBInstanceProps>) =>
   new rds.CfnDBInstance(stack, 'R', { engine: 'postgres', dbInstanceClass: 'db.t4g.micro', allocatedStorage: '20', ...props });
+/** An `iam.Policy` with id `R`, attached to a role, with one statement. */
+const identityPolicy = (stack: Stack, statement: iam.PolicyStatementProps) => new iam.Policy(stack, 'R', {
+  statements: [new iam.PolicyStatement(statement)],
+  roles: [new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') })],
+});
 const cfnDbCluster = (stack: Stack, props: Partial<rds.CfnDBClusterProps>) => new rds.CfnDBCluster(stack, 'R', { engine: 'aurora-postgresql', ...props });
 
 describe('non-compliant resources are reported with the fix', () => {
@@ -84,6 +93,25 @@ describe('non-compliant resources are reported with the fix', () => {
     "The key policy allows everyone ('*') in statement 'Everyone' without a condition that narrows the principal. Add one with a fixed value of aws:PrincipalOrgID, aws:PrincipalOrgPaths, aws:PrincipalAccount, aws:PrincipalArn, aws:SourceAccount, aws:SourceArn, aws:SourceOrgID, aws:userid, kms:CallerAccount, or name the principals."],
     ['KmsKeyPolicySize', 'a policy of 30,000 bytes', (s) => new kms.CfnKey(s, 'R', { enableKeyRotation: true, keyPolicy: largePolicy(30_000) }), 'warning', 'Stack/R',
       `The key policy is ${JSON.stringify(largePolicy(30_000)).length} bytes, over 80% of the 32768-byte KMS limit. Use account-wide statements (for example \`kms:ViaService\` with \`kms:CallerAccount\`) instead of one per principal, or a second key.`],
+    ['IamPolicyKmsDecryptAllKeys', "iam.Policy: kms:Decrypt on '*'", (s) => identityPolicy(s, { actions: ['kms:Decrypt'], resources: ['*'] }), 'warning', 'Stack/R/Resource',
+      `Statement 1 allows kms:Decrypt on all KMS keys ('*'). ${ALL_KEYS_FIX(KMS_2)}`],
+    ['IamPolicyKmsDecryptAllKeys', 'iam.Policy: kms:Decrypt on key/* of the account, with a kms:ViaService condition', (s) => identityPolicy(s, {
+      actions: ['kms:Decrypt'], resources: ['arn:aws:kms:eu-west-1:111111111111:key/*'], conditions: { StringEquals: { 'kms:ViaService': 'ssm.eu-west-1.amazonaws.com' } },
+    }), 'warning', 'Stack/R/Resource', `Statement 1 allows kms:Decrypt on all KMS keys ('arn:aws:kms:eu-west-1:111111111111:key/*'). ${ALL_KEYS_FIX(KMS_2)}`],
+    ['IamPolicyKmsDecryptAllKeys', 'iam.ManagedPolicy: kms:* on formatArn(key/*)', (s) => new iam.ManagedPolicy(s, 'R', {
+      statements: [new iam.PolicyStatement({ sid: 'AllKeys', actions: ['kms:*'], resources: [s.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })] })],
+    }), 'warning', 'Stack/R/Resource',
+    `Statement 'AllKeys' allows kms:Decrypt and kms:ReEncryptFrom on all KMS keys ('arn:aws:kms:eu-west-1:111111111111:key/*'). ${ALL_KEYS_FIX(KMS_1)}`],
+    ['IamPolicyKmsDecryptAllKeys', 'NotAction that leaves kms:Decrypt', (s) => identityPolicy(s, { notActions: ['s3:*', 'kms:ReEncrypt*'], resources: ['*'] }), 'warning', 'Stack/R/Resource',
+      `Statement 1 allows kms:Decrypt on all KMS keys ('*'). ${ALL_KEYS_FIX(KMS_2)}`],
+    ['IamPolicyKmsDecryptAllKeys', 'a policy variable in the key ARN', (s) => identityPolicy(s, { actions: ['kms:Decrypt*'], resources: ['arn:aws:kms:eu-west-1:111111111111:key/${aws:PrincipalTag/key}'] }),
+      'warning', 'Stack/R/Resource', `Statement 1 allows kms:Decrypt on all KMS keys ('arn:aws:kms:eu-west-1:111111111111:key/\${aws:PrincipalTag/key}'). ${ALL_KEYS_FIX(KMS_2)}`],
+    ['IamPolicyKmsDecryptAllKeys', "a role's inline policy: kms:ReEncrypt* on '*'", (s) => new iam.CfnRole(s, 'R', {
+      assumeRolePolicyDocument: {},
+      policies: [{ policyName: 'Inline', policyDocument: { Statement: [{ Effect: 'Allow', Action: 'kms:ReEncrypt*', Resource: '*' }] } }],
+    }), 'warning', 'Stack/R', `Statement 1 of inline policy 'Inline' allows kms:ReEncryptFrom on all KMS keys ('*'). ${ALL_KEYS_FIX(KMS_2)}`],
+    ['IamPolicyKmsDecryptAllKeys', 'kms:Decrypt on a key ARN from a parameter', (s) => identityPolicy(s, { actions: ['kms:Decrypt'], resources: [new CfnParameter(s, 'KeyArn').valueAsString] }),
+      'warning', 'Stack/R/Resource', NOT_CHECKED('a resource of a statement that allows kms:Decrypt or kms:ReEncryptFrom')],
     ['SqsQueueKmsCmk', 'default sqs.Queue (SSE-SQS)', (s) => new sqs.Queue(s, 'R'), 'error', 'Stack/R/Resource',
       'The queue is not encrypted with a customer-managed key: it uses SSE-SQS or no encryption. Set `encryption: QueueEncryption.KMS` and `encryptionMasterKey` to a CustomerManagedKey.'],
     ['SqsQueueKmsCmk', 'aws/sqs (KMS_MANAGED)', (s) => new sqs.Queue(s, 'R', { encryption: sqs.QueueEncryption.KMS_MANAGED }), 'error', 'Stack/R/Resource',
@@ -152,6 +180,12 @@ describe('compliant resources are not reported', () => {
     ['KmsKeyRotation', 'imported key material (EXTERNAL), which cannot rotate automatically', (s) => new kms.CfnKey(s, 'R', { origin: 'EXTERNAL' })],
     ['KmsKeyPolicyPublic', 'Allow to * narrowed by aws:PrincipalOrgID', (s) => new CustomerManagedKey(s, 'R').allowOrganization('o-abcdefghij')],
     ['KmsKeyPolicySize', 'a policy of 20,000 bytes', (s) => new kms.CfnKey(s, 'R', { enableKeyRotation: true, keyPolicy: largePolicy(20_000) })],
+    ['IamPolicyKmsDecryptAllKeys', 'iam.Policy: kms:Decrypt on a key ARN', (s) => identityPolicy(s, {
+      actions: ['kms:Decrypt'], resources: ['arn:aws:kms:eu-west-1:111111111111:key/1234abcd-12ab-34cd-56ef-1234567890ab'],
+    })],
+    ['IamPolicyKmsDecryptAllKeys', 'grantDecrypt on a CustomerManagedKey', (s) => key(s).grantDecrypt(new iam.Role(s, 'R', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }))],
+    ['IamPolicyKmsDecryptAllKeys', "kms:Encrypt and kms:GenerateDataKey on '*'", (s) => identityPolicy(s, { actions: ['kms:Encrypt', 'kms:GenerateDataKey'], resources: ['*'] })],
+    ['IamPolicyKmsDecryptAllKeys', "a Deny of kms:Decrypt on '*'", (s) => identityPolicy(s, { effect: iam.Effect.DENY, actions: ['kms:Decrypt'], resources: ['*'] })],
     ['SqsQueueKmsCmk', 'a CustomerManagedKey', (s) => new sqs.Queue(s, 'R', { encryptionMasterKey: key(s) })],
     ['SnsTopicKmsCmk', 'a CustomerManagedKey', (s) => new sns.Topic(s, 'R', { masterKey: key(s) })],
     ['SnsTopicKmsCmk', 'an alias of a key defined in the app', (s) => new sns.Topic(s, 'R', { masterKey: new kms.Alias(s, 'A', { aliasName: 'alias/app', targetKey: key(s) }) })],

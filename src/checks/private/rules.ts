@@ -12,6 +12,7 @@ import {
   secretKmsCmk,
 } from './cmk-rules';
 import { firehoseKmsCmk } from './firehose-rules';
+import { IDENTITY_POLICY_TYPES, iamPolicyKmsDecryptAllKeys } from './iam-kms-rules';
 import { kmsKeyPolicyPublic, kmsKeyPolicySize, kmsKeyRotation } from './kms-rules';
 import { RuleResult } from './result';
 import { s3BucketKey, s3BucketKmsCmk, s3BucketTlsDeny } from './s3-rules';
@@ -66,6 +67,8 @@ export const RULES: readonly RuleDefinition[] = [
     'No key policy statement allows everyone (*) without a condition that narrows the principal.', kmsKeyPolicyPublic),
   rule('KmsKeyPolicySize', ['AWS::KMS::Key', 'AWS::KMS::ReplicaKey'], CheckLevel.WARNING,
     'The key policy is at most 80 % of the 32,768-byte KMS limit.', kmsKeyPolicySize),
+  rule('IamPolicyKmsDecryptAllKeys', IDENTITY_POLICY_TYPES, CheckLevel.WARNING,
+    'No identity policy (managed, inline, or a role\'s, user\'s or group\'s Policies) allows kms:Decrypt or kms:ReEncryptFrom on all keys (a resource with a wildcard or policy variable), whatever its conditions: Security Hub KMS.1 and KMS.2.', iamPolicyKmsDecryptAllKeys),
   rule('SqsQueueKmsCmk', ['AWS::SQS::Queue'], CheckLevel.ERROR,
     'The queue is encrypted with a customer-managed key (not SSE-SQS, not aws/sqs).', keyPropertyRule('KmsMasterKeyId', {
       resource: 'queue',

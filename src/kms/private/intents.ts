@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { accessActions, accountRootStatement, accountStatement, AdministrationScope, administrationActions, administratorsStatement, awsServiceGrantsOnlyStatement, deploymentPrincipalStatement, organizationStatement, principalArnPatternStatement } from './statements';
 import { validateOrganizationId, validatePrincipalArnPattern, validateServiceName } from './validation';
+import { acknowledgeOrganizationPrincipal } from '../../private/acknowledgements';
 import { viaServiceConditions } from '../../private/key-use/conditions';
 import { crossStackGranteeProblem, isGranteeInOtherStack } from '../../private/key-use/cross-stack';
 import { withOtherGenerations } from '../../private/key-use/key-ring';
@@ -99,6 +100,7 @@ export function allowPrincipalsMatching(key: kms.IKey, arnPattern: string, acces
 export function allowOrganization(key: kms.IKey, organizationId: string, access: KeyAccess): void {
   throwIfInvalid(key, present(validateOrganizationId(organizationId)));
   key.addToResourcePolicy(organizationStatement(organizationId, Stack.of(key).account, access));
+  acknowledgeOrganizationPrincipal(key);
 }
 
 export function allowAccount(key: kms.IKey, accountId: string, access: KeyAccess): void {
