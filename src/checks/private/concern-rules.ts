@@ -18,7 +18,9 @@ import { CheckLevel } from '../check-level';
  * @see https://docs.aws.amazon.com/securityhub/latest/userguide/secretsmanager-controls.html#secretsmanager-1
  */
 export function secretRotation(secret: TemplateResource, app: SynthesizedApp): RuleResult | undefined {
-  const schedules = app.resourcesOfType('AWS::SecretsManager::RotationSchedule').map((schedule) => ({ stack: schedule.stack, value: schedule.properties.SecretId }));
+  const schedules = app.resourcesOfType('AWS::SecretsManager::RotationSchedule')
+    .filter((schedule) => schedule.properties.SecretId !== undefined)
+    .map((schedule) => ({ stack: schedule.stack, value: schedule.properties.SecretId }));
   const name = secret.properties.Name === undefined ? UNKNOWN : literalText(app, { stack: secret.stack, value: secret.properties.Name });
   const namesSecret = schedules.some((secretId) => referencedResources(app, secretId).includes(secret)
     || (!name.includes(UNKNOWN) && literalText(app, secretId) === name));

@@ -12,9 +12,9 @@ import {
   secretKmsCmk,
 } from './cmk-rules';
 import { CONCERN_RULES } from './concern-rules';
+import { firehoseKmsCmk } from './firehose-rules';
 import { KEY_PROPERTY_ROWS } from './key-coverage/key-property-rows';
 import { keyPropertyRowRule } from './key-coverage/key-rows';
-import { firehoseKmsCmk } from './firehose-rules';
 import { kmsKeyPolicyPublic, kmsKeyPolicySize, kmsKeyRotation } from './kms-rules';
 import { RuleResult } from './result';
 import { s3BucketKey, s3BucketKmsCmk, s3BucketTlsDeny } from './s3-rules';
