@@ -28,7 +28,7 @@ export interface CustomerManagedEncryptionProps {
  * them (logical ids and physical resources stay): S3 buckets (SSE-KMS with an S3 Bucket Key, SSE-C
  * blocked, the bucket policy of an `EncryptedBucket`), CloudWatch log groups, Secrets Manager secrets,
  * SQS queues, SNS topics, DynamoDB tables and global tables, Kinesis streams, Firehose delivery streams,
- * CloudTrail trails, Step Functions state machines and CodeBuild projects, each with the key-policy statement its
+ * CloudTrail trails, Step Functions state machines, CodeBuild projects and EC2 launch templates, each with the key-policy statement its
  * service needs.
  * Principals already granted access through IAM policies of the resource's stack get the KMS actions the
  * service needs for them, only through that service.

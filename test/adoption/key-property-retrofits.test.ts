@@ -6,11 +6,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { loadAwsServiceSpecSync } from '@aws-cdk/aws-service-spec';
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
-import { App, Mixins, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { App, CfnResource, Mixins, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as cloudtrail from 'aws-cdk-lib/aws-cloudtrail';
 import * as codebuild from 'aws-cdk-lib/aws-codebuild';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -21,8 +23,9 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
-import { CheckLevel, CustomerManagedEncryption, EncryptionChecks } from '../../src';
+import { CheckLevel, CustomerManagedEncryption, CustomerManagedKey, EncryptionChecks } from '../../src';
 import { KEY_RETROFIT_ROWS, REPLACED_BY_A_NEW_KEY } from '../../src/adoption/private/key-property-retrofits';
+import { StackIndex } from '../../src/adoption/private/stack-index';
 import { Finding, reportedBy } from '../checks/findings';
 import { ACCOUNT, REGION, testApp } from '../util/app';
 import { Intrinsics } from '../util/intrinsics';
@@ -35,7 +38,7 @@ const P = 'cdk-kms-encryption::';
 /** The rules of the types the rows encrypt in place, and of the SNS subscription's dead-letter queue. */
 const RETROFITTED_RULES = [
   'DynamoDbGlobalTableKmsCmk', 'KinesisStreamKmsCmk', 'FirehoseDeliveryStreamKmsCmk', 'CloudTrailKmsCmk', 'StepFunctionsStateMachineKmsCmk',
-  'CodeBuildProjectKmsCmk', 'SqsQueueKmsCmk',
+  'CodeBuildProjectKmsCmk', 'SqsQueueKmsCmk', 'EbsBlockDeviceKmsCmk',
 ];
 
 /** One default instance of each type, as plain aws-cdk-lib apps define them, each used by one role. */
@@ -59,8 +62,19 @@ function plainApp(withMixin: boolean): { app: App; stack: Stack } {
   new ecr.Repository(stack, 'Repository');
   new sfn.Activity(stack, 'Activity');
   new elasticache.CfnReplicationGroup(stack, 'Cache', { replicationGroupDescription: 'cache', atRestEncryptionEnabled: true });
+  new ec2.LaunchTemplate(stack, 'LaunchTemplate', { blockDevices: [{ deviceName: '/dev/xvda', volume: ec2.BlockDeviceVolume.ebs(8) }] });
+  new ec2.LaunchTemplate(stack, 'WithoutBlockDevices', { machineImage: ec2.MachineImage.latestAmazonLinux2023() });
+  const scaled = new ec2.CfnLaunchTemplate(stack, 'ScaledTemplate', { launchTemplateData: { blockDeviceMappings: [{ deviceName: '/dev/xvda', ebs: { volumeSize: 8 } }] } });
+  new autoscaling.CfnAutoScalingGroup(stack, 'Group', {
+    minSize: '0', maxSize: '1', availabilityZones: [`${REGION}a`], launchTemplate: { launchTemplateId: scaled.ref, version: scaled.attrLatestVersionNumber },
+  });
   if (withMixin) {
-    Mixins.of(app).apply(new CustomerManagedEncryption());
+    // A key that does not trust the account's identities: only the statements the rows add let anyone use it.
+    const key = new CustomerManagedKey(stack, 'AppKey', {
+      trustAccountIdentities: false,
+      administrators: [new iam.ArnPrincipal(`arn:aws:iam::${ACCOUNT}:role/KeyAdmin`)],
+    });
+    Mixins.of(app).apply(new CustomerManagedEncryption({ key }));
   }
   return { app, stack };
 }
@@ -113,18 +127,32 @@ test('EncryptionChecks reports each default instance before, and none of those t
     'CloudTrailKmsCmk PlainStack/Trail/Resource',
     'CodeBuildProjectKmsCmk PlainStack/Project/Resource',
     'DynamoDbGlobalTableKmsCmk PlainStack/TableV2/Resource',
+    'EbsBlockDeviceKmsCmk PlainStack/LaunchTemplate/Resource',
+    'EbsBlockDeviceKmsCmk PlainStack/ScaledTemplate',
+    'EbsBlockDeviceKmsCmk PlainStack/WithoutBlockDevices/Resource',
     'FirehoseDeliveryStreamKmsCmk PlainStack/DeliveryStream/Resource',
     'KinesisStreamKmsCmk PlainStack/Stream/Resource',
     'SqsQueueKmsCmk PlainStack/DeadLetterQueue/Resource',
     'SqsQueueKmsCmk PlainStack/Subscriber/Resource',
     'StepFunctionsStateMachineKmsCmk PlainStack/StateMachine/Resource',
   ]);
-  expect(ofRules(after.findings, RETROFITTED_RULES)).toEqual([]);
+  // Launch templates without block devices, or launched by Auto Scaling, cannot be: the warnings below say why.
+  expect(ofRules(after.findings, RETROFITTED_RULES).sort())
+    .toEqual(['EbsBlockDeviceKmsCmk PlainStack/ScaledTemplate', 'EbsBlockDeviceKmsCmk PlainStack/WithoutBlockDevices/Resource']);
 });
 
 test('what only a replacement could encrypt is a warning that names it, and stays as it was', () => {
   const warnings = after.warnings.filter(([, message]) => message.includes('cannot bring') || message.includes('leaves'));
-  expect(warnings.map(([id]) => id).sort()).toEqual(['PlainStack/Activity/Resource', 'PlainStack/Cache', 'PlainStack/Repository/Resource', 'PlainStack/Vault/Resource']);
+  expect(warnings.map(([id]) => id).sort()).toEqual([
+    'PlainStack/Activity/Resource', 'PlainStack/Cache', 'PlainStack/Repository/Resource', 'PlainStack/ScaledTemplate', 'PlainStack/Vault/Resource',
+    'PlainStack/WithoutBlockDevices/Resource',
+  ]);
+  expect(warnings.find(([id]) => id === 'PlainStack/ScaledTemplate')![1]).toEqual(
+    'CustomerManagedEncryption leaves PlainStack/ScaledTemplate (AWS::EC2::LaunchTemplate) as it is: an Auto Scaling group launches from it with the service-linked role AWSServiceRoleForAutoScaling, which the key policy must name once it exists (https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html): add that statement, then set `encrypted: true` and `kmsKey` on its block devices.',
+  );
+  expect(warnings.find(([id]) => id === 'PlainStack/WithoutBlockDevices/Resource')![1]).toEqual(
+    "CustomerManagedEncryption leaves PlainStack/WithoutBlockDevices/Resource (AWS::EC2::LaunchTemplate) as it is: it has no EBS block device mapping, and the name of the root device is the AMI's: add `blockDevices` with the AMI's root device name.",
+  );
   expect(warnings.find(([id]) => id === 'PlainStack/Repository/Resource')![1]).toEqual(
     'CustomerManagedEncryption cannot bring PlainStack/Repository/Resource (AWS::ECR::Repository) under a customer-managed key in place: its key is set at creation, and a new key replaces the resource. '
     + 'The repository is not encrypted with a KMS key (`EncryptionConfiguration.EncryptionType` is not set). Set `encryption: RepositoryEncryption.KMS` and `encryptionKey` to a CustomerManagedKey.',
@@ -153,11 +181,23 @@ test('each row sets only properties the specification updates in place; the type
   const replacement = (type: string, name: string) => (db.all('resource').find((r) => r.cloudFormationType === type)!.properties[name]?.causesReplacement ?? 'no');
   const stack = new Stack();
   const key = { keyArn: 'arn:aws:kms:eu-west-1:111111111111:key/k' } as any;
-  const set = KEY_RETROFIT_ROWS.flatMap((row) => {
-    const encryption = row.encryption(key, { Replicas: [{ Region: stack.region }] }, stack);
-    return Object.keys(encryption).map((name) => `${row.resourceType}.${name}=${replacement(row.resourceType, name)}`);
+  // Properties with which every row encrypts (a global table in the stack's Region, a launch template with an EBS device).
+  const properties = { Replicas: [{ Region: stack.region }], LaunchTemplateData: { BlockDeviceMappings: [{ DeviceName: '/dev/xvda', Ebs: {} }] } };
+  const set = KEY_RETROFIT_ROWS.map((row) => {
+    const resource = new CfnResource(stack, row.resourceType, { type: row.resourceType });
+    const encryption = row.encryption(key, properties, stack, new StackIndex(stack), resource);
+    expect(typeof encryption).toEqual('object');
+    return `${row.resourceType}: ${Object.keys(encryption).map((name) => `${name}=${replacement(row.resourceType, name)}`).join(', ')}`;
   });
-  expect(set.filter((entry) => !entry.endsWith('=no'))).toEqual([]);
+  expect(set).toEqual([
+    'AWS::DynamoDB::GlobalTable: SSESpecification=no, Replicas=no',
+    'AWS::Kinesis::Stream: StreamEncryption=no',
+    'AWS::KinesisFirehose::DeliveryStream: DeliveryStreamEncryptionConfigurationInput=no',
+    'AWS::CloudTrail::Trail: KMSKeyId=no',
+    'AWS::StepFunctions::StateMachine: EncryptionConfiguration=no',
+    'AWS::CodeBuild::Project: EncryptionKey=no',
+    'AWS::EC2::LaunchTemplate: LaunchTemplateData=no',
+  ]);
   const keyProperties: Record<string, string> = {
     'AWS::EFS::FileSystem': 'KmsKeyId',
     'AWS::ElastiCache::ReplicationGroup': 'KmsKeyId',
@@ -223,6 +263,24 @@ describe('the key policy lets each service, and the principals already granted, 
     });
     expect(await generate(`arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:StateMachine`)).toEqual('Allowed');
     expect(await generate(`arn:aws:states:${REGION}:222222222222:stateMachine:StateMachine`)).toEqual('ImplicitlyDenied');
+  });
+
+  test('EC2 creates the volumes of a launch template\'s instances, and grants only for them', async () => {
+    const { keyPolicy, keyArn } = keyPolicyAndIdentity();
+    const request = (action: string, context: Record<string, string>) => evaluate(keyPolicy, {
+      principal: `arn:aws:iam::${ACCOUNT}:role/launcher`,
+      action,
+      resource: keyArn,
+      resourceAccount: ACCOUNT,
+      context: { 'kms:CallerAccount': ACCOUNT, ...context },
+      identityStatements: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }],
+    });
+    const viaEc2 = { 'kms:ViaService': `ec2.${REGION}.amazonaws.com` };
+    expect(await request('kms:GenerateDataKeyWithoutPlaintext', viaEc2)).toEqual('Allowed');
+    expect(await request('kms:CreateGrant', { ...viaEc2, 'kms:GrantIsForAWSResource': 'true' })).toEqual('Allowed');
+    expect(await request('kms:CreateGrant', { ...viaEc2, 'kms:GrantIsForAWSResource': 'false' })).toEqual('ExplicitlyDenied');
+    // No row lets RDS use the key.
+    expect(await request('kms:GenerateDataKeyWithoutPlaintext', { 'kms:ViaService': `rds.${REGION}.amazonaws.com` })).toEqual('ImplicitlyDenied');
   });
 
   test('Firehose creates grants for AWS resources only', async () => {

@@ -23,7 +23,9 @@ export interface KeyRetrofitRow {
   /** Where the resource names its key now: an AWS managed key or none is replaced, another customer-managed key kept. */
   readonly keyPath: string;
   /** The property overrides that encrypt the resource with the key; undefined when this resource cannot be (a warning says why). */
-  readonly encryption: (key: kms.IKey, properties: Record<string, any>, stack: Stack) => Record<string, unknown> | string;
+  readonly encryption: (
+    key: kms.IKey, properties: Record<string, any>, stack: Stack, index: StackIndex, resource: CfnResource,
+  ) => Record<string, unknown> | string;
   /** The key-policy statements of the service. */
   readonly keyPolicy: (stack: Stack) => iam.PolicyStatement[];
   /** The service whose `kms:ViaService` confines the KMS actions of principals granted on the resource, and those actions. */
@@ -187,7 +189,66 @@ export const KEY_RETROFIT_ROWS: readonly KeyRetrofitRow[] = [
     keyPolicy: viaService('s3', CODEBUILD_KEY_ACTIONS),
     role: { property: 'ServiceRole', inKeyPolicy: false, statement: (key, stack) => keyViaServiceStatement(key.keyArn, 's3', CODEBUILD_KEY_ACTIONS, stack) },
   },
+  {
+    resourceType: 'AWS::EC2::LaunchTemplate',
+    keyPath: 'LaunchTemplateData.BlockDeviceMappings.0.Ebs.KmsKeyId',
+    encryption: launchTemplateEncryption,
+    keyPolicy: ebsKeyStatements,
+  },
 ];
+
+/**
+ * EBS creates volumes for the account's principals (RunInstances) through EC2: data keys without plaintext,
+ * decrypt and re-encrypt, and grants for the instance.
+ * @see https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html#ebs-encryption-permissions
+ */
+export const EBS_KEY_ACTIONS = [
+  'kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo',
+] as const;
+
+/** The account's principals through EC2, and EC2's grants for the instances' volumes. */
+export function ebsKeyStatements(stack: Stack): iam.PolicyStatement[] {
+  return [
+    ...viaService('ec2', EBS_KEY_ACTIONS)(stack),
+    new iam.PolicyStatement({
+      principals: [new iam.AccountPrincipal(stack.account)],
+      actions: ['kms:CreateGrant'],
+      resources: ['*'],
+      conditions: { StringEquals: viaServiceConditions('ec2', stack), Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+    }),
+  ];
+}
+
+/**
+ * Every EBS block device of a launch template encrypted with the key, or why not: without an EBS mapping the
+ * root device's name is the AMI's, which the template does not tell; an Auto Scaling group launches with its
+ * service-linked role, which the key policy must name and which may not exist before the group.
+ * @see https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html
+ */
+function launchTemplateEncryption(
+  key: kms.IKey, properties: Record<string, any>, stack: Stack, index: StackIndex, launchTemplate: CfnResource,
+): Record<string, unknown> | string {
+  const data = properties.LaunchTemplateData ?? {};
+  const mappings: any[] = Array.isArray(data.BlockDeviceMappings) ? data.BlockDeviceMappings : [];
+  if (!mappings.some((mapping) => mapping?.Ebs !== undefined)) {
+    return 'it has no EBS block device mapping, and the name of the root device is the AMI\'s: add `blockDevices` with the AMI\'s root device name';
+  }
+  const reference = JSON.stringify({ Ref: stack.resolve(launchTemplate.logicalId) });
+  const autoScalingGroups = index.ofType<CfnResource>((construct) =>
+    CfnResource.isCfnResource(construct) && construct.cfnResourceType === 'AWS::AutoScaling::AutoScalingGroup');
+  const launchedByAutoScaling = autoScalingGroups
+    .some((group) => JSON.stringify(asTemplateResource(group).resource.properties).includes(reference));
+  if (launchedByAutoScaling) {
+    return 'an Auto Scaling group launches from it with the service-linked role AWSServiceRoleForAutoScaling, which the key policy must name once it exists (https://docs.aws.amazon.com/autoscaling/ec2/userguide/key-policy-requirements-EBS-encryption.html): add that statement, then set `encrypted: true` and `kmsKey` on its block devices';
+  }
+  return {
+    LaunchTemplateData: {
+      ...data,
+      BlockDeviceMappings: mappings.map((mapping) => (mapping?.Ebs === undefined
+        ? mapping : { ...mapping, Ebs: { ...mapping.Ebs, Encrypted: true, KmsKeyId: key.keyArn } })),
+    },
+  };
+}
 
 /** The resource types whose key only changes by replacement: the mixin warns with EncryptionChecks' finding instead. */
 export const REPLACED_BY_A_NEW_KEY = [
@@ -212,7 +273,7 @@ function retrofit(row: KeyRetrofitRow, resource: CfnResource, key: kms.IKey, ind
   if (!needsKey(resource, key, property(properties, row.keyPath))) {
     return;
   }
-  const encryption = row.encryption(key, properties, stack);
+  const encryption = row.encryption(key, properties, stack, index, resource);
   if (typeof encryption === 'string') {
     Annotations.of(resource).addWarningV2('cdk-kms-encryption:encryptionNotRetrofitted',
       `CustomerManagedEncryption leaves ${resource.node.path} (${resource.cfnResourceType}) as it is: ${encryption}.`);
