@@ -76,6 +76,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'esbuild',
     '@aws-cdk/integ-tests-alpha',
     '@cdklabs/cdk-validator-cfnguard',
+    // The CloudFormation resource specification aws-cdk-lib is generated from: the coverage test of EncryptionChecks
+    // derives every resource type that takes a KMS key from it (docs/decisions/0018-encryption-coverage.md).
+    '@aws-cdk/aws-service-spec',
   ],
 
   lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_24_X },

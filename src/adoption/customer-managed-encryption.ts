@@ -1,6 +1,7 @@
 import { Annotations, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type { IConstruct, IMixin } from 'constructs';
+import { KEY_PROPERTY_RETROFITS, REPLACED_BY_A_NEW_KEY } from './private/key-property-retrofits';
 import { RETROFITS } from './private/retrofits';
 import { isManagedByThisLibrary } from './private/scope';
 import { StackIndex } from './private/stack-index';
@@ -26,7 +27,9 @@ export interface CustomerManagedEncryptionProps {
  * Brings the resources of an existing app under a customer-managed KMS key in place, without replacing
  * them (logical ids and physical resources stay): S3 buckets (SSE-KMS with an S3 Bucket Key, SSE-C
  * blocked, the bucket policy of an `EncryptedBucket`), CloudWatch log groups, Secrets Manager secrets,
- * SQS queues, SNS topics and DynamoDB tables, each with the key-policy statement its service needs.
+ * SQS queues, SNS topics, DynamoDB tables and global tables, Kinesis streams, Firehose delivery streams,
+ * CloudTrail trails, Step Functions state machines, CodeBuild projects and EC2 launch templates, each with the key-policy statement its
+ * service needs.
  * Principals already granted access through IAM policies of the resource's stack get the KMS actions the
  * service needs for them, only through that service.
  *
@@ -34,7 +37,8 @@ export interface CustomerManagedEncryptionProps {
  * their grants (one instance per application: it indexes each stack's policies when it first meets it). What it cannot fix gets a warning with a stable id: a resource already encrypted with
  * another customer-managed key (`cdk-kms-encryption:otherCustomerManagedKey`), a bucket receiving server
  * access logs (`cdk-kms-encryption:accessLogsTargetNotRetrofitted`), a resource type whose key cannot
- * change in place (`cdk-kms-encryption:encryptionNotRetrofitted`). Constructs of this library are left
+ * change in place, such as EFS, ElastiCache, Backup vaults, ECR repositories, EBS volumes and RDS
+ * (`cdk-kms-encryption:encryptionNotRetrofitted`). Constructs of this library are left
  * alone: they manage their own keys.
  *
  * @example
@@ -57,7 +61,7 @@ export class CustomerManagedEncryption implements IMixin {
   /** Every CloudFormation resource the mixin encrypts or reports on, outside this library's constructs. */
   public supports(construct: IConstruct): boolean {
     return CfnResource.isCfnResource(construct)
-      && (construct.cfnResourceType in RETROFITS || NOT_RETROFITTED.has(construct.cfnResourceType))
+      && (retrofitOf(construct.cfnResourceType) !== undefined || NOT_RETROFITTED.has(construct.cfnResourceType))
       && !isManagedByThisLibrary(construct);
   }
 
@@ -67,7 +71,7 @@ export class CustomerManagedEncryption implements IMixin {
       return;
     }
     const resource = construct as CfnResource;
-    const retrofit = RETROFITS[resource.cfnResourceType];
+    const retrofit = retrofitOf(resource.cfnResourceType);
     if (retrofit === undefined) {
       warnNotRetrofitted(resource);
       return;
@@ -91,8 +95,13 @@ export class CustomerManagedEncryption implements IMixin {
  * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.html#Overview.Encryption.Limitations
  * @see https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html
  */
-const NOT_RETROFITTED = new Map(['AWS::EC2::Volume', 'AWS::RDS::DBInstance', 'AWS::RDS::DBCluster'].map((type) =>
+const NOT_RETROFITTED = new Map(['AWS::EC2::Volume', 'AWS::RDS::DBInstance', 'AWS::RDS::DBCluster', ...REPLACED_BY_A_NEW_KEY].map((type) =>
   [type, RULES.find((rule) => rule.id.endsWith('KmsCmk') && rule.resourceTypes.includes(type))!]));
+
+/** The retrofit of a resource type: the six of retrofits.ts, or a row of key-property-retrofits.ts. */
+function retrofitOf(resourceType: string) {
+  return RETROFITS[resourceType] ?? KEY_PROPERTY_RETROFITS[resourceType];
+}
 
 /** Warns when the rule finds the resource without a customer-managed key; a key reference is judged at synthesis. */
 function warnNotRetrofitted(resource: CfnResource): void {

@@ -74,7 +74,10 @@ export interface EncryptionChecksProps {
  * (synthesis fails) or warning level, by rule. `Validations.of(scope).acknowledge({ id, reason })`
  * acknowledges a finding on a resource or everything under a scope. A value only known at deploy time
  * (a parameter, an import from outside the app, a restore from a snapshot) is a warning that it could
- * not be checked, never a pass. Resource types no rule covers are ignored.
+ * not be checked, never a pass. Every other resource type of the CloudFormation specification that takes a KMS
+ * key has a rule of its own (`<Service><Resource>KmsCmk`, the README's coverage table lists them), and secrets
+ * rotate, queue and topic policies deny plain HTTP, RSA encryption keys have 3072 bits or more and key policies
+ * limit grants to AWS services.
  *
  * Added as an aspect (`Aspects.of(scope).add(new EncryptionChecks())`), it registers itself as a
  * plugin of the enclosing stage and judges only the resources under that scope.

@@ -160,7 +160,7 @@ describe('values are resolved across the assembly', () => {
   test('a key in another stack, through a strong reference (Fn::ImportValue), is customer-managed', () => {
     const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS, '@aws-cdk/core:defaultCrossStackReferences': 'strong' } });
     const producer = testStack('Producer', {}, app);
-    new sqs.Queue(testStack('Stack', {}, app), 'Queue', { encryptionMasterKey: key(producer) });
+    new sqs.Queue(testStack('Stack', {}, app), 'Queue', { encryptionMasterKey: key(producer), enforceSSL: true });
     expect(queueFindings(app)).toEqual([]);
     expect(JSON.stringify(app.synth().getStackByName('Stack').template)).toContain('Fn::ImportValue');
   });

@@ -15,6 +15,8 @@ import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { version as CDK_VERSION } from 'aws-cdk-lib/package.json';
 import { check, findingsOf } from './findings';
 import { CheckLevel, EncryptionChecks, EncryptionChecksProps } from '../../src/checks';
+import { KEY_PROPERTY_ROWS } from '../../src/checks/private/key-coverage/key-property-rows';
+import { ruleNameOf } from '../../src/checks/private/key-coverage/key-rows';
 import { CustomerManagedKey } from '../../src/kms';
 import { EncryptedLogGroup } from '../../src/logs';
 import { EncryptedBucket } from '../../src/s3';
@@ -55,6 +57,13 @@ const RULES: Array<[string, string[], CheckLevel]> = [
   ['BackupVaultKmsCmk', ['AWS::Backup::BackupVault'], CheckLevel.ERROR],
   ['CloudTrailKmsCmk', ['AWS::CloudTrail::Trail'], CheckLevel.ERROR],
   ['StepFunctionsStateMachineKmsCmk', ['AWS::StepFunctions::StateMachine'], CheckLevel.ERROR],
+  ['SecretRotation', ['AWS::SecretsManager::Secret'], CheckLevel.ERROR],
+  ['SqsQueueTlsDeny', ['AWS::SQS::Queue'], CheckLevel.ERROR],
+  ['SnsTopicTlsDeny', ['AWS::SNS::Topic'], CheckLevel.ERROR],
+  ['KmsKeyRsaLength', ['AWS::KMS::Key'], CheckLevel.ERROR],
+  ['KmsKeyGrantsForAwsServices', ['AWS::KMS::Key'], CheckLevel.ERROR],
+  // One rule per data row of the coverage (test/checks/coverage-rules.test.ts).
+  ...KEY_PROPERTY_ROWS.map((row): [string, string[], CheckLevel] => [ruleNameOf(row.resourceType), [row.resourceType], CheckLevel.ERROR]),
 ];
 
 describe('EncryptionChecks', () => {
@@ -193,8 +202,11 @@ describe('EncryptionChecks', () => {
         ['Stack/Bucket/Resource', 'S3BucketTlsDeny', 'error'],
         ['Stack/LogGroup/Resource', 'LogGroupKmsCmk', 'error'],
         ['Stack/Secret/Resource', 'SecretKmsCmk', 'error'],
+        ['Stack/Secret/Resource', 'SecretRotation', 'error'],
         ['Stack/Queue/Resource', 'SqsQueueKmsCmk', 'error'],
+        ['Stack/Queue/Resource', 'SqsQueueTlsDeny', 'error'],
         ['Stack/Topic/Resource', 'SnsTopicKmsCmk', 'error'],
+        ['Stack/Topic/Resource', 'SnsTopicTlsDeny', 'error'],
         ['Stack/Table/Resource', 'DynamoDbTableKmsCmk', 'error'],
         ['Stack/TableV2/Resource', 'DynamoDbGlobalTableKmsCmk', 'error'],
         ['Stack/Instance/Resource', 'EbsBlockDeviceKmsCmk', 'error'],
@@ -202,6 +214,7 @@ describe('EncryptionChecks', () => {
         ['Stack/Function/Resource', 'LambdaEnvironmentKmsCmk', 'error'],
         ['Stack/Function/LogGroup/Resource', 'LogGroupKmsCmk', 'error'],
         ['Stack/Key/Resource', 'KmsKeyRotation', 'error'],
+        ['Stack/Key/Resource', 'KmsKeyGrantsForAwsServices', 'error'],
         ['Stack/ApiToken/Resource', 'SsmParameterSecureString', 'error'],
       ].sort(byPathAndRule));
     });

@@ -207,7 +207,7 @@ test('a resource of a type no rule covers is not reported, even when it holds a 
 
 test('a retained key with rotation off is reported on the key resource only once per rule', () => {
   const findings = check((s) => new kms.Key(s, 'R', { removalPolicy: RemovalPolicy.RETAIN }));
-  expect(findings.map((finding) => finding.ruleId)).toEqual([`${P}KmsKeyRotation`]);
+  expect(findings.map((finding) => finding.ruleId)).toEqual([`${P}KmsKeyRotation`, `${P}KmsKeyGrantsForAwsServices`]);
 });
 
 /** A key policy of about `bytes` bytes: the account root plus padding statements. */

@@ -186,7 +186,7 @@ function allowServices(
  * Whether the resource still needs the key: it has none, or an AWS managed one. One already encrypted
  * with this key is done; one with another customer-managed key (or a deploy-time value) is left as it is.
  */
-function needsKey(resource: CfnResource, key: kms.IKey, currentKey: unknown): boolean {
+export function needsKey(resource: CfnResource, key: kms.IKey, currentKey: unknown): boolean {
   const stack = Stack.of(resource);
   const { resource: synthesized, app } = asTemplateResource(resource);
   const kind = keyKind(app, synthesized, stack.resolve(currentKey));

@@ -11,8 +11,11 @@ import {
   rdsInstanceKmsCmk,
   secretKmsCmk,
 } from './cmk-rules';
+import { CONCERN_RULES } from './concern-rules';
 import { firehoseKmsCmk } from './firehose-rules';
 import { IDENTITY_POLICY_TYPES, iamPolicyKmsDecryptAllKeys } from './iam-kms-rules';
+import { KEY_PROPERTY_ROWS } from './key-coverage/key-property-rows';
+import { keyPropertyRowRule } from './key-coverage/key-rows';
 import { kmsKeyPolicyPublic, kmsKeyPolicySize, kmsKeyRotation } from './kms-rules';
 import { RuleResult } from './result';
 import { s3BucketKey, s3BucketKmsCmk, s3BucketTlsDeny } from './s3-rules';
@@ -143,4 +146,8 @@ export const RULES: readonly RuleDefinition[] = [
     'The state machine is encrypted with a customer-managed key (CUSTOMER_MANAGED_KMS_KEY), not an AWS owned key.', keyPropertyRule('EncryptionConfiguration.KmsKeyId', {
       resource: 'state machine', withoutKey: 'Step Functions uses a key AWS owns', fix: 'Set `encryptionConfiguration` to a `CustomerManagedEncryptionConfiguration` with a CustomerManagedKey.',
     })),
+  ...CONCERN_RULES.map(({ name, resourceTypes, level, description, check }) => rule(name, resourceTypes, level, description, check)),
+  // Every other resource type of the CloudFormation specification that takes a KMS key: one data row each.
+  ...KEY_PROPERTY_ROWS.map(keyPropertyRowRule)
+    .map(({ name, resourceTypes, level, description, check }) => rule(name, resourceTypes, level, description, check)),
 ];
