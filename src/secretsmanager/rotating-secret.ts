@@ -309,6 +309,8 @@ export class RotatingSecret extends secretsmanager.Secret {
     const rotation = props.rotation ?? SecretRotation.generic();
     const schedule = props.rotationSchedule ?? SecretRotationSchedule.rate(RotatingSecret.DEFAULT_ROTATION_INTERVAL);
     const replicas = props.replicaRegions ?? [];
+    // A replica without a key would use aws/secretsmanager; every later check needs the key.
+    throwIfInvalid(scope, replicas.flatMap(missingReplicaKeyProblem), id);
     const replicaKeys = replicas.map((replica) => resolveReplicaKey(replica.encryptionKey, replica.region));
     const generateSecretString = props.generateSecretString ?? {};
     const settings: RotationSettings | undefined = rotation._generic && {
@@ -494,4 +496,11 @@ function generatorSettings(generator: secretsmanager.SecretStringGenerator): Rot
     includeSpace: generator.includeSpace,
     requireEachIncludedType: generator.requireEachIncludedType,
   };
+}
+
+/** A replica the caller gave no key (JavaScript, or `secretsmanager.ReplicaRegion` passed as is). */
+function missingReplicaKeyProblem(replica: SecretReplicaRegion, index: number): string[] {
+  return replica.encryptionKey ? [] : [
+    `\`replicaRegions[${index}].encryptionKey\` is required, got none for '${replica.region}'. Pass the key that encrypts the replica there: a ReplicaKey of a multi-Region CustomerManagedKey, or a key imported with kms.Key.fromKeyArn().`,
+  ];
 }
