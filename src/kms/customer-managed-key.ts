@@ -88,6 +88,14 @@ export interface CustomerManagedKeyProps extends ManagedKeyProps {
    */
   readonly allowGrantsOutsideAwsServices?: boolean;
 
+  /**
+   * Whether the key is enabled. A disabled key cannot encrypt or decrypt, so nothing it protects can be
+   * read until it is enabled again; rotation and the key policy are unchanged.
+   *
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/enabling-keys.html
+   * @default true
+   */
+  readonly enabled?: boolean;
 }
 
 /**
@@ -178,6 +186,7 @@ export class CustomerManagedKey extends kms.Key {
     const pendingWindow = props.pendingWindow ?? Duration.days(30);
     super(scope, id, skippingBaseInjector(scope, kms.Key.PROPERTY_INJECTION_ID, {
       description: props.description,
+      enabled: props.enabled,
       keySpec,
       keyUsage: props.keyUsage,
       multiRegion: props.multiRegion,
@@ -277,7 +286,11 @@ export class CustomerManagedKey extends kms.Key {
     return this.grant(grantee, ...administrationActions(this.administration));
   }
 
-  /** Lets the principal encrypt, re-encrypt and generate data keys, with explicit actions (no wildcards). */
+  /**
+   * Lets the principal encrypt, re-encrypt and generate data keys, with explicit actions (no wildcards).
+   * Unlike `kms.Key`'s (`kms:GenerateDataKey*`), it leaves out `kms:GenerateDataKeyPair` and
+   * `kms:GenerateDataKeyPairWithoutPlaintext`; grant them with `grant(grantee, 'kms:GenerateDataKeyPair')`.
+   */
   public override grantEncrypt(grantee: iam.IGrantable): iam.Grant {
     this.assertUsage('grantEncrypt', kms.KeyUsage.ENCRYPT_DECRYPT);
     return this.grant(grantee, ...accessActions(KeyAccess.ENCRYPT));
@@ -289,7 +302,10 @@ export class CustomerManagedKey extends kms.Key {
     return this.grant(grantee, ...accessActions(KeyAccess.DECRYPT));
   }
 
-  /** Lets the principal encrypt and decrypt, with explicit actions (no wildcards). */
+  /**
+   * Lets the principal encrypt and decrypt, with explicit actions (no wildcards). Leaves out the data key
+   * pair actions, as `grantEncrypt` does.
+   */
   public override grantEncryptDecrypt(grantee: iam.IGrantable): iam.Grant {
     this.assertUsage('grantEncryptDecrypt', kms.KeyUsage.ENCRYPT_DECRYPT);
     return this.grant(grantee, ...accessActions(KeyAccess.ENCRYPT_DECRYPT));
