@@ -6,7 +6,8 @@ import { Construct, IConstruct } from 'constructs';
 import { REPLICATION_DESTINATION_OBJECT_ACTIONS, REPLICATION_SOURCE_BUCKET_ACTIONS, REPLICATION_SOURCE_OBJECT_ACTIONS } from './private/actions';
 import { allowLogDelivery, denyInsecureTransport, denyOutdatedTls, enforcementStatements } from './private/bucket-policy';
 import { addBucketInvariantValidation } from './private/invariants';
-import { s3KeyActions, s3KeyPolicyConditions, s3KeyPolicyStatement, s3KeyUseConditions } from './private/key-use';
+import { addKeyCycleValidation } from './private/key-cycle';
+import { s3CrossAccountKeyPolicyConditions, s3KeyActions, s3KeyPolicyConditions, s3KeyPolicyStatement, s3KeyUseConditions } from './private/key-use';
 import { nagResourceName } from './private/nag';
 import { destinationBucketPolicyStatements } from './private/replication';
 import { requireSingleBucketPolicy } from './private/single-bucket-policy';
@@ -282,6 +283,7 @@ export class EncryptedBucket extends s3.Bucket {
     });
     denyStatements.forEach((statement) => this.addToResourcePolicy(statement));
     addBucketInvariantValidation({ bucket: this, algorithm: encryptionType, key: encryptionKey, denyStatements });
+    addKeyCycleValidation(this, encryptionKey);
     if (props.requireEncryptionHeaders) {
       Annotations.of(this).addWarningV2('cdk-kms-encryption:requireEncryptionHeadersDeniesMultipartUploads', MULTIPART_WARNING);
     }
@@ -302,8 +304,9 @@ export class EncryptedBucket extends s3.Bucket {
    * Grants the KMS part of every bucket grant (`grantRead`, `grantWrite`, `grantPut`, `grantReadWrite`,
    * `grants.*`): the actions S3 uses on the caller's behalf, only through S3 in this Region
    * (`kms:ViaService`) and only for this bucket's encryption context (`kms:EncryptionContext:aws:s3:arn`).
-   * The key policy of a key defined in this app names the grantee too; it carries the encryption context
-   * only when `bucketName` is set (the generated name would make the key depend on the bucket).
+   * The key policy of a key defined in this app names the grantee too (always for a grantee of another
+   * account, with `kms:CallerAccount`); it carries the encryption context only when `bucketName` is set
+   * (the generated name would make the key depend on the bucket).
    *
    * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context
    */
@@ -327,7 +330,10 @@ export class EncryptedBucket extends s3.Bucket {
       const keyPolicyConditions = s3KeyPolicyConditions(endpoint, this.physicalName, stack);
       this.key.addToResourcePolicy(s3KeyPolicyStatement(grantee.grantPrincipal, keyActions, keyPolicyConditions));
     } else if (isOtherAccount(grantee.grantPrincipal.principalAccount, this)) {
-      addToKeyPolicyOrWarn(this, this.key, s3KeyPolicyStatement(grantee.grantPrincipal, keyActions, conditions));
+      const keyPolicyConditions = isDefinedInApp(this.key)
+        ? s3CrossAccountKeyPolicyConditions(endpoint, this.physicalName, grantee.grantPrincipal.principalAccount!, stack)
+        : conditions;
+      addToKeyPolicyOrWarn(this, this.key, s3KeyPolicyStatement(grantee.grantPrincipal, keyActions, keyPolicyConditions));
     }
     return { grant };
   }

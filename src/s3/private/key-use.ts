@@ -31,6 +31,21 @@ export function s3KeyPolicyConditions(endpoint: string, bucketName: string, stac
 }
 
 /**
+ * The conditions of a key-policy statement for a grantee of another account, whose IAM policy this app
+ * cannot scope: S3 in one Region, called by the grantee's account, for the bucket named by `bucketName`
+ * when it is known at synth time. Never a reference to the bucket: the key would depend on the bucket,
+ * which depends on the key. A generated name is only known after deployment, so that statement is scoped
+ * to S3 and the caller's account alone.
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account
+ */
+export function s3CrossAccountKeyPolicyConditions(
+  endpoint: string, bucketName: string, callerAccount: string, stack: Stack,
+): Record<string, Record<string, unknown>> {
+  const conditions = s3KeyPolicyConditions(endpoint, bucketName, stack);
+  return { ...conditions, StringEquals: { ...conditions.StringEquals, 'kms:CallerAccount': callerAccount } };
+}
+
+/**
  * The KMS actions S3 uses for a caller, from the actions aws-cdk-lib's bucket grants ask for: any
  * encrypting action means the caller writes objects, `kms:Decrypt` alone that it reads them.
  * `kms:DescribeKey` is not needed: S3 calls KMS with the encryption context, never describes the key.
