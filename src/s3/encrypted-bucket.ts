@@ -7,7 +7,7 @@ import { REPLICATION_DESTINATION_OBJECT_ACTIONS, REPLICATION_SOURCE_BUCKET_ACTIO
 import { allowLogDelivery, denyInsecureTransport, denyOutdatedTls, enforcementStatements } from './private/bucket-policy';
 import { addBucketInvariantValidation } from './private/invariants';
 import { addKeyCycleValidation } from './private/key-cycle';
-import { s3CrossAccountKeyPolicyConditions, s3KeyActions, s3KeyPolicyConditions, s3KeyPolicyStatement, s3KeyUseConditions } from './private/key-use';
+import { keyIdentifiers, s3CrossAccountKeyPolicyConditions, s3KeyActions, s3KeyPolicyConditions, s3KeyPolicyStatement, s3KeyUseConditions } from './private/key-use';
 import { nagResourceName } from './private/nag';
 import { destinationBucketPolicyStatements } from './private/replication';
 import { requireSingleBucketPolicy } from './private/single-bucket-policy';
@@ -277,7 +277,8 @@ export class EncryptedBucket extends s3.Bucket {
     this.allowedKeys = [encryptionKey, ...props.additionalAllowedKeys ?? []];
     const denyStatements = enforcementStatements(this.bucketArn, {
       algorithm: encryptionType,
-      allowedKeyArns: this.allowedKeys.map((key) => key.keyArn),
+      // Aliases may be added to a key after the bucket is defined.
+      allowedKeyIdentifiers: Lazy.uncachedList({ produce: () => this.allowedKeys.flatMap(keyIdentifiers) }),
       minimumTlsVersion: props.minimumTlsVersion,
       requireEncryptionHeaders: props.requireEncryptionHeaders,
     });

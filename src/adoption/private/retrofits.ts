@@ -1,4 +1,4 @@
-import { Annotations, CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -27,7 +27,7 @@ import {
 import { serviceEndpoint } from '../../private/key-use/conditions';
 import { addToKeyPolicyOrWarn } from '../../private/key-use/key-policy';
 import { enforcementStatements } from '../../s3/private/bucket-policy';
-import { s3KeyUseConditions } from '../../s3/private/key-use';
+import { keyIdentifiers, s3KeyUseConditions } from '../../s3/private/key-use';
 import { accountSecretsArnPattern, keyViaSecretsManagerStatement, secretsManagerKeyStatement } from '../../secretsmanager/private/statements';
 
 /** Brings one resource under `key`; the resource types of {@link RETROFITS} only. */
@@ -69,7 +69,7 @@ function retrofitBucket(bucket: s3.CfnBucket, key: kms.IKey, index: StackIndex):
     }],
   };
   const l2 = l2Of(bucket, s3.Bucket) ?? s3.Bucket.fromCfnBucket(bucket);
-  enforcementStatements(bucket.attrArn, { algorithm: 'aws:kms', allowedKeyArns: [key.keyArn] }).forEach((statement) => l2.addToResourcePolicy(statement));
+  enforcementStatements(bucket.attrArn, { algorithm: 'aws:kms', allowedKeyIdentifiers: Lazy.uncachedList({ produce: () => keyIdentifiers(key) }) }).forEach((statement) => l2.addToResourcePolicy(statement));
   const conditions = s3KeyUseConditions(serviceEndpoint('s3', stack), bucket.attrArn);
   for (const { policy, actions } of existingGrants(bucket, index)) {
     const keyActions = s3ObjectKeyActions(actions);

@@ -1,5 +1,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { S3_OBJECT_READ_KEY_ACTIONS, S3_OBJECT_WRITE_KEY_ACTIONS } from '../../private/key-use/actions';
 
 /**
@@ -72,4 +73,22 @@ export function s3KeyPolicyStatement(
     resources: ['*'],
     conditions,
   });
+}
+
+/**
+ * Every form in which a request may name a key in `x-amz-server-side-encryption-aws-kms-key-id`: its ARN,
+ * its id, and the name and ARN of each alias this app defines for it (`alias`, `addAlias()`).
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html#API_PutObject_RequestSyntax
+ */
+export function keyIdentifiers(key: kms.IKey): string[] {
+  const stack = Stack.of(key);
+  const aliasNames = key.node.children
+    .filter((child): child is kms.Alias => child instanceof kms.Alias)
+    // The name as written: `aliasName` is a Ref to the alias under recent feature flags.
+    .map((alias) => (alias.node.defaultChild as kms.CfnAlias).aliasName);
+  return [
+    key.keyArn,
+    key.keyId,
+    ...aliasNames.flatMap((aliasName) => [aliasName, stack.formatArn({ service: 'kms', resource: aliasName })]),
+  ];
 }
