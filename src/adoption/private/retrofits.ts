@@ -10,6 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 import { DYNAMODB_KEY_ACTIONS, SNS_KEY_ACTIONS, SQS_KEY_ACTIONS } from './actions';
 import { existingGrants, servicesAllowedOn } from './existing-grants';
+import { sseS3LogProducerOf } from './log-producers';
 import { StackIndex } from './stack-index';
 import { keyViaServiceStatement, viaServiceKeyStatement } from './statements';
 import { asTemplateResource } from './template-resource';
@@ -45,14 +46,15 @@ export const RETROFITS: Record<string, Retrofit> = {
 
 /**
  * SSE-KMS with the key and an S3 Bucket Key, SSE-C blocked, EncryptedBucket's default-mode bucket policy,
- * and the KMS actions S3 needs for principals that were granted object access. A bucket that receives
- * server access logs stays SSE-S3: S3 log delivery supports no other default encryption.
- * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#server-access-logging-overview
+ * and the KMS actions S3 needs for principals that were granted object access. A bucket that receives logs
+ * AWS delivers only to SSE-S3 buckets (S3 server access logs, Application and Classic Load Balancer logs,
+ * CloudFront standard logs) stays SSE-S3.
  */
 function retrofitBucket(bucket: s3.CfnBucket, key: kms.IKey, index: StackIndex): void {
-  if (isAccessLogsTarget(bucket, index)) {
+  const logProducer = sseS3LogProducerOf(bucket, index);
+  if (logProducer) {
     Annotations.of(bucket).addWarningV2('cdk-kms-encryption:accessLogsTargetNotRetrofitted',
-      `${bucket.node.path} receives S3 server access logs, which S3 delivers only to SSE-S3 buckets, so it keeps SSE-S3. Acknowledge this warning on it.`);
+      `${bucket.node.path} receives ${logProducer}, which AWS delivers only to SSE-S3 buckets, so it keeps SSE-S3. Acknowledge this warning on it.`);
     return;
   }
   const stack = Stack.of(bucket);
@@ -207,20 +209,6 @@ function s3ObjectKeyActions(actions: string[]): readonly string[] {
     return S3_OBJECT_WRITE_KEY_ACTIONS;
   }
   return actions.some((action) => /^s3:(\*|GetObject)/.test(action)) ? S3_OBJECT_READ_KEY_ACTIONS : [];
-}
-
-/** Whether another bucket of the app logs into this one, or its ACL lets the log delivery group write. */
-function isAccessLogsTarget(bucket: s3.CfnBucket, index: StackIndex): boolean {
-  const stack = Stack.of(bucket);
-  const self = JSON.stringify(stack.resolve(bucket.ref));
-  const name = bucket.bucketName;
-  return stack.resolve(bucket.accessControl) === 'LogDeliveryWrite' || index.ofType<s3.CfnBucket>((c) => c instanceof s3.CfnBucket).some((construct) => {
-    if (construct === bucket) {
-      return false;
-    }
-    const destination = JSON.stringify(stack.resolve(construct.loggingConfiguration)?.destinationBucketName);
-    return destination === self || (name !== undefined && destination === JSON.stringify(name));
-  });
 }
 
 /** The L2 construct of type `type` whose main resource is `resource`, if there is one. */
