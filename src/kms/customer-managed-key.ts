@@ -14,6 +14,7 @@ import { injectedProps, skippingBaseInjector } from '../private/injection';
 import { PUBLIC_KEY_ACTIONS } from '../private/key-use/actions';
 import { crossStackGranteeProblem } from '../private/key-use/cross-stack';
 import { addToOtherGenerationPolicies, withOtherGenerations } from '../private/key-use/key-ring';
+import { RefusedProp, refusedPropProblems } from '../private/refused-props';
 import { present, throwIfInvalid } from '../private/validation';
 import { SnapshotSharingGrant, SnapshotSharingOptions } from '../sharing/snapshot-sharing-grant';
 
@@ -169,6 +170,7 @@ export class CustomerManagedKey extends kms.Key {
     const deploymentPrincipal = props.deploymentPrincipal ?? synthesizerExecutionRole(stack);
 
     // The base class validates some props with its own wording; ours run first and name every problem.
+    throwIfInvalid(scope, refusedPropProblems('a CustomerManagedKey', props, REFUSED_KEY_PROPS), id);
     throwIfInvalid(scope, validateKeyProps({
       ...props,
       keySpec,
@@ -435,3 +437,13 @@ function acknowledgeManualRotation(key: CustomerManagedKey): void {
     });
   }
 }
+
+/** Props of `kms.Key` that a CustomerManagedKey does not take, with the values it accepts and why. */
+const REFUSED_KEY_PROPS: Record<string, RefusedProp> = {
+  enableKeyRotation: {
+    accepts: (value) => value === true,
+    reason: 'rotation is always on for keys that can rotate; set its period with `rotationPeriod`',
+  },
+  policy: { reason: 'the key policy is written from typed intents (`administrators`, `users`, grants, `allowAccount`, ...); add statements with addToResourcePolicy()' },
+  admins: { reason: 'the prop is `administrators`' },
+};

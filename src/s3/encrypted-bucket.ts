@@ -4,6 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { REPLICATION_DESTINATION_OBJECT_ACTIONS, REPLICATION_SOURCE_BUCKET_ACTIONS, REPLICATION_SOURCE_OBJECT_ACTIONS } from './private/actions';
+import { refusedBucketPropProblems } from './private/base-props';
 import { allowLogDelivery, denyInsecureTransport, denyOutdatedTls, enforcementStatements } from './private/bucket-policy';
 import { addBucketInvariantValidation } from './private/invariants';
 import { addKeyCycleValidation } from './private/key-cycle';
@@ -142,6 +143,116 @@ export interface EncryptedBucketProps {
    * @default false
    */
   readonly autoDeleteObjects?: boolean;
+
+  /**
+   * A prefix of the bucket name in the account-regional namespace (with `bucketNamespace: ACCOUNT_REGIONAL`),
+   * as on `s3.Bucket`.
+   *
+   * @default - no prefix
+   */
+  readonly bucketNamePrefix?: string;
+
+  /**
+   * The namespace of the bucket name, as on `s3.Bucket`.
+   *
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/gpbucketnamespaces.html
+   * @default - the global namespace
+   */
+  readonly bucketNamespace?: s3.BucketNamespace;
+
+  /**
+   * Whether Object Lock is enabled: objects cannot be deleted or overwritten during their retention
+   * period. It cannot be turned off once enabled.
+   *
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
+   * @default false
+   */
+  readonly objectLockEnabled?: boolean;
+
+  /**
+   * The default retention of new objects; implies `objectLockEnabled`.
+   *
+   * @default - no default retention
+   */
+  readonly objectLockDefaultRetention?: s3.ObjectLockRetention;
+
+  /**
+   * Whether attribute-based access control (tags in policies) is enabled for the bucket, as on `s3.Bucket`.
+   *
+   * @default - not set
+   */
+  readonly abacStatus?: boolean;
+
+  /**
+   * Whether S3 sends the bucket's events to Amazon EventBridge.
+   *
+   * @default false
+   */
+  readonly eventBridgeEnabled?: boolean;
+
+  /**
+   * The minimum object size lifecycle transitions apply to.
+   *
+   * @default - S3's default (128 KB for every storage class)
+   */
+  readonly transitionDefaultMinimumObjectSize?: s3.TransitionDefaultMinimumObjectSize;
+
+  /**
+   * The key format of server access log objects in the logs bucket.
+   *
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html#server-access-logging-overview
+   * @default - S3's default, no partitioning
+   */
+  readonly targetObjectKeyFormat?: s3.TargetObjectKeyFormat;
+
+  /**
+   * CORS rules, for browsers reading objects from other origins.
+   *
+   * @default - no CORS configuration
+   */
+  readonly cors?: s3.CorsRule[];
+
+  /**
+   * CloudWatch request metrics configurations.
+   *
+   * @default - no metrics configuration
+   */
+  readonly metrics?: s3.BucketMetrics[];
+
+  /**
+   * Inventory configurations. Inventory reports go to a bucket whose policy must let S3 write them.
+   *
+   * @default - no inventory
+   */
+  readonly inventories?: s3.Inventory[];
+
+  /**
+   * Intelligent-Tiering archive configurations.
+   *
+   * @default - none
+   */
+  readonly intelligentTieringConfigurations?: s3.IntelligentTieringConfiguration[];
+
+  /**
+   * Whether Transfer Acceleration is enabled.
+   *
+   * @default false
+   */
+  readonly transferAcceleration?: boolean;
+
+  /**
+   * The role of the handler that configures event notifications.
+   *
+   * @default - a new role
+   */
+  readonly notificationsHandlerRole?: iam.IRole;
+
+  /**
+   * Whether to skip the validation of SQS, SNS and Lambda notification destinations.
+   *
+   * @default false
+   */
+  readonly notificationsSkipDestinationValidation?: boolean;
 }
 
 /** Options of {@link EncryptedBucket.replicateTo}. */
@@ -258,6 +369,20 @@ export class EncryptedBucket extends s3.Bucket {
       lifecycleRules: props.lifecycleRules,
       removalPolicy,
       autoDeleteObjects: props.autoDeleteObjects,
+      bucketNamePrefix: props.bucketNamePrefix,
+      bucketNamespace: props.bucketNamespace,
+      objectLockEnabled: props.objectLockEnabled,
+      objectLockDefaultRetention: props.objectLockDefaultRetention,
+      abacStatus: props.abacStatus,
+      eventBridgeEnabled: props.eventBridgeEnabled,
+      transitionDefaultMinimumObjectSize: props.transitionDefaultMinimumObjectSize,
+      cors: props.cors,
+      metrics: props.metrics,
+      inventories: props.inventories,
+      intelligentTieringConfigurations: props.intelligentTieringConfigurations,
+      transferAcceleration: props.transferAcceleration,
+      notificationsHandlerRole: props.notificationsHandlerRole,
+      notificationsSkipDestinationValidation: props.notificationsSkipDestinationValidation,
     }));
 
     this.key = encryptionKey;
@@ -265,7 +390,7 @@ export class EncryptedBucket extends s3.Bucket {
     const hasLifecycleRules = (props.lifecycleRules ?? []).length > 0;
     this.serverAccessLogsBucket = props.serverAccessLogsBucket
       ?? this.defineAccessLogsBucket(removalPolicy, props.autoDeleteObjects, hasLifecycleRules);
-    this.logTo(this.serverAccessLogsBucket, props.serverAccessLogsPrefix ?? '');
+    this.logTo(this.serverAccessLogsBucket, props.serverAccessLogsPrefix ?? '', props.targetObjectKeyFormat);
     requireSingleBucketPolicy(this, this.serverAccessLogsBucket);
 
     (this.node.defaultChild as s3.CfnBucket).replicationConfiguration = this.renderReplication();
@@ -516,10 +641,12 @@ export class EncryptedBucket extends s3.Bucket {
     return logs;
   }
 
-  private logTo(logsBucket: s3.IBucket, prefix: string): void {
+  private logTo(logsBucket: s3.IBucket, prefix: string, keyFormat?: s3.TargetObjectKeyFormat): void {
     (this.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
       destinationBucketName: logsBucket.bucketName,
       logFilePrefix: prefix || undefined,
+      // Rendered as s3.Bucket renders it for its own logging configuration (an internal of TargetObjectKeyFormat).
+      targetObjectKeyFormat: (keyFormat as unknown as { _render(): s3.CfnBucket.TargetObjectKeyFormatProperty } | undefined)?._render(),
     };
     const statement = allowLogDelivery(logsBucket.bucketArn, prefix, this.bucketArn, Stack.of(this).account);
     if (!logsBucket.addToResourcePolicy(statement).statementAdded) {
@@ -641,6 +768,7 @@ function acknowledgeAccessLogsBucketFindings(logs: s3.Bucket, hasOwnLifecycleFin
 
 function validateProps(props: EncryptedBucketProps): string[] {
   return present(
+    ...refusedBucketPropProblems(props),
     props.encryptionKey && keyArnProblem('encryptionKey', props.encryptionKey.keyArn),
     props.encryptionKey && symmetricKeyProblem('encryptionKey', props.encryptionKey),
     minimumTlsVersionProblem(props.minimumTlsVersion),
