@@ -229,6 +229,19 @@ describe('CustomerManagedEncryption on each resource type', () => {
     });
   });
 
+  test('a secret with hosted rotation: the rotation function is told the secret\'s new key (HostedRotationLambda.KmsKeyArn)', () => {
+    const stack = stackOf();
+    const secret = new secretsmanager.Secret(stack, 'Secret');
+    secret.addRotationSchedule('Rotation', { hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser() });
+    stack.with(new CustomerManagedEncryption());
+    const secretKey = onlyResource(stack, 'AWS::SecretsManager::Secret').Properties.KmsKeyId;
+    expect(secretKey).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^CustomerManagedEncryptionKey/), 'Arn'] });
+    expect(onlyResource(stack, 'AWS::SecretsManager::RotationSchedule').Properties.HostedRotationLambda).toEqual(expect.objectContaining({
+      RotationType: 'MySQLSingleUser',
+      KmsKeyArn: secretKey,
+    }));
+  });
+
   test('constructs of this library are left alone', () => {
     const stack = stackOf();
     new EncryptedBucket(stack, 'Encrypted');

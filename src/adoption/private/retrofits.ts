@@ -106,6 +106,23 @@ function retrofitSecret(secret: secretsmanager.CfnSecret, key: kms.IKey, index: 
     const writes = actions.some((action) => /^secretsmanager:(\*|PutSecretValue|UpdateSecret)/.test(action));
     policy.addStatements(keyViaSecretsManagerStatement([key.keyArn], [secret.ref], writes ? SECRETS_MANAGER_KEY_ACTIONS : DECRYPT_ACTIONS, stack));
   }
+  followHostedRotation(secret, key, index);
+}
+
+/**
+ * A hosted rotation function gets the key of the secret it rotates (`HostedRotationLambda.KmsKeyArn`), which its
+ * role is then allowed to use; left at the old value, it could not read or write the secret under the new key.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-rotationschedule-hostedrotationlambda.html
+ */
+function followHostedRotation(secret: secretsmanager.CfnSecret, key: kms.IKey, index: StackIndex): void {
+  const stack = Stack.of(secret);
+  const secretRef = JSON.stringify(stack.resolve(secret.ref));
+  for (const schedule of index.ofType<secretsmanager.CfnRotationSchedule>((c) => c instanceof secretsmanager.CfnRotationSchedule)) {
+    const hosted = stack.resolve(schedule.hostedRotationLambda);
+    if (hosted !== undefined && JSON.stringify(stack.resolve(schedule.secretId)) === secretRef) {
+      schedule.hostedRotationLambda = { ...hosted, kmsKeyArn: key.keyArn };
+    }
+  }
 }
 
 function retrofitQueue(queue: sqs.CfnQueue, key: kms.IKey, index: StackIndex): void {
