@@ -20,6 +20,7 @@ import {
   replicaKeyNotAllowedProblem,
   replicaKeyProblem,
   replicationEncryptionTypeProblem,
+  replicationRuleProblems,
   serverAccessLogsBucketProblem,
 } from './private/validation';
 import { CustomerManagedKey } from '../kms/customer-managed-key';
@@ -248,6 +249,23 @@ export interface EncryptedBucketProps {
   readonly notificationsHandlerRole?: iam.IRole;
 
   /**
+   * Replication rules, each set up as `replicateTo()` does it (SSE-KMS objects, the replica key, the KMS
+   * permissions on both keys), with every option of `s3.ReplicationRule`: filter by prefix and tags, priority,
+   * delete markers, replication time control and metrics, replica modifications, owner translation.
+   *
+   * @default - no replication, unless `replicateTo()` is called
+   */
+  readonly replicationRules?: s3.ReplicationRule[];
+
+  /**
+   * The role S3 assumes to replicate. It gets a managed policy with what replication needs, and keys defined
+   * in this app name it where their policy does not delegate to IAM.
+   *
+   * @default - a role is created when the bucket first replicates
+   */
+  readonly replicationRole?: iam.IRole;
+
+  /**
    * Whether to skip the validation of SQS, SNS and Lambda notification destinations.
    *
    * @default false
@@ -336,7 +354,8 @@ export class EncryptedBucket extends s3.Bucket {
   private readonly key: kms.IKey;
   /** The keys writes may name: `encryptionKey`, then `additionalAllowedKeys`. */
   private readonly allowedKeys: kms.IKey[];
-  private replication?: { readonly role: iam.Role; readonly policy: iam.ManagedPolicy };
+  private replication?: { readonly role: iam.IRole; readonly policy: iam.ManagedPolicy };
+  private readonly replicationRoleProp?: iam.IRole;
   private readonly replicationRules: s3.CfnBucket.ReplicationRuleProperty[] = [];
 
   /**
@@ -394,6 +413,7 @@ export class EncryptedBucket extends s3.Bucket {
     requireSingleBucketPolicy(this, this.serverAccessLogsBucket);
 
     (this.node.defaultChild as s3.CfnBucket).replicationConfiguration = this.renderReplication();
+    this.replicationRoleProp = props.replicationRole;
     acknowledgeApplicationChoices(this, hasLifecycleRules);
     if (encryptionType === KmsEncryptionType.DSSE_KMS) {
       acknowledgeDsseEncryption(this);
@@ -412,6 +432,9 @@ export class EncryptedBucket extends s3.Bucket {
     addKeyCycleValidation(this, encryptionKey);
     if (props.requireEncryptionHeaders) {
       Annotations.of(this).addWarningV2('cdk-kms-encryption:requireEncryptionHeadersDeniesMultipartUploads', MULTIPART_WARNING);
+    }
+    for (const rule of props.replicationRules ?? []) {
+      this.replicate(rule.destination, replicationSettings(rule));
     }
   }
 
@@ -540,6 +563,11 @@ export class EncryptedBucket extends s3.Bucket {
    * @param options replica key, prefix and storage class
    */
   public replicateTo(destination: s3.IBucket, options: ReplicationOptions = {}): ReplicationPermissions {
+    return this.replicate(destination, { replicaKey: options.replicaKey, prefix: options.prefix, storageClass: options.storageClass });
+  }
+
+  /** `replicateTo`, with every option of `s3.ReplicationRule`. */
+  private replicate(destination: s3.IBucket, options: ReplicationSettings): ReplicationPermissions {
     const replicaKey = options.replicaKey ?? destination.encryptionKey;
     throwIfInvalid(this, present(replicaKeyProblem(destination.node.path, replicaKey)));
     const key = replicaKey!; // checked above
@@ -599,19 +627,27 @@ export class EncryptedBucket extends s3.Bucket {
       }
     }
 
+    const tags = options.tags ?? [];
+    const replicationTime = options.replicationTimeControl;
+    const metricsThreshold = options.metrics ?? replicationTime;
     this.replicationRules.push({
-      id: `ReplicateTo${this.replicationRules.length}`,
-      priority: this.replicationRules.length,
+      id: options.id ?? `ReplicateTo${this.replicationRules.length}`,
+      priority: options.priority ?? this.replicationRules.length,
       status: 'Enabled',
-      filter: { prefix },
-      deleteMarkerReplication: { status: 'Disabled' },
-      sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: 'Enabled' } },
+      filter: tags.length === 0 ? { prefix } : { and: { prefix: prefix || undefined, tagFilters: tags } },
+      deleteMarkerReplication: { status: options.deleteMarkerReplication ? 'Enabled' : 'Disabled' },
+      sourceSelectionCriteria: {
+        sseKmsEncryptedObjects: { status: 'Enabled' },
+        replicaModifications: options.replicaModifications === undefined ? undefined : { status: options.replicaModifications ? 'Enabled' : 'Disabled' },
+      },
       destination: {
         bucket: destination.bucketArn,
         account: crossAccount ? destination.env.account : undefined,
-        accessControlTranslation: crossAccount ? { owner: 'Destination' } : undefined,
+        accessControlTranslation: crossAccount || options.accessControlTransition ? { owner: 'Destination' } : undefined,
         encryptionConfiguration: { replicaKmsKeyId: key.keyArn },
         storageClass: options.storageClass?.toString(),
+        replicationTime: replicationTime && { status: 'Enabled', time: { minutes: replicationTime.minutes } },
+        metrics: metricsThreshold && { status: 'Enabled', eventThreshold: { minutes: metricsThreshold.minutes } },
       },
     });
     return {
@@ -662,8 +698,8 @@ export class EncryptedBucket extends s3.Bucket {
    * object statements end in `/<prefix>*`: replication reads every new object version and writes its
    * replica, whose keys cannot be listed in advance.
    */
-  private defineReplicationRole(): { role: iam.Role; policy: iam.ManagedPolicy } {
-    const role = new iam.Role(this, 'ReplicationRole', {
+  private defineReplicationRole(): { role: iam.IRole; policy: iam.ManagedPolicy } {
+    const role = this.replicationRoleProp ?? new iam.Role(this, 'ReplicationRole', {
       assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
       description: `Replicates the objects of ${this.node.path}`,
       // A physical name lets a destination in another account name the role in its policies.
@@ -775,6 +811,7 @@ function validateProps(props: EncryptedBucketProps): string[] {
     autoDeleteObjectsProblem(props.autoDeleteObjects, props.removalPolicy),
     ...(props.additionalAllowedKeys ?? []).map((key, index) => keyArnProblem(`additionalAllowedKeys[${index}]`, key.keyArn)),
     serverAccessLogsBucketProblem(props.serverAccessLogsBucket),
+    ...(props.replicationRules ?? []).flatMap(replicationRuleProblems),
   );
 }
 
@@ -796,4 +833,32 @@ function delegatesToIam(key: kms.IKey): boolean {
 function isOtherAccount(account: string | undefined, scope: Construct): boolean {
   const own = Stack.of(scope).account;
   return account !== undefined && !Token.isUnresolved(account) && !Token.isUnresolved(own) && account !== own;
+}
+
+/** What one replication rule sets: `ReplicationOptions` and the rest of `s3.ReplicationRule`. */
+interface ReplicationSettings extends ReplicationOptions {
+  readonly id?: string;
+  readonly priority?: number;
+  readonly tags?: s3.CfnBucket.TagFilterProperty[];
+  readonly deleteMarkerReplication?: boolean;
+  readonly replicationTimeControl?: s3.ReplicationTimeValue;
+  readonly metrics?: s3.ReplicationTimeValue;
+  readonly replicaModifications?: boolean;
+  readonly accessControlTransition?: boolean;
+}
+
+function replicationSettings(rule: s3.ReplicationRule): ReplicationSettings {
+  return {
+    replicaKey: rule.kmsKey,
+    prefix: rule.filter?.prefix,
+    storageClass: rule.storageClass,
+    id: rule.id,
+    priority: rule.priority,
+    tags: rule.filter?.tags?.map((tag) => ({ key: tag.key, value: tag.value })),
+    deleteMarkerReplication: rule.deleteMarkerReplication,
+    replicationTimeControl: rule.replicationTimeControl,
+    metrics: rule.metrics,
+    replicaModifications: rule.replicaModifications,
+    accessControlTransition: rule.accessControlTransition,
+  };
 }

@@ -166,8 +166,8 @@ export const ENCRYPTED_BUCKET: SubclassContract = {
     websiteErrorDocument: refused(() => ({ websiteErrorDocument: 'error.html' })),
     websiteRedirect: refused(() => ({ websiteRedirect: { hostName: 'example.com' } })),
     websiteRoutingRules: refused(() => ({ websiteRoutingRules: [{ hostName: 'example.com' }] })),
-    replicationRules: refused((scope) => ({ replicationRules: [{ destination: s3.Bucket.fromBucketName(scope, 'Destination', 'destination'), priority: 1 }] })),
-    replicationRole: refused((scope) => ({ replicationRole: iam.Role.fromRoleArn(scope, 'ReplicationRole', 'arn:aws:iam::111111111111:role/replication') })),
+    replicationRules: documented('`replicationRules` (every option of `s3.ReplicationRule`'),
+    replicationRole: documented('`replicationRole` replaces the role, which then gets the managed policy.'),
   },
 };
 

@@ -364,6 +364,85 @@ describe('EncryptedBucket', () => {
     });
   });
 
+  describe('replicationRules and replicationRole', () => {
+    test('every field of s3.ReplicationRule, with a custom role that gets the KMS-aware permissions replicateTo gives its own', async () => {
+      // GIVEN
+      const stack = testStack();
+      const destination = new EncryptedBucket(stack, 'Destination');
+      const role = new iam.Role(stack, 'CustomRole', { assumedBy: new iam.ServicePrincipal('s3.amazonaws.com') });
+
+      // WHEN
+      const source = new EncryptedBucket(stack, 'Source', {
+        replicationRole: role,
+        replicationRules: [{
+          destination,
+          id: 'ToDr',
+          priority: 7,
+          filter: { prefix: 'reports/', tags: [{ key: 'class', value: 'gold' }] },
+          storageClass: s3.StorageClass.GLACIER,
+          replicationTimeControl: s3.ReplicationTimeValue.FIFTEEN_MINUTES,
+          metrics: s3.ReplicationTimeValue.FIFTEEN_MINUTES,
+          replicaModifications: true,
+        }],
+      });
+
+      // THEN
+      const template = Template.fromStack(stack);
+      const intrinsics = new Intrinsics(stack);
+      const roleId = stack.getLogicalId(role.node.defaultChild as iam.CfnRole);
+      const destinationId = stack.getLogicalId(destination.node.defaultChild as s3.CfnBucket);
+      const replicaKeyId = stack.getLogicalId(destination.encryptionKey!.node.defaultChild as kms.CfnKey);
+      expect(source.replicationRoleArn).toBe(role.roleArn);
+      template.resourceCountIs('AWS::IAM::Role', 1);
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        ReplicationConfiguration: {
+          Role: { 'Fn::GetAtt': [roleId, 'Arn'] },
+          Rules: [{
+            Id: 'ToDr',
+            Priority: 7,
+            Status: 'Enabled',
+            Filter: { And: { Prefix: 'reports/', TagFilters: [{ Key: 'class', Value: 'gold' }] } },
+            DeleteMarkerReplication: { Status: 'Disabled' },
+            SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' }, ReplicaModifications: { Status: 'Enabled' } },
+            Destination: {
+              Bucket: { 'Fn::GetAtt': [destinationId, 'Arn'] },
+              EncryptionConfiguration: { ReplicaKmsKeyID: { 'Fn::GetAtt': [replicaKeyId, 'Arn'] } },
+              StorageClass: 'GLACIER',
+              ReplicationTime: { Status: 'Enabled', Time: { Minutes: 15 } },
+              Metrics: { Status: 'Enabled', EventThreshold: { Minutes: 15 } },
+            },
+          }],
+        },
+      });
+      const resources = template.toJSON().Resources;
+      const policyId = Object.keys(resources).find((id) => resources[id].Type === 'AWS::IAM::ManagedPolicy')!;
+      expect(resources[policyId].Properties.Roles).toEqual([{ Ref: roleId }]);
+      const identity = intrinsics.resolve(resources[policyId].Properties.PolicyDocument).Statement;
+      const encryptReplica = (service: string) => evaluate(intrinsics.resolve(resources[replicaKeyId].Properties.KeyPolicy), {
+        principal: intrinsics.arn(roleId),
+        action: 'kms:Encrypt',
+        resource: intrinsics.arn(replicaKeyId),
+        resourceAccount: ACCOUNT,
+        context: { 'kms:ViaService': `${service}.${REGION}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': intrinsics.arn(destinationId) },
+        identityStatements: identity,
+      });
+      await expect(encryptReplica('s3')).resolves.toBe('Allowed');
+      await expect(encryptReplica('ssm')).resolves.toBe('ImplicitlyDenied');
+    });
+
+    test.each<[string, Partial<s3.ReplicationRule>, string]>([
+      ['sseKmsEncryptedObjects: false', { sseKmsEncryptedObjects: false },
+        '`replicationRules[0].sseKmsEncryptedObjects` must be true, got false: every object of an EncryptedBucket is KMS-encrypted, so the rule would replicate nothing. Remove it.'],
+      ['delete marker replication with a tag filter', { deleteMarkerReplication: true, filter: { tags: [{ key: 'a', value: 'b' }] } },
+        '`replicationRules[0].deleteMarkerReplication` cannot be true with a tag filter: S3 does not replicate delete markers for tag-based rules. Remove the tags or deleteMarkerReplication.'],
+    ])('rejects %s', (_name, rule, message) => {
+      const stack = testStack();
+      const destination = new EncryptedBucket(stack, 'Destination');
+      expect(() => new EncryptedBucket(stack, 'Source', { replicationRules: [{ destination, ...rule }] }))
+        .toThrow(`[TestStack/Source] Invalid configuration: ${message}`);
+    });
+  });
+
   describe('replicateTo', () => {
     test('same account: SSE-KMS objects replicate with the replica key; the role may decrypt the source and encrypt replicas only through S3', async () => {
       const stack = testStack();

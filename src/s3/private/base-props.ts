@@ -24,10 +24,6 @@ export const REFUSED_BUCKET_PROPS: Record<string, RefusedProp> = {
   websiteErrorDocument: { reason: WEBSITE },
   websiteRedirect: { reason: WEBSITE },
   websiteRoutingRules: { reason: WEBSITE },
-  replicationRules: {
-    reason: 'replication goes through replicateTo(destination, options), which adds the KMS permissions replication needs on both keys',
-  },
-  replicationRole: { reason: 'replicateTo() creates the replication role with the KMS permissions replication needs' },
 };
 
 /** One problem per refused `s3.Bucket` prop passed with a value other than the accepted ones. */
