@@ -31,8 +31,11 @@ Aspects.of(stack).add(new EncryptionChecks({ level: CheckLevel.ERROR }));
 
 const integ = new IntegTest(app, 'EncryptionChecksTest', { testCases: [stack] });
 
-integ.assertions
-  .awsApiCall('S3', 'getBucketEncryption', { Bucket: bucket.bucketName })
+const encryption = integ.assertions.awsApiCall('S3', 'getBucketEncryption', { Bucket: bucket.bucketName });
+// The call grants s3:GetBucketEncryption, which is not an IAM action: GetBucketEncryption is authorized as
+// s3:GetEncryptionConfiguration (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketEncryption.html).
+encryption.provider.addToRolePolicy({ Effect: 'Allow', Action: ['s3:GetEncryptionConfiguration'], Resource: [bucket.bucketArn] });
+encryption
   .expect(ExpectedResult.objectLike({
     ServerSideEncryptionConfiguration: {
       Rules: [{ ApplyServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: key.keyArn }, BucketKeyEnabled: true }],

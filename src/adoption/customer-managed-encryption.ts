@@ -35,9 +35,10 @@ export interface CustomerManagedEncryptionProps {
  *
  * Mixins apply when called, to the constructs that exist then: apply it after defining the resources and
  * their grants (one instance per application: it indexes each stack's policies when it first meets it). What it cannot fix gets a warning with a stable id: a resource already encrypted with
- * another customer-managed key (`cdk-kms-encryption:otherCustomerManagedKey`), a bucket receiving server
- * access logs (`cdk-kms-encryption:accessLogsTargetNotRetrofitted`), a resource type whose key cannot
- * change in place, such as EFS, ElastiCache, Backup vaults, ECR repositories, EBS volumes and RDS
+ * another customer-managed key (`cdk-kms-encryption:otherCustomerManagedKey`), a bucket receiving logs AWS
+ * delivers only to SSE-S3 buckets: S3 server access logs, Application and Classic Load Balancer logs,
+ * CloudFront standard logs (`cdk-kms-encryption:accessLogsTargetNotRetrofitted`), a resource type whose key
+ * cannot change in place, such as EFS, ElastiCache, Backup vaults, ECR repositories, EBS volumes and RDS
  * (`cdk-kms-encryption:encryptionNotRetrofitted`). Constructs of this library are left
  * alone: they manage their own keys.
  *

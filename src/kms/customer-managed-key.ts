@@ -15,6 +15,7 @@ import { injectedProps, skippingBaseInjector } from '../private/injection';
 import { PUBLIC_KEY_ACTIONS } from '../private/key-use/actions';
 import { crossStackGranteeProblem } from '../private/key-use/cross-stack';
 import { addToOtherGenerationPolicies, withOtherGenerations } from '../private/key-use/key-ring';
+import { RefusedProp, refusedPropProblems } from '../private/refused-props';
 import { present, throwIfInvalid } from '../private/validation';
 import { SnapshotSharingGrant, SnapshotSharingOptions } from '../sharing/snapshot-sharing-grant';
 
@@ -89,6 +90,14 @@ export interface CustomerManagedKeyProps extends ManagedKeyProps {
    */
   readonly allowGrantsOutsideAwsServices?: boolean;
 
+  /**
+   * Whether the key is enabled. A disabled key cannot encrypt or decrypt, so nothing it protects can be
+   * read until it is enabled again; rotation and the key policy are unchanged.
+   *
+   * @see https://docs.aws.amazon.com/kms/latest/developerguide/enabling-keys.html
+   * @default true
+   */
+  readonly enabled?: boolean;
 }
 
 /**
@@ -162,6 +171,7 @@ export class CustomerManagedKey extends kms.Key {
     const deploymentPrincipal = props.deploymentPrincipal ?? synthesizerExecutionRole(stack);
 
     // The base class validates some props with its own wording; ours run first and name every problem.
+    throwIfInvalid(scope, refusedPropProblems('a CustomerManagedKey', props, REFUSED_KEY_PROPS), id);
     throwIfInvalid(scope, validateKeyProps({
       ...props,
       keySpec,
@@ -179,6 +189,7 @@ export class CustomerManagedKey extends kms.Key {
     const pendingWindow = props.pendingWindow ?? Duration.days(30);
     super(scope, id, skippingBaseInjector(scope, kms.Key.PROPERTY_INJECTION_ID, {
       description: props.description,
+      enabled: props.enabled,
       keySpec,
       keyUsage: props.keyUsage,
       multiRegion: props.multiRegion,
@@ -278,7 +289,11 @@ export class CustomerManagedKey extends kms.Key {
     return this.grant(grantee, ...administrationActions(this.administration));
   }
 
-  /** Lets the principal encrypt, re-encrypt and generate data keys, with explicit actions (no wildcards). */
+  /**
+   * Lets the principal encrypt, re-encrypt and generate data keys, with explicit actions (no wildcards).
+   * Unlike `kms.Key`'s (`kms:GenerateDataKey*`), it leaves out `kms:GenerateDataKeyPair` and
+   * `kms:GenerateDataKeyPairWithoutPlaintext`; grant them with `grant(grantee, 'kms:GenerateDataKeyPair')`.
+   */
   public override grantEncrypt(grantee: iam.IGrantable): iam.Grant {
     this.assertUsage('grantEncrypt', kms.KeyUsage.ENCRYPT_DECRYPT);
     return this.grant(grantee, ...accessActions(KeyAccess.ENCRYPT));
@@ -290,7 +305,10 @@ export class CustomerManagedKey extends kms.Key {
     return this.grant(grantee, ...accessActions(KeyAccess.DECRYPT));
   }
 
-  /** Lets the principal encrypt and decrypt, with explicit actions (no wildcards). */
+  /**
+   * Lets the principal encrypt and decrypt, with explicit actions (no wildcards). Leaves out the data key
+   * pair actions, as `grantEncrypt` does.
+   */
   public override grantEncryptDecrypt(grantee: iam.IGrantable): iam.Grant {
     this.assertUsage('grantEncryptDecrypt', kms.KeyUsage.ENCRYPT_DECRYPT);
     return this.grant(grantee, ...accessActions(KeyAccess.ENCRYPT_DECRYPT));
@@ -419,3 +437,13 @@ function acknowledgeManualRotation(key: CustomerManagedKey): void {
   }
   skipScannerChecks(key, reason, { checkov: ['CKV_AWS_7'] });
 }
+
+/** Props of `kms.Key` that a CustomerManagedKey does not take, with the values it accepts and why. */
+const REFUSED_KEY_PROPS: Record<string, RefusedProp> = {
+  enableKeyRotation: {
+    accepts: (value) => value === true,
+    reason: 'rotation is always on for keys that can rotate; set its period with `rotationPeriod`',
+  },
+  policy: { reason: 'the key policy is written from typed intents (`administrators`, `users`, grants, `allowAccount`, ...); add statements with addToResourcePolicy()' },
+  admins: { reason: 'the prop is `administrators`' },
+};

@@ -184,9 +184,10 @@ export class EncryptedLogGroup extends logs.LogGroup {
     const allowedContext = props.keyPolicyScope === LogGroupKeyPolicyScope.ACCOUNT
       ? accountEncryptionContextArn(stack)
       : encryptionContextArn(logGroupName, stack);
+    // CloudWatch Logs checks the key policy when the log group is created with the key. The policy is a
+    // property of the key resource, and KmsKeyId references the key: CloudFormation creates the key, with
+    // this statement, first. A DependsOn would repeat that reference (cfn-lint W3005).
     allowLogsService(this, this.encryptionKey, allowedContext);
-    // CloudWatch Logs checks the key policy when the log group is created with the key.
-    this.node.addDependency(this.encryptionKey);
   }
 
   /**

@@ -4,9 +4,11 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IConstruct } from 'constructs';
 import { REPLICATION_DESTINATION_OBJECT_ACTIONS, REPLICATION_SOURCE_BUCKET_ACTIONS, REPLICATION_SOURCE_OBJECT_ACTIONS } from './private/actions';
+import { refusedBucketPropProblems } from './private/base-props';
 import { allowLogDelivery, denyInsecureTransport, denyOutdatedTls, enforcementStatements } from './private/bucket-policy';
 import { addBucketInvariantValidation } from './private/invariants';
-import { s3KeyActions, s3KeyPolicyConditions, s3KeyPolicyStatement, s3KeyUseConditions } from './private/key-use';
+import { addKeyCycleValidation } from './private/key-cycle';
+import { keyIdentifiers, s3CrossAccountKeyPolicyConditions, s3KeyActions, s3KeyPolicyConditions, s3KeyPolicyStatement, s3KeyUseConditions } from './private/key-use';
 import { nagResourceName } from './private/nag';
 import { destinationBucketPolicyStatements } from './private/replication';
 import { requireSingleBucketPolicy } from './private/single-bucket-policy';
@@ -18,6 +20,7 @@ import {
   replicaKeyNotAllowedProblem,
   replicaKeyProblem,
   replicationEncryptionTypeProblem,
+  replicationRuleProblems,
   serverAccessLogsBucketProblem,
 } from './private/validation';
 import { CustomerManagedKey } from '../kms/customer-managed-key';
@@ -142,6 +145,133 @@ export interface EncryptedBucketProps {
    * @default false
    */
   readonly autoDeleteObjects?: boolean;
+
+  /**
+   * A prefix of the bucket name in the account-regional namespace (with `bucketNamespace: ACCOUNT_REGIONAL`),
+   * as on `s3.Bucket`.
+   *
+   * @default - no prefix
+   */
+  readonly bucketNamePrefix?: string;
+
+  /**
+   * The namespace of the bucket name, as on `s3.Bucket`.
+   *
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/gpbucketnamespaces.html
+   * @default - the global namespace
+   */
+  readonly bucketNamespace?: s3.BucketNamespace;
+
+  /**
+   * Whether Object Lock is enabled: objects cannot be deleted or overwritten during their retention
+   * period. It cannot be turned off once enabled.
+   *
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html
+   * @default false
+   */
+  readonly objectLockEnabled?: boolean;
+
+  /**
+   * The default retention of new objects; implies `objectLockEnabled`.
+   *
+   * @default - no default retention
+   */
+  readonly objectLockDefaultRetention?: s3.ObjectLockRetention;
+
+  /**
+   * Whether attribute-based access control (tags in policies) is enabled for the bucket, as on `s3.Bucket`.
+   *
+   * @default - not set
+   */
+  readonly abacStatus?: boolean;
+
+  /**
+   * Whether S3 sends the bucket's events to Amazon EventBridge.
+   *
+   * @default false
+   */
+  readonly eventBridgeEnabled?: boolean;
+
+  /**
+   * The minimum object size lifecycle transitions apply to.
+   *
+   * @default - S3's default (128 KB for every storage class)
+   */
+  readonly transitionDefaultMinimumObjectSize?: s3.TransitionDefaultMinimumObjectSize;
+
+  /**
+   * The key format of server access log objects in the logs bucket.
+   *
+   * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html#server-access-logging-overview
+   * @default - S3's default, no partitioning
+   */
+  readonly targetObjectKeyFormat?: s3.TargetObjectKeyFormat;
+
+  /**
+   * CORS rules, for browsers reading objects from other origins.
+   *
+   * @default - no CORS configuration
+   */
+  readonly cors?: s3.CorsRule[];
+
+  /**
+   * CloudWatch request metrics configurations.
+   *
+   * @default - no metrics configuration
+   */
+  readonly metrics?: s3.BucketMetrics[];
+
+  /**
+   * Inventory configurations. Inventory reports go to a bucket whose policy must let S3 write them.
+   *
+   * @default - no inventory
+   */
+  readonly inventories?: s3.Inventory[];
+
+  /**
+   * Intelligent-Tiering archive configurations.
+   *
+   * @default - none
+   */
+  readonly intelligentTieringConfigurations?: s3.IntelligentTieringConfiguration[];
+
+  /**
+   * Whether Transfer Acceleration is enabled.
+   *
+   * @default false
+   */
+  readonly transferAcceleration?: boolean;
+
+  /**
+   * The role of the handler that configures event notifications.
+   *
+   * @default - a new role
+   */
+  readonly notificationsHandlerRole?: iam.IRole;
+
+  /**
+   * Replication rules, each set up as `replicateTo()` does it (SSE-KMS objects, the replica key, the KMS
+   * permissions on both keys), with every option of `s3.ReplicationRule`: filter by prefix and tags, priority,
+   * delete markers, replication time control and metrics, replica modifications, owner translation.
+   *
+   * @default - no replication, unless `replicateTo()` is called
+   */
+  readonly replicationRules?: s3.ReplicationRule[];
+
+  /**
+   * The role S3 assumes to replicate. It gets a managed policy with what replication needs, and keys defined
+   * in this app name it where their policy does not delegate to IAM.
+   *
+   * @default - a role is created when the bucket first replicates
+   */
+  readonly replicationRole?: iam.IRole;
+
+  /**
+   * Whether to skip the validation of SQS, SNS and Lambda notification destinations.
+   *
+   * @default false
+   */
+  readonly notificationsSkipDestinationValidation?: boolean;
 }
 
 /** Options of {@link EncryptedBucket.replicateTo}. */
@@ -225,7 +355,8 @@ export class EncryptedBucket extends s3.Bucket {
   private readonly key: kms.IKey;
   /** The keys writes may name: `encryptionKey`, then `additionalAllowedKeys`. */
   private readonly allowedKeys: kms.IKey[];
-  private replication?: { readonly role: iam.Role; readonly policy: iam.ManagedPolicy };
+  private replication?: { readonly role: iam.IRole; readonly policy: iam.ManagedPolicy };
+  private readonly replicationRoleProp?: iam.IRole;
   private readonly replicationRules: s3.CfnBucket.ReplicationRuleProperty[] = [];
 
   /**
@@ -258,6 +389,20 @@ export class EncryptedBucket extends s3.Bucket {
       lifecycleRules: props.lifecycleRules,
       removalPolicy,
       autoDeleteObjects: props.autoDeleteObjects,
+      bucketNamePrefix: props.bucketNamePrefix,
+      bucketNamespace: props.bucketNamespace,
+      objectLockEnabled: props.objectLockEnabled,
+      objectLockDefaultRetention: props.objectLockDefaultRetention,
+      abacStatus: props.abacStatus,
+      eventBridgeEnabled: props.eventBridgeEnabled,
+      transitionDefaultMinimumObjectSize: props.transitionDefaultMinimumObjectSize,
+      cors: props.cors,
+      metrics: props.metrics,
+      inventories: props.inventories,
+      intelligentTieringConfigurations: props.intelligentTieringConfigurations,
+      transferAcceleration: props.transferAcceleration,
+      notificationsHandlerRole: props.notificationsHandlerRole,
+      notificationsSkipDestinationValidation: props.notificationsSkipDestinationValidation,
     }));
 
     this.key = encryptionKey;
@@ -265,10 +410,11 @@ export class EncryptedBucket extends s3.Bucket {
     const hasLifecycleRules = (props.lifecycleRules ?? []).length > 0;
     this.serverAccessLogsBucket = props.serverAccessLogsBucket
       ?? this.defineAccessLogsBucket(removalPolicy, props.autoDeleteObjects, hasLifecycleRules);
-    this.logTo(this.serverAccessLogsBucket, props.serverAccessLogsPrefix ?? '');
+    this.logTo(this.serverAccessLogsBucket, props.serverAccessLogsPrefix ?? '', props.targetObjectKeyFormat);
     requireSingleBucketPolicy(this, this.serverAccessLogsBucket);
 
     (this.node.defaultChild as s3.CfnBucket).replicationConfiguration = this.renderReplication();
+    this.replicationRoleProp = props.replicationRole;
     acknowledgeApplicationChoices(this, hasLifecycleRules);
     if (encryptionType === KmsEncryptionType.DSSE_KMS) {
       acknowledgeDsseEncryption(this);
@@ -277,14 +423,19 @@ export class EncryptedBucket extends s3.Bucket {
     this.allowedKeys = [encryptionKey, ...props.additionalAllowedKeys ?? []];
     const denyStatements = enforcementStatements(this.bucketArn, {
       algorithm: encryptionType,
-      allowedKeyArns: this.allowedKeys.map((key) => key.keyArn),
+      // Aliases may be added to a key after the bucket is defined.
+      allowedKeyIdentifiers: Lazy.uncachedList({ produce: () => this.allowedKeys.flatMap(keyIdentifiers) }),
       minimumTlsVersion: props.minimumTlsVersion,
       requireEncryptionHeaders: props.requireEncryptionHeaders,
     });
     denyStatements.forEach((statement) => this.addToResourcePolicy(statement));
     addBucketInvariantValidation({ bucket: this, algorithm: encryptionType, key: encryptionKey, denyStatements });
+    addKeyCycleValidation(this, encryptionKey);
     if (props.requireEncryptionHeaders) {
       Annotations.of(this).addWarningV2('cdk-kms-encryption:requireEncryptionHeadersDeniesMultipartUploads', MULTIPART_WARNING);
+    }
+    for (const rule of props.replicationRules ?? []) {
+      this.replicate(rule.destination, replicationSettings(rule));
     }
   }
 
@@ -303,8 +454,9 @@ export class EncryptedBucket extends s3.Bucket {
    * Grants the KMS part of every bucket grant (`grantRead`, `grantWrite`, `grantPut`, `grantReadWrite`,
    * `grants.*`): the actions S3 uses on the caller's behalf, only through S3 in this Region
    * (`kms:ViaService`) and only for this bucket's encryption context (`kms:EncryptionContext:aws:s3:arn`).
-   * The key policy of a key defined in this app names the grantee too; it carries the encryption context
-   * only when `bucketName` is set (the generated name would make the key depend on the bucket).
+   * The key policy of a key defined in this app names the grantee too (always for a grantee of another
+   * account, with `kms:CallerAccount`); it carries the encryption context only when `bucketName` is set
+   * (the generated name would make the key depend on the bucket).
    *
    * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#encryption-context
    */
@@ -328,7 +480,10 @@ export class EncryptedBucket extends s3.Bucket {
       const keyPolicyConditions = s3KeyPolicyConditions(endpoint, this.physicalName, stack);
       this.key.addToResourcePolicy(s3KeyPolicyStatement(grantee.grantPrincipal, keyActions, keyPolicyConditions));
     } else if (isOtherAccount(grantee.grantPrincipal.principalAccount, this)) {
-      addToKeyPolicyOrWarn(this, this.key, s3KeyPolicyStatement(grantee.grantPrincipal, keyActions, conditions));
+      const keyPolicyConditions = isDefinedInApp(this.key)
+        ? s3CrossAccountKeyPolicyConditions(endpoint, this.physicalName, grantee.grantPrincipal.principalAccount!, stack)
+        : conditions;
+      addToKeyPolicyOrWarn(this, this.key, s3KeyPolicyStatement(grantee.grantPrincipal, keyActions, keyPolicyConditions));
     }
     return { grant };
   }
@@ -409,6 +564,11 @@ export class EncryptedBucket extends s3.Bucket {
    * @param options replica key, prefix and storage class
    */
   public replicateTo(destination: s3.IBucket, options: ReplicationOptions = {}): ReplicationPermissions {
+    return this.replicate(destination, { replicaKey: options.replicaKey, prefix: options.prefix, storageClass: options.storageClass });
+  }
+
+  /** `replicateTo`, with every option of `s3.ReplicationRule`. */
+  private replicate(destination: s3.IBucket, options: ReplicationSettings): ReplicationPermissions {
     const replicaKey = options.replicaKey ?? destination.encryptionKey;
     throwIfInvalid(this, present(replicaKeyProblem(destination.node.path, replicaKey)));
     const key = replicaKey!; // checked above
@@ -468,19 +628,27 @@ export class EncryptedBucket extends s3.Bucket {
       }
     }
 
+    const tags = options.tags ?? [];
+    const replicationTime = options.replicationTimeControl;
+    const metricsThreshold = options.metrics ?? replicationTime;
     this.replicationRules.push({
-      id: `ReplicateTo${this.replicationRules.length}`,
-      priority: this.replicationRules.length,
+      id: options.id ?? `ReplicateTo${this.replicationRules.length}`,
+      priority: options.priority ?? this.replicationRules.length,
       status: 'Enabled',
-      filter: { prefix },
-      deleteMarkerReplication: { status: 'Disabled' },
-      sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: 'Enabled' } },
+      filter: tags.length === 0 ? { prefix } : { and: { prefix: prefix || undefined, tagFilters: tags } },
+      deleteMarkerReplication: { status: options.deleteMarkerReplication ? 'Enabled' : 'Disabled' },
+      sourceSelectionCriteria: {
+        sseKmsEncryptedObjects: { status: 'Enabled' },
+        replicaModifications: options.replicaModifications === undefined ? undefined : { status: options.replicaModifications ? 'Enabled' : 'Disabled' },
+      },
       destination: {
         bucket: destination.bucketArn,
         account: crossAccount ? destination.env.account : undefined,
-        accessControlTranslation: crossAccount ? { owner: 'Destination' } : undefined,
+        accessControlTranslation: crossAccount || options.accessControlTransition ? { owner: 'Destination' } : undefined,
         encryptionConfiguration: { replicaKmsKeyId: key.keyArn },
         storageClass: options.storageClass?.toString(),
+        replicationTime: replicationTime && { status: 'Enabled', time: { minutes: replicationTime.minutes } },
+        metrics: metricsThreshold && { status: 'Enabled', eventThreshold: { minutes: metricsThreshold.minutes } },
       },
     });
     return {
@@ -510,10 +678,12 @@ export class EncryptedBucket extends s3.Bucket {
     return logs;
   }
 
-  private logTo(logsBucket: s3.IBucket, prefix: string): void {
+  private logTo(logsBucket: s3.IBucket, prefix: string, keyFormat?: s3.TargetObjectKeyFormat): void {
     (this.node.defaultChild as s3.CfnBucket).loggingConfiguration = {
       destinationBucketName: logsBucket.bucketName,
       logFilePrefix: prefix || undefined,
+      // Rendered as s3.Bucket renders it for its own logging configuration (an internal of TargetObjectKeyFormat).
+      targetObjectKeyFormat: (keyFormat as unknown as { _render(): s3.CfnBucket.TargetObjectKeyFormatProperty } | undefined)?._render(),
     };
     const statement = allowLogDelivery(logsBucket.bucketArn, prefix, this.bucketArn, Stack.of(this).account);
     if (!logsBucket.addToResourcePolicy(statement).statementAdded) {
@@ -529,8 +699,8 @@ export class EncryptedBucket extends s3.Bucket {
    * object statements end in `/<prefix>*`: replication reads every new object version and writes its
    * replica, whose keys cannot be listed in advance.
    */
-  private defineReplicationRole(): { role: iam.Role; policy: iam.ManagedPolicy } {
-    const role = new iam.Role(this, 'ReplicationRole', {
+  private defineReplicationRole(): { role: iam.IRole; policy: iam.ManagedPolicy } {
+    const role = this.replicationRoleProp ?? new iam.Role(this, 'ReplicationRole', {
       assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
       description: `Replicates the objects of ${this.node.path}`,
       // A physical name lets a destination in another account name the role in its policies.
@@ -636,12 +806,14 @@ function acknowledgeAccessLogsBucketFindings(logs: s3.Bucket, hasOwnLifecycleFin
 
 function validateProps(props: EncryptedBucketProps): string[] {
   return present(
+    ...refusedBucketPropProblems(props),
     props.encryptionKey && keyArnProblem('encryptionKey', props.encryptionKey.keyArn),
     props.encryptionKey && symmetricKeyProblem('encryptionKey', props.encryptionKey),
     minimumTlsVersionProblem(props.minimumTlsVersion),
     autoDeleteObjectsProblem(props.autoDeleteObjects, props.removalPolicy),
     ...(props.additionalAllowedKeys ?? []).map((key, index) => keyArnProblem(`additionalAllowedKeys[${index}]`, key.keyArn)),
     serverAccessLogsBucketProblem(props.serverAccessLogsBucket),
+    ...(props.replicationRules ?? []).flatMap(replicationRuleProblems),
   );
 }
 
@@ -663,4 +835,32 @@ function delegatesToIam(key: kms.IKey): boolean {
 function isOtherAccount(account: string | undefined, scope: Construct): boolean {
   const own = Stack.of(scope).account;
   return account !== undefined && !Token.isUnresolved(account) && !Token.isUnresolved(own) && account !== own;
+}
+
+/** What one replication rule sets: `ReplicationOptions` and the rest of `s3.ReplicationRule`. */
+interface ReplicationSettings extends ReplicationOptions {
+  readonly id?: string;
+  readonly priority?: number;
+  readonly tags?: s3.CfnBucket.TagFilterProperty[];
+  readonly deleteMarkerReplication?: boolean;
+  readonly replicationTimeControl?: s3.ReplicationTimeValue;
+  readonly metrics?: s3.ReplicationTimeValue;
+  readonly replicaModifications?: boolean;
+  readonly accessControlTransition?: boolean;
+}
+
+function replicationSettings(rule: s3.ReplicationRule): ReplicationSettings {
+  return {
+    replicaKey: rule.kmsKey,
+    prefix: rule.filter?.prefix,
+    storageClass: rule.storageClass,
+    id: rule.id,
+    priority: rule.priority,
+    tags: rule.filter?.tags?.map((tag) => ({ key: tag.key, value: tag.value })),
+    deleteMarkerReplication: rule.deleteMarkerReplication,
+    replicationTimeControl: rule.replicationTimeControl,
+    metrics: rule.metrics,
+    replicaModifications: rule.replicaModifications,
+    accessControlTransition: rule.accessControlTransition,
+  };
 }

@@ -34,6 +34,7 @@ import { DECRYPT_ACTIONS, SECRETS_MANAGER_KEY_ACTIONS } from '../private/key-use
 import { addToKeyPolicyOrWarn } from '../private/key-use/key-policy';
 import { withOtherGenerations } from '../private/key-use/key-ring';
 import { symmetricKeyProblem } from '../private/key-use/key-spec';
+import { RefusedProp, refusedPropProblems } from '../private/refused-props';
 import { present, throwIfInvalid } from '../private/validation';
 
 /**
@@ -309,6 +310,11 @@ export class RotatingSecret extends secretsmanager.Secret {
     const rotation = props.rotation ?? SecretRotation.generic();
     const schedule = props.rotationSchedule ?? SecretRotationSchedule.rate(RotatingSecret.DEFAULT_ROTATION_INTERVAL);
     const replicas = props.replicaRegions ?? [];
+    // A replica without a key would use aws/secretsmanager; every later check needs the key.
+    throwIfInvalid(scope, [
+      ...refusedPropProblems('a RotatingSecret', props, REFUSED_SECRET_PROPS),
+      ...replicas.flatMap(missingReplicaKeyProblem),
+    ], id);
     const replicaKeys = replicas.map((replica) => resolveReplicaKey(replica.encryptionKey, replica.region));
     const generateSecretString = props.generateSecretString ?? {};
     const settings: RotationSettings | undefined = rotation._generic && {
@@ -495,3 +501,18 @@ function generatorSettings(generator: secretsmanager.SecretStringGenerator): Rot
     requireEachIncludedType: generator.requireEachIncludedType,
   };
 }
+
+/** A replica the caller gave no key (JavaScript, or `secretsmanager.ReplicaRegion` passed as is). */
+function missingReplicaKeyProblem(replica: SecretReplicaRegion, index: number): string[] {
+  return replica.encryptionKey ? [] : [
+    `\`replicaRegions[${index}].encryptionKey\` is required, got none for '${replica.region}'. Pass the key that encrypts the replica there: a ReplicaKey of a multi-Region CustomerManagedKey, or a key imported with kms.Key.fromKeyArn().`,
+  ];
+}
+
+/** Props of `secretsmanager.Secret` that a RotatingSecret does not take: a value in the template would not stay secret. */
+const PLAINTEXT_VALUE = 'the value would be in the template; the secret value is generated (`generateSecretString`), and rotation replaces it';
+const REFUSED_SECRET_PROPS: Record<string, RefusedProp> = {
+  secretStringValue: { reason: PLAINTEXT_VALUE },
+  secretObjectValue: { reason: PLAINTEXT_VALUE },
+  secretStringBeta1: { reason: PLAINTEXT_VALUE },
+};

@@ -1,8 +1,11 @@
 import { CfnGuardValidator } from '@cdklabs/cdk-validator-cfnguard';
 import { App, Mixins, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as elb from 'aws-cdk-lib/aws-elasticloadbalancing';
+import * as elbv2 from 'aws-cdk-lib/aws-elasticloadbalancingv2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -230,6 +233,19 @@ describe('CustomerManagedEncryption on each resource type', () => {
     });
   });
 
+  test('a secret with hosted rotation: the rotation function is told the secret\'s new key (HostedRotationLambda.KmsKeyArn)', () => {
+    const stack = stackOf();
+    const secret = new secretsmanager.Secret(stack, 'Secret');
+    secret.addRotationSchedule('Rotation', { hostedRotation: secretsmanager.HostedRotation.mysqlSingleUser() });
+    stack.with(new CustomerManagedEncryption());
+    const secretKey = onlyResource(stack, 'AWS::SecretsManager::Secret').Properties.KmsKeyId;
+    expect(secretKey).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^CustomerManagedEncryptionKey/), 'Arn'] });
+    expect(onlyResource(stack, 'AWS::SecretsManager::RotationSchedule').Properties.HostedRotationLambda).toEqual(expect.objectContaining({
+      RotationType: 'MySQLSingleUser',
+      KmsKeyArn: secretKey,
+    }));
+  });
+
   test('constructs of this library are left alone', () => {
     const stack = stackOf();
     new EncryptedBucket(stack, 'Encrypted');
@@ -273,9 +289,54 @@ describe('CustomerManagedEncryption: what it cannot fix', () => {
     new s3.Bucket(stack, 'Data', { serverAccessLogsBucket: logsBucket });
     stack.with(new CustomerManagedEncryption());
     Annotations.fromStack(stack).hasWarning('/AppStack/AccessLogs/Resource',
-      'AppStack/AccessLogs/Resource receives S3 server access logs, which S3 delivers only to SSE-S3 buckets, so it keeps SSE-S3. Acknowledge this warning on it. [ack: cdk-kms-encryption:accessLogsTargetNotRetrofitted]');
+      'AppStack/AccessLogs/Resource receives S3 server access logs of AppStack/Data/Resource, which AWS delivers only to SSE-S3 buckets, so it keeps SSE-S3. Acknowledge this warning on it. [ack: cdk-kms-encryption:accessLogsTargetNotRetrofitted]');
     const logsTemplate = Object.entries(Template.fromStack(stack).findResources('AWS::S3::Bucket')).find(([id]) => id.startsWith('AccessLogs'))?.[1];
     expect(JSON.stringify(logsTemplate)).not.toMatch(/aws:kms/);
+  });
+
+  /** The only bucket whose logical id starts with `prefix`, as synthesized. */
+  const bucketNamed = (stack: Stack, prefix: string) =>
+    Object.entries(Template.fromStack(stack).findResources('AWS::S3::Bucket')).find(([id]) => id.startsWith(prefix))![1];
+
+  test.each<[string, (stack: Stack, bucket: s3.Bucket) => void, string]>([
+    ['an Application Load Balancer\'s access logs (logAccessLogs)', (stack, bucket) => {
+      const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0 });
+      new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc }).logAccessLogs(bucket);
+    }, 'Elastic Load Balancing access logs of AppStack/Alb/Resource (Application Load Balancer)'],
+    ['an Application Load Balancer\'s connection logs (logConnectionLogs)', (stack, bucket) => {
+      const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0 });
+      new elbv2.ApplicationLoadBalancer(stack, 'Alb', { vpc }).logConnectionLogs(bucket);
+    }, 'Elastic Load Balancing connection logs of AppStack/Alb/Resource (Application Load Balancer)'],
+    ['a Classic Load Balancer\'s access logs', (stack, bucket) => {
+      const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0 });
+      new elb.LoadBalancer(stack, 'Clb', { vpc, internetFacing: true, accessLoggingPolicy: { enabled: true, s3BucketName: bucket.bucketName } });
+    }, 'Elastic Load Balancing access logs of AppStack/Clb/Resource (Classic Load Balancer)'],
+    ['a CloudFront distribution\'s standard logs', (stack, bucket) => {
+      new cloudfront.CfnDistribution(stack, 'Distribution', {
+        distributionConfig: {
+          enabled: true,
+          defaultCacheBehavior: { targetOriginId: 'o', viewerProtocolPolicy: 'https-only', forwardedValues: { queryString: false } },
+          origins: [{ id: 'o', domainName: 'example.com', customOriginConfig: { originProtocolPolicy: 'https-only' } }],
+          logging: { bucket: bucket.bucketRegionalDomainName },
+        },
+      });
+    }, 'CloudFront standard logs of AppStack/Distribution'],
+  ])('a bucket receiving %s keeps SSE-S3, with a warning naming the producer', (_name, produce, producer) => {
+    const stack = stackOf();
+    const logsBucket = new s3.Bucket(stack, 'Logs', { encryption: s3.BucketEncryption.S3_MANAGED });
+    produce(stack, logsBucket);
+    stack.with(new CustomerManagedEncryption());
+    Annotations.fromStack(stack).hasWarning('/AppStack/Logs/Resource',
+      `AppStack/Logs/Resource receives ${producer}, which AWS delivers only to SSE-S3 buckets, so it keeps SSE-S3. Acknowledge this warning on it. [ack: cdk-kms-encryption:accessLogsTargetNotRetrofitted]`);
+    expect(JSON.stringify(bucketNamed(stack, 'Logs'))).not.toMatch(/aws:kms/);
+  });
+
+  test('a Network Load Balancer\'s access-logs bucket takes the key: NLB access logs support SSE-KMS', () => {
+    const stack = stackOf();
+    const logsBucket = new s3.Bucket(stack, 'Logs', { encryption: s3.BucketEncryption.S3_MANAGED });
+    new elbv2.NetworkLoadBalancer(stack, 'Nlb', { vpc: new ec2.Vpc(stack, 'Vpc', { natGateways: 0 }) }).logAccessLogs(logsBucket);
+    stack.with(new CustomerManagedEncryption());
+    expect(JSON.stringify(bucketNamed(stack, 'Logs'))).toMatch(/aws:kms/);
   });
 
   test('warns on a resource type whose key only changes by replacement (an EBS volume)', () => {

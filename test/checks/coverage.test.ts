@@ -205,7 +205,11 @@ describe('the other side of truth-table rows', () => {
           Statement: [{ Effect: 'Deny', Principal: '*', Action: 's3:*', Resource: [bucket.bucketArn, bucket.arnForObjects('*')], Condition: { Bool: { 'aws:SecureTransport': 'false' } } }],
         },
       });
-    }, [['error', 'Stack/R/Resource', "No bucket policy denies requests over plain HTTP on this bucket and all its objects. Use EncryptedBucket, or set `enforceSSL: true`, or add a statement that denies s3:* to everyone on the bucket's ARN and `<bucket ARN>/*` when aws:SecureTransport is false."]]],
+    }, [
+      // The other bucket now has two policies (its enforceSSL one and this one): a bucket keeps one.
+      ['error', 'Stack/R/Resource', "No bucket policy denies requests over plain HTTP on this bucket and all its objects. Use EncryptedBucket, or set `enforceSSL: true`, or add a statement that denies s3:* to everyone on the bucket's ARN and `<bucket ARN>/*` when aws:SecureTransport is false."],
+      ['error', 'Stack/Other/Resource', "The bucket has 2 bucket policies (Stack/Other/Policy/Resource, Stack/Policy), but a bucket keeps one: the one deployed last replaces the other, so the deny of plain HTTP in one of them may not be in force. Keep one bucket policy that denies s3:* to everyone on the bucket's ARN and `<bucket ARN>/*` when aws:SecureTransport is false (add statements with `addToResourcePolicy()`)."],
+    ]],
     ['S3BucketKey', 'BucketKeyEnabled from a parameter', (s) => new s3.CfnBucket(s, 'R', {
       bucketEncryption: { serverSideEncryptionConfiguration: [{ serverSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: key(s).keyArn }, bucketKeyEnabled: new CfnParameter(s, 'BucketKey').valueAsString as any }] },
     }), [['warning', 'Stack/R', NOT_CHECKED("the bucket's `BucketKeyEnabled`")]]],

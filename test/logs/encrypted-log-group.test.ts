@@ -1,4 +1,4 @@
-import { Aws, NestedStack, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
+import { Aws, CfnParameter, NestedStack, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -73,17 +73,25 @@ describe('EncryptedLogGroup defaults', () => {
     });
   });
 
-  test('the log group depends on the key, whose policy holds the logs service statement', () => {
+  test.each([
+    ['its own key', () => undefined],
+    ['a key it is given', (stack: Stack) => new CustomerManagedKey(stack, 'Given')],
+  ])('with %s, the log group is created after the key (its KmsKeyId references it), whose policy holds the logs service statement', (_, key) => {
     // GIVEN
     const stack = testStack();
 
     // WHEN
-    new EncryptedLogGroup(stack, 'Logs');
+    new EncryptedLogGroup(stack, 'Logs', { encryptionKey: key(stack) });
 
     // THEN
     const intrinsics = new Intrinsics(stack);
     const keyId = intrinsics.logicalIdOf('AWS::KMS::Key');
-    Template.fromStack(stack).hasResource('AWS::Logs::LogGroup', { DependsOn: [keyId] });
+    // The key policy is a property of the key resource: the reference orders the log group after both.
+    Template.fromStack(stack).hasResource('AWS::Logs::LogGroup', {
+      Properties: { KmsKeyId: { 'Fn::GetAtt': [keyId, 'Arn'] } },
+      // cfn-lint W3005: a DependsOn that a Ref or Fn::GetAtt already implies fails users' lint steps.
+      DependsOn: Match.absent(),
+    });
     expect(keyPolicy(stack).policy.Statement).toContainEqual({
       Sid: 'AllowCloudWatchLogs',
       Effect: 'Allow',
@@ -198,6 +206,18 @@ describe('EncryptedLogGroup options', () => {
 
     // THEN
     Template.fromStack(stack).hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: Match.absent() });
+  });
+
+  test('a retention that is a token (a CfnParameter) synthesizes as a reference to it', () => {
+    // GIVEN
+    const stack = testStack();
+    const retention = new CfnParameter(stack, 'Retention', { type: 'Number', default: 30 });
+
+    // WHEN
+    new EncryptedLogGroup(stack, 'Logs', { retention: retention.valueAsNumber });
+
+    // THEN
+    Template.fromStack(stack).hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: { Ref: 'Retention' } });
   });
 
   test('accepts a name that is a token, and uses it in the key policy', () => {

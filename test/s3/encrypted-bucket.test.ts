@@ -1,11 +1,13 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { readFileSync } from 'fs';
+import * as path from 'path';
+import { App, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { CustomerManagedKey } from '../../src/kms';
 import { EncryptedBucket, EncryptedBucketProps, KmsEncryptionType } from '../../src/s3';
-import { ACCOUNT, OTHER_ACCOUNT, REGION, testApp, testStack } from '../util/app';
+import { ACCOUNT, OTHER_ACCOUNT, REGION, THIRD_ACCOUNT, testApp, testStack } from '../util/app';
 import { Intrinsics } from '../util/intrinsics';
 import { expectNoNagFindings } from '../util/nag';
 import { ALLOW_ALL_IDENTITY, evaluate } from '../util/policy';
@@ -362,6 +364,85 @@ describe('EncryptedBucket', () => {
     });
   });
 
+  describe('replicationRules and replicationRole', () => {
+    test('every field of s3.ReplicationRule, with a custom role that gets the KMS-aware permissions replicateTo gives its own', async () => {
+      // GIVEN
+      const stack = testStack();
+      const destination = new EncryptedBucket(stack, 'Destination');
+      const role = new iam.Role(stack, 'CustomRole', { assumedBy: new iam.ServicePrincipal('s3.amazonaws.com') });
+
+      // WHEN
+      const source = new EncryptedBucket(stack, 'Source', {
+        replicationRole: role,
+        replicationRules: [{
+          destination,
+          id: 'ToDr',
+          priority: 7,
+          filter: { prefix: 'reports/', tags: [{ key: 'class', value: 'gold' }] },
+          storageClass: s3.StorageClass.GLACIER,
+          replicationTimeControl: s3.ReplicationTimeValue.FIFTEEN_MINUTES,
+          metrics: s3.ReplicationTimeValue.FIFTEEN_MINUTES,
+          replicaModifications: true,
+        }],
+      });
+
+      // THEN
+      const template = Template.fromStack(stack);
+      const intrinsics = new Intrinsics(stack);
+      const roleId = stack.getLogicalId(role.node.defaultChild as iam.CfnRole);
+      const destinationId = stack.getLogicalId(destination.node.defaultChild as s3.CfnBucket);
+      const replicaKeyId = stack.getLogicalId(destination.encryptionKey!.node.defaultChild as kms.CfnKey);
+      expect(source.replicationRoleArn).toBe(role.roleArn);
+      template.resourceCountIs('AWS::IAM::Role', 1);
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        ReplicationConfiguration: {
+          Role: { 'Fn::GetAtt': [roleId, 'Arn'] },
+          Rules: [{
+            Id: 'ToDr',
+            Priority: 7,
+            Status: 'Enabled',
+            Filter: { And: { Prefix: 'reports/', TagFilters: [{ Key: 'class', Value: 'gold' }] } },
+            DeleteMarkerReplication: { Status: 'Disabled' },
+            SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' }, ReplicaModifications: { Status: 'Enabled' } },
+            Destination: {
+              Bucket: { 'Fn::GetAtt': [destinationId, 'Arn'] },
+              EncryptionConfiguration: { ReplicaKmsKeyID: { 'Fn::GetAtt': [replicaKeyId, 'Arn'] } },
+              StorageClass: 'GLACIER',
+              ReplicationTime: { Status: 'Enabled', Time: { Minutes: 15 } },
+              Metrics: { Status: 'Enabled', EventThreshold: { Minutes: 15 } },
+            },
+          }],
+        },
+      });
+      const resources = template.toJSON().Resources;
+      const policyId = Object.keys(resources).find((id) => resources[id].Type === 'AWS::IAM::ManagedPolicy')!;
+      expect(resources[policyId].Properties.Roles).toEqual([{ Ref: roleId }]);
+      const identity = intrinsics.resolve(resources[policyId].Properties.PolicyDocument).Statement;
+      const encryptReplica = (service: string) => evaluate(intrinsics.resolve(resources[replicaKeyId].Properties.KeyPolicy), {
+        principal: intrinsics.arn(roleId),
+        action: 'kms:Encrypt',
+        resource: intrinsics.arn(replicaKeyId),
+        resourceAccount: ACCOUNT,
+        context: { 'kms:ViaService': `${service}.${REGION}.amazonaws.com`, 'kms:EncryptionContext:aws:s3:arn': intrinsics.arn(destinationId) },
+        identityStatements: identity,
+      });
+      await expect(encryptReplica('s3')).resolves.toBe('Allowed');
+      await expect(encryptReplica('ssm')).resolves.toBe('ImplicitlyDenied');
+    });
+
+    test.each<[string, Partial<s3.ReplicationRule>, string]>([
+      ['sseKmsEncryptedObjects: false', { sseKmsEncryptedObjects: false },
+        '`replicationRules[0].sseKmsEncryptedObjects` must be true, got false: every object of an EncryptedBucket is KMS-encrypted, so the rule would replicate nothing. Remove it.'],
+      ['delete marker replication with a tag filter', { deleteMarkerReplication: true, filter: { tags: [{ key: 'a', value: 'b' }] } },
+        '`replicationRules[0].deleteMarkerReplication` cannot be true with a tag filter: S3 does not replicate delete markers for tag-based rules. Remove the tags or deleteMarkerReplication.'],
+    ])('rejects %s', (_name, rule, message) => {
+      const stack = testStack();
+      const destination = new EncryptedBucket(stack, 'Destination');
+      expect(() => new EncryptedBucket(stack, 'Source', { replicationRules: [{ destination, ...rule }] }))
+        .toThrow(`[TestStack/Source] Invalid configuration: ${message}`);
+    });
+  });
+
   describe('replicateTo', () => {
     test('same account: SSE-KMS objects replicate with the replica key; the role may decrypt the source and encrypt replicas only through S3', async () => {
       const stack = testStack();
@@ -666,5 +747,101 @@ describe('EncryptedBucket', () => {
       logs.replicateTo(new EncryptedBucket(stack, 'Replica', { encryptionType: KmsEncryptionType.DSSE_KMS }), { prefix: 'reports/' });
       expectNoNagFindings(app);
     });
+  });
+});
+
+describe('a grant to a principal of another account', () => {
+  const READER = `arn:aws:iam::${OTHER_ACCOUNT}:role/reader`;
+  const CROSS_ACCOUNT_README = 'For a bucket with a generated name, that statement is scoped to S3 in the bucket\'s Region and the grantee\'s';
+  const VIA_S3 = `s3.${REGION}.amazonaws.com`;
+
+  /** What the reader's own account allows: reading the bucket and using the key, nothing narrower. */
+  const READER_IDENTITY = [ALLOW_ALL_IDENTITY];
+
+  // A generated name is only known after deployment: the key policy can then scope to S3 and the caller's account only.
+  describe.each<[string, (stack: Stack) => EncryptedBucketProps, boolean]>([
+    ['the default key and a generated name', () => ({}), false],
+    ['the default key and a bucketName', () => ({ bucketName: 'data-bucket-111111111111' }), true],
+    ['a CustomerManagedKey of the app', (stack) => ({ encryptionKey: new CustomerManagedKey(stack, 'AppKey') }), false],
+    ['an aws-cdk-lib kms.Key and a bucketName', (stack) => ({ encryptionKey: new kms.Key(stack, 'CdkKey'), bucketName: 'data-bucket-111111111111' }), true],
+  ])('with %s', (_name, props, scopedToBucket) => {
+    let parts: { stack: Stack; keyPolicy: any; bucketPolicy: any; bucketArn: string; keyArn: string };
+
+    beforeAll(() => {
+      const stack = testStack();
+      const bucket = new EncryptedBucket(stack, 'Bucket', props(stack));
+      bucket.grantRead(iam.Role.fromRoleArn(stack, 'Reader', READER));
+      const intrinsics = new Intrinsics(stack);
+      // aws-cdk-lib throws "Template is undeployable" on a dependency cycle.
+      const resources = Template.fromStack(stack).toJSON().Resources;
+      const keyId = stack.getLogicalId(bucket.encryptionKey!.node.defaultChild as kms.CfnKey);
+      parts = {
+        stack,
+        keyPolicy: intrinsics.resolve(resources[keyId].Properties.KeyPolicy),
+        bucketPolicy: intrinsics.resolve(
+          resources[stack.getLogicalId(bucket.policy!.node.defaultChild as s3.CfnBucketPolicy)].Properties.PolicyDocument,
+        ),
+        bucketArn: intrinsics.arn(stack.getLogicalId(bucket.node.defaultChild as s3.CfnBucket)),
+        keyArn: intrinsics.arn(keyId),
+      };
+    });
+
+    const useKey = (action: string, context: Record<string, string>) => evaluate(parts.keyPolicy, {
+      principal: READER, action, resource: parts.keyArn, resourceAccount: ACCOUNT, context, identityStatements: READER_IDENTITY,
+    });
+    const s3Request = (action: string, resource: string) => evaluate(parts.bucketPolicy, {
+      principal: READER, action, resource, resourceAccount: ACCOUNT, context: TLS, identityStatements: READER_IDENTITY,
+    });
+
+    test('the reader may read objects and decrypt them through S3', async () => {
+      await expect(s3Request('s3:GetObject', `${parts.bucketArn}/data.csv`)).resolves.toBe('Allowed');
+      await expect(useKey('kms:Decrypt', {
+        'kms:ViaService': VIA_S3, 'kms:CallerAccount': OTHER_ACCOUNT, 'kms:EncryptionContext:aws:s3:arn': parts.bucketArn,
+      })).resolves.toBe('Allowed');
+    });
+
+    test('and nothing else: no write, no direct key use, no other service, no encryption', async () => {
+      await expect(s3Request('s3:PutObject', `${parts.bucketArn}/data.csv`)).resolves.not.toBe('Allowed');
+      await expect(s3Request('s3:DeleteObject', `${parts.bucketArn}/data.csv`)).resolves.not.toBe('Allowed');
+      await expect(useKey('kms:Decrypt', { 'kms:CallerAccount': OTHER_ACCOUNT })).resolves.not.toBe('Allowed');
+      await expect(useKey('kms:Decrypt', {
+        'kms:ViaService': `secretsmanager.${REGION}.amazonaws.com`, 'kms:CallerAccount': OTHER_ACCOUNT, 'kms:EncryptionContext:aws:s3:arn': parts.bucketArn,
+      })).resolves.not.toBe('Allowed');
+      await expect(useKey('kms:GenerateDataKey', {
+        'kms:ViaService': VIA_S3, 'kms:CallerAccount': OTHER_ACCOUNT, 'kms:EncryptionContext:aws:s3:arn': parts.bucketArn,
+      })).resolves.not.toBe('Allowed');
+      await expect(useKey('kms:Decrypt', {
+        'kms:ViaService': VIA_S3, 'kms:CallerAccount': THIRD_ACCOUNT, 'kms:EncryptionContext:aws:s3:arn': parts.bucketArn,
+      })).resolves.not.toBe('Allowed');
+    });
+
+    test(`objects of another bucket on the key: ${scopedToBucket ? 'denied' : 'allowed by the key policy, as the README says'}`, async () => {
+      const otherBucket = useKey('kms:Decrypt', {
+        'kms:ViaService': VIA_S3, 'kms:CallerAccount': OTHER_ACCOUNT, 'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::another-bucket-on-the-key',
+      });
+      await expect(otherBucket).resolves.toBe(scopedToBucket ? 'ImplicitlyDenied' : 'Allowed');
+      if (!scopedToBucket) {
+        expect(readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8')).toContain(CROSS_ACCOUNT_README);
+      }
+    });
+  });
+
+  test('a key-policy statement that references the bucket it encrypts is a synth error, not aws-cdk-lib\'s warning', () => {
+    // GIVEN
+    const stack = testStack();
+    const bucket = new EncryptedBucket(stack, 'Bucket');
+
+    // WHEN
+    bucket.encryptionKey!.addToResourcePolicy(new iam.PolicyStatement({
+      principals: [new iam.AccountPrincipal(OTHER_ACCOUNT)],
+      actions: ['kms:Decrypt'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'kms:EncryptionContext:aws:s3:arn': bucket.bucketArn } },
+    }));
+
+    // THEN
+    expect(() => (stack.node.root as App).synth()).toThrow(
+      'EncryptedBucket must not be referenced by the policy of its own key TestStack/BucketKey: the key would depend on the bucket, which depends on the key, and CloudFormation cannot deploy the cycle. Name the bucket by a literal `bucketName` (its ARN is then built without a reference), or scope the statement with kms:ViaService and kms:CallerAccount.',
+    );
   });
 });

@@ -52,14 +52,28 @@ describe('EncryptedBucket invariants on the synthesized bucket', () => {
     expect(plain.Properties.PublicAccessBlockConfiguration.BlockPublicPolicy).toBe(false);
   });
 
-  test('an injector aimed at EncryptedBucket sets defaults (a shared key, tags, lifecycle rules) but not what its props cannot express', () => {
+  test('an injector aimed at EncryptedBucket that sets what its props cannot express fails, naming each prop', () => {
+    // GIVEN
+    const stack = testStack();
+    PropertyInjectors.of(stack).add({
+      constructUniqueId: EncryptedBucket.PROPERTY_INJECTION_ID,
+      inject: (props: EncryptedBucketProps) => weakening(props as s3.BucketProps),
+    });
+
+    // WHEN / THEN
+    expect(() => new EncryptedBucket(stack, 'Bucket')).toThrow(
+      /`versioned` is not available on an EncryptedBucket, got false: versioning is always on\..*\n.*`encryption` is not available.*\n.*`bucketKeyEnabled`.*\n.*`blockPublicAccess`/,
+    );
+  });
+
+  test('an injector aimed at EncryptedBucket sets defaults (a shared key, tags, lifecycle rules)', () => {
     // GIVEN
     const stack = testStack();
     const sharedKey = new CustomerManagedKey(stack, 'SharedKey');
     PropertyInjectors.of(stack).add({
       constructUniqueId: EncryptedBucket.PROPERTY_INJECTION_ID,
       inject: (props: EncryptedBucketProps) => ({
-        ...weakening(props as s3.BucketProps),
+        ...props,
         encryptionKey: sharedKey,
         lifecycleRules: [{ noncurrentVersionExpiration: { toDays: () => 90 } as any }],
       }),

@@ -12,7 +12,11 @@ import {
   OTHER_KEY,
   OTHER_KMS_ALGORITHM,
   OUR_ALGORITHM,
+  OTHER_ALIAS,
+  OUR_ALIAS,
+  OUR_ALIAS_ARN,
   OUR_KEY,
+  OUR_KEY_ID,
   renderCatalogue,
   THIS_BUCKET,
 } from './request-catalogue';
@@ -24,6 +28,7 @@ import { ALLOW_ALL_IDENTITY, evaluate } from '../util/policy';
 
 const OTHER_KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/00000000-0000-0000-0000-000000000000`;
 const TLS = { 'aws:SecureTransport': 'true', 's3:TlsVersion': '1.2' };
+const ALIAS_NAME = 'alias/app/data';
 const CALLERS = {
   'writer': `arn:aws:iam::${ACCOUNT}:role/writer`,
   'replication role': `arn:aws:iam::${ACCOUNT}:role/replication`,
@@ -35,6 +40,8 @@ const CALLERS = {
 function synthesize(encryptionType: KmsEncryptionType, requireEncryptionHeaders: boolean) {
   const stack = testStack();
   const bucket = new EncryptedBucket(stack, 'Bucket', { encryptionType, requireEncryptionHeaders });
+  // An alias added after the bucket is defined still counts.
+  (bucket.encryptionKey as kms.Key).addAlias(ALIAS_NAME);
   const intrinsics = new Intrinsics(stack);
   const resources = Template.fromStack(stack).toJSON().Resources;
   const logicalId = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as s3.CfnBucket);
@@ -44,6 +51,7 @@ function synthesize(encryptionType: KmsEncryptionType, requireEncryptionHeaders:
     encryptionType,
     bucketArn: intrinsics.arn(logicalId(bucket)),
     keyArn: intrinsics.arn(stack.getLogicalId(bucket.encryptionKey!.node.defaultChild as kms.CfnKey)),
+    keyId: intrinsics.ref(stack.getLogicalId(bucket.encryptionKey!.node.defaultChild as kms.CfnKey)),
     logsArn: intrinsics.arn(logicalId(logs)),
     bucketPolicy: policyOf(bucket),
     logsPolicy: policyOf(logs),
@@ -56,6 +64,10 @@ function decide(bucket: Synthesized, row: CatalogueRow, action: string, resource
     [OUR_ALGORITHM]: bucket.encryptionType,
     [OTHER_KMS_ALGORITHM]: bucket.encryptionType === KmsEncryptionType.SSE_KMS ? KmsEncryptionType.DSSE_KMS : KmsEncryptionType.SSE_KMS,
     [OUR_KEY]: bucket.keyArn,
+    [OUR_KEY_ID]: bucket.keyId,
+    [OUR_ALIAS]: ALIAS_NAME,
+    [OUR_ALIAS_ARN]: `arn:aws:kms:${REGION}:${ACCOUNT}:${ALIAS_NAME}`,
+    [OTHER_ALIAS]: 'alias/app/other',
     [OTHER_KEY]: OTHER_KEY_ARN,
     [THIS_BUCKET]: bucket.bucketArn,
   };

@@ -16,11 +16,17 @@ export type Caller = 'writer' | 'replication role' | 'log delivery' | 'administr
 
 /**
  * Placeholders in a row's context, replaced per bucket: its algorithm (`aws:kms` or `aws:kms:dsse`), the
- * other KMS algorithm, its key ARN, another key's ARN, and the bucket's ARN.
+ * other KMS algorithm, its key as ARN, id, alias name and alias ARN, another key's ARN and alias, and the
+ * bucket's ARN. S3 accepts each form of a key in `x-amz-server-side-encryption-aws-kms-key-id`.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html#API_PutObject_RequestSyntax
  */
 export const OUR_ALGORITHM = '<algorithm>';
 export const OTHER_KMS_ALGORITHM = '<other KMS algorithm>';
 export const OUR_KEY = '<key ARN>';
+export const OUR_KEY_ID = '<key id>';
+export const OUR_ALIAS = '<alias name>';
+export const OUR_ALIAS_ARN = '<alias ARN>';
+export const OTHER_ALIAS = '<another key\'s alias name>';
 export const OTHER_KEY = '<another key ARN>';
 export const THIS_BUCKET = '<bucket ARN>';
 
@@ -62,6 +68,10 @@ function row(
 export const CATALOGUE: CatalogueRow[] = [
   row('PutObject without encryption headers (default encryption: this key)', 's3:PutObject', {}, ALLOWED, DENIED),
   row('PutObject with this bucket\'s algorithm and key ARN (or an `additionalAllowedKeys` ARN)', 's3:PutObject', OUR_ENCRYPTION, ALLOWED, ALLOWED),
+  row('PutObject with this bucket\'s key id', 's3:PutObject', { [SSE]: OUR_ALGORITHM, [SSE_KEY_ID]: OUR_KEY_ID }, ALLOWED, ALLOWED),
+  row('PutObject with an alias name of this bucket\'s key, defined in the app', 's3:PutObject', { [SSE]: OUR_ALGORITHM, [SSE_KEY_ID]: OUR_ALIAS }, ALLOWED, ALLOWED),
+  row('PutObject with an alias ARN of this bucket\'s key, defined in the app', 's3:PutObject', { [SSE]: OUR_ALGORITHM, [SSE_KEY_ID]: OUR_ALIAS_ARN }, ALLOWED, ALLOWED),
+  row('PutObject with another key\'s alias name', 's3:PutObject', { [SSE]: OUR_ALGORITHM, [SSE_KEY_ID]: OTHER_ALIAS }, DENIED, DENIED),
   row('PutObject with `AES256`', 's3:PutObject', AES256, DENIED, DENIED),
   row('PutObject with the other KMS algorithm (`aws:kms` into DSSE-KMS, `aws:kms:dsse` into SSE-KMS)', 's3:PutObject', { [SSE]: OTHER_KMS_ALGORITHM, [SSE_KEY_ID]: OUR_KEY }, DENIED, DENIED),
   row('PutObject with another key', 's3:PutObject', ANOTHER_KEY, DENIED, DENIED),

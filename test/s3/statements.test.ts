@@ -38,7 +38,7 @@ describe('bucket policy statements', () => {
   });
 
   test('enforcementStatements: the deny statements of each mode, in order', () => {
-    const sids = (requireEncryptionHeaders: boolean) => enforcementStatements(BUCKET, { algorithm: 'aws:kms', allowedKeyArns: [KEY], requireEncryptionHeaders })
+    const sids = (requireEncryptionHeaders: boolean) => enforcementStatements(BUCKET, { algorithm: 'aws:kms', allowedKeyIdentifiers: [KEY], requireEncryptionHeaders })
       .map((statement) => statement.sid);
     expect(sids(false)).toEqual(['DenyInsecureTransport', 'DenyOutdatedTls', 'DenyWrongEncryptionAlgorithm', 'DenyWrongEncryptionKey', 'DenyKmsWithoutKeyId', 'DenySseC']);
     expect(sids(true)).toEqual(['DenyInsecureTransport', 'DenyOutdatedTls', 'DenyWrongEncryptionAlgorithm', 'DenyMissingEncryptionHeader', 'DenyWrongEncryptionKey', 'DenyKmsWithoutKeyId', 'DenySseC']);

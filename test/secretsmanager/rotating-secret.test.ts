@@ -604,6 +604,9 @@ describe('validation', () => {
       "`rotationSchedule` cron expressions must have * in the year field, got 'cron(0 4 ? * SUN 2027)'."],
     ['a replica in the stack Region', (stack) => ({ replicaRegions: [{ region: REGION, encryptionKey: kms.Key.fromKeyArn(stack, 'R', REPLICA_KEY_ARN) }] }),
       "`replicaRegions[0].region` must differ from the stack's Region, got 'eu-west-1'. The primary secret already lives there; remove this replica."],
+    // secretsmanager.Secret takes `replicaRegions: [{ region }]` (the aws/secretsmanager key); JavaScript passes it as is.
+    ['a replica without a key', () => ({ replicaRegions: [{ region: REPLICA_REGION } as unknown as { region: string; encryptionKey: kms.IKey }] }),
+      "`replicaRegions[0].encryptionKey` is required, got none for 'eu-central-1'. Pass the key that encrypts the replica there: a ReplicaKey of a multi-Region CustomerManagedKey, or a key imported with kms.Key.fromKeyArn()."],
     ['a replica Region listed twice', (stack) => ({ replicaRegions: [0, 1].map((i) => ({ region: REPLICA_REGION, encryptionKey: kms.Key.fromKeyArn(stack, `R${i}`, REPLICA_KEY_ARN) })) }),
       "`replicaRegions[1].region` 'eu-central-1' is listed twice. Keep one replica per Region."],
     ['an asymmetric key', (stack) => ({ encryptionKey: new CustomerManagedKey(stack, 'Rsa', { keySpec: kms.KeySpec.RSA_2048, keyUsage: kms.KeyUsage.SIGN_VERIFY }) }),

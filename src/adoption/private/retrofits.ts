@@ -1,4 +1,4 @@
-import { Annotations, CfnResource, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, CfnResource, Lazy, Stack, Token } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -10,6 +10,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IConstruct } from 'constructs';
 import { DYNAMODB_KEY_ACTIONS, SNS_KEY_ACTIONS, SQS_KEY_ACTIONS } from './actions';
 import { existingGrants, servicesAllowedOn } from './existing-grants';
+import { sseS3LogProducerOf } from './log-producers';
 import { StackIndex } from './stack-index';
 import { keyViaServiceStatement, viaServiceKeyStatement } from './statements';
 import { asTemplateResource } from './template-resource';
@@ -27,7 +28,7 @@ import {
 import { serviceEndpoint } from '../../private/key-use/conditions';
 import { addToKeyPolicyOrWarn } from '../../private/key-use/key-policy';
 import { enforcementStatements } from '../../s3/private/bucket-policy';
-import { s3KeyUseConditions } from '../../s3/private/key-use';
+import { keyIdentifiers, s3KeyUseConditions } from '../../s3/private/key-use';
 import { accountSecretsArnPattern, keyViaSecretsManagerStatement, secretsManagerKeyStatement } from '../../secretsmanager/private/statements';
 
 /** Brings one resource under `key`; the resource types of {@link RETROFITS} only. */
@@ -45,14 +46,15 @@ export const RETROFITS: Record<string, Retrofit> = {
 
 /**
  * SSE-KMS with the key and an S3 Bucket Key, SSE-C blocked, EncryptedBucket's default-mode bucket policy,
- * and the KMS actions S3 needs for principals that were granted object access. A bucket that receives
- * server access logs stays SSE-S3: S3 log delivery supports no other default encryption.
- * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html#server-access-logging-overview
+ * and the KMS actions S3 needs for principals that were granted object access. A bucket that receives logs
+ * AWS delivers only to SSE-S3 buckets (S3 server access logs, Application and Classic Load Balancer logs,
+ * CloudFront standard logs) stays SSE-S3.
  */
 function retrofitBucket(bucket: s3.CfnBucket, key: kms.IKey, index: StackIndex): void {
-  if (isAccessLogsTarget(bucket, index)) {
+  const logProducer = sseS3LogProducerOf(bucket, index);
+  if (logProducer) {
     Annotations.of(bucket).addWarningV2('cdk-kms-encryption:accessLogsTargetNotRetrofitted',
-      `${bucket.node.path} receives S3 server access logs, which S3 delivers only to SSE-S3 buckets, so it keeps SSE-S3. Acknowledge this warning on it.`);
+      `${bucket.node.path} receives ${logProducer}, which AWS delivers only to SSE-S3 buckets, so it keeps SSE-S3. Acknowledge this warning on it.`);
     return;
   }
   const stack = Stack.of(bucket);
@@ -69,7 +71,7 @@ function retrofitBucket(bucket: s3.CfnBucket, key: kms.IKey, index: StackIndex):
     }],
   };
   const l2 = l2Of(bucket, s3.Bucket) ?? s3.Bucket.fromCfnBucket(bucket);
-  enforcementStatements(bucket.attrArn, { algorithm: 'aws:kms', allowedKeyArns: [key.keyArn] }).forEach((statement) => l2.addToResourcePolicy(statement));
+  enforcementStatements(bucket.attrArn, { algorithm: 'aws:kms', allowedKeyIdentifiers: Lazy.uncachedList({ produce: () => keyIdentifiers(key) }) }).forEach((statement) => l2.addToResourcePolicy(statement));
   const conditions = s3KeyUseConditions(serviceEndpoint('s3', stack), bucket.attrArn);
   for (const { policy, actions } of existingGrants(bucket, index)) {
     const keyActions = s3ObjectKeyActions(actions);
@@ -103,6 +105,23 @@ function retrofitSecret(secret: secretsmanager.CfnSecret, key: kms.IKey, index: 
   for (const { policy, actions } of existingGrants(secret, index)) {
     const writes = actions.some((action) => /^secretsmanager:(\*|PutSecretValue|UpdateSecret)/.test(action));
     policy.addStatements(keyViaSecretsManagerStatement([key.keyArn], [secret.ref], writes ? SECRETS_MANAGER_KEY_ACTIONS : DECRYPT_ACTIONS, stack));
+  }
+  followHostedRotation(secret, key, index);
+}
+
+/**
+ * A hosted rotation function gets the key of the secret it rotates (`HostedRotationLambda.KmsKeyArn`), which its
+ * role is then allowed to use; left at the old value, it could not read or write the secret under the new key.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-secretsmanager-rotationschedule-hostedrotationlambda.html
+ */
+function followHostedRotation(secret: secretsmanager.CfnSecret, key: kms.IKey, index: StackIndex): void {
+  const stack = Stack.of(secret);
+  const secretRef = JSON.stringify(stack.resolve(secret.ref));
+  for (const schedule of index.ofType<secretsmanager.CfnRotationSchedule>((c) => c instanceof secretsmanager.CfnRotationSchedule)) {
+    const hosted = stack.resolve(schedule.hostedRotationLambda);
+    if (hosted !== undefined && JSON.stringify(stack.resolve(schedule.secretId)) === secretRef) {
+      schedule.hostedRotationLambda = { ...hosted, kmsKeyArn: key.keyArn };
+    }
   }
 }
 
@@ -207,20 +226,6 @@ function s3ObjectKeyActions(actions: string[]): readonly string[] {
     return S3_OBJECT_WRITE_KEY_ACTIONS;
   }
   return actions.some((action) => /^s3:(\*|GetObject)/.test(action)) ? S3_OBJECT_READ_KEY_ACTIONS : [];
-}
-
-/** Whether another bucket of the app logs into this one, or its ACL lets the log delivery group write. */
-function isAccessLogsTarget(bucket: s3.CfnBucket, index: StackIndex): boolean {
-  const stack = Stack.of(bucket);
-  const self = JSON.stringify(stack.resolve(bucket.ref));
-  const name = bucket.bucketName;
-  return stack.resolve(bucket.accessControl) === 'LogDeliveryWrite' || index.ofType<s3.CfnBucket>((c) => c instanceof s3.CfnBucket).some((construct) => {
-    if (construct === bucket) {
-      return false;
-    }
-    const destination = JSON.stringify(stack.resolve(construct.loggingConfiguration)?.destinationBucketName);
-    return destination === self || (name !== undefined && destination === JSON.stringify(name));
-  });
 }
 
 /** The L2 construct of type `type` whose main resource is `resource`, if there is one. */

@@ -242,6 +242,8 @@ const EBS_FIX = 'Set `encrypted: true` and `kmsKey` to a CustomerManagedKey on e
  * | block device mappings | result |
  * |---|---|
  * | launch configuration with an encrypted EBS device | violation: it cannot name a KMS key, so the default EBS key applies |
+ * | an instance with no EBS device, launched from a launch template of the app that has EBS devices | pass: judged on the template (at fault there, the template is reported) |
+ * | a launch template with no EBS device that instances of the app launch from (the Instance L2's `requireImdsv2` template) | pass: judged on each instance, whose `blockDevices` the user sets |
  * | no EBS device | violation: the root volume is encrypted as the AMI or the account default says |
  * | an EBS device not encrypted | violation |
  * | an EBS device encrypted with a key that is not customer-managed | as `customerManagedKeyResult` |
@@ -260,8 +262,11 @@ export function ebsBlockDeviceKmsCmk(resource: TemplateResource, app: Synthesize
   if (mappings !== undefined && !Array.isArray(mappings)) {
     return notChecked(`the ${what}'s \`BlockDeviceMappings\``);
   }
-  const ebs = (mappings ?? []).map((mapping: any) => mapping?.Ebs).filter((device: unknown) => device !== undefined);
+  const ebs = ebsDevices(mappings);
   if (ebs.length === 0) {
+    if (judgedElsewhere(resource, app)) {
+      return undefined;
+    }
     return violation(`The ${what} has no EBS block device mapping, so its root volume is encrypted (or not) as the AMI or the account's EBS default says. ${EBS_FIX}`);
   }
   if (launchConfiguration) {
@@ -274,6 +279,31 @@ export function ebsBlockDeviceKmsCmk(resource: TemplateResource, app: Synthesize
     defaultKey: "EBS uses the account's default EBS key (aws/ebs unless changed)",
     fix: EBS_FIX,
   })));
+}
+
+function ebsDevices(mappings: unknown): any[] {
+  return Array.isArray(mappings) ? mappings.map((mapping: any) => mapping?.Ebs).filter((device: unknown) => device !== undefined) : [];
+}
+
+/** The launch template of the app an instance is launched from (`LaunchTemplate`), if any. */
+function launchTemplateOf(instance: TemplateResource, app: SynthesizedApp): TemplateResource | undefined {
+  return referencedResources(app, { stack: instance.stack, value: instance.properties.LaunchTemplate })
+    .find((referenced) => referenced.type === 'AWS::EC2::LaunchTemplate');
+}
+
+/**
+ * Whether block devices missing here are judged on another resource: an instance's on the launch template it
+ * launches from, when that has EBS devices; a launch template's on the instances launched from it.
+ */
+function judgedElsewhere(resource: TemplateResource, app: SynthesizedApp): boolean {
+  if (resource.type === 'AWS::EC2::Instance') {
+    const template = launchTemplateOf(resource, app);
+    return template !== undefined && ebsDevices(property(template.properties, 'LaunchTemplateData.BlockDeviceMappings')).length > 0;
+  }
+  return resource.type === 'AWS::EC2::LaunchTemplate' && app.resourcesOfType('AWS::EC2::Instance').some((instance) => {
+    const template = launchTemplateOf(instance, app);
+    return template?.stack === resource.stack && template.logicalId === resource.logicalId;
+  });
 }
 
 /**
@@ -311,6 +341,7 @@ export function lambdaEnvironmentKmsCmk(fn: TemplateResource, app: SynthesizedAp
  * |---|---|
  * | `LoggingConfig.LogGroup` set | pass: the log group is judged by `LogGroupKmsCmk` where the app defines it |
  * | an `AWS::Logs::LogGroup` of the app is named `/aws/lambda/<the function's name>` | pass (judged by `LogGroupKmsCmk`) |
+ * | a handler aws-cdk-lib defines for its own helpers (`AWS_CDK_HANDLERS`), which offer no `logGroup` | violation that says to acknowledge it, with the id |
  * | any other | violation: the implicit log group is not CMK-encrypted |
  *
  * @see https://docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-loggroups.html
@@ -325,9 +356,35 @@ export function lambdaLogGroupKmsCmk(fn: TemplateResource, app: SynthesizedApp):
     const namesThisFunction = referencedResources(app, { stack: logGroup.stack, value: name }).includes(fn);
     return namesThisFunction || (!implicitName.includes(UNKNOWN) && literalText(app, { stack: logGroup.stack, value: name }) === implicitName);
   });
-  return definedInApp ? undefined : violation(
-    "The function has no log group, so Lambda writes to '/aws/lambda/<function name>', which it creates without a customer-managed key. Set `logGroup` to an EncryptedLogGroup.",
-  );
+  if (definedInApp) {
+    return undefined;
+  }
+  const handler = awsCdkHandlerOf(fn.constructPath);
+  return violation(handler === undefined
+    ? "The function has no log group, so Lambda writes to '/aws/lambda/<function name>', which it creates without a customer-managed key. Set `logGroup` to an EncryptedLogGroup."
+    : `The function is aws-cdk-lib's ${handler} handler, which offers no \`logGroup\`: Lambda writes to '/aws/lambda/<function name>', which it creates without a customer-managed key. Acknowledge this finding on ${fn.constructPath} with the id cdk-kms-encryption::LambdaLogGroupKmsCmk.`);
+}
+
+/**
+ * Functions aws-cdk-lib defines for its own helpers, by the construct id it gives them: none lets the app
+ * set their log group. Each row is the id pattern and how the message names the helper.
+ */
+const AWS_CDK_HANDLERS: Array<[RegExp, (match: RegExpExecArray) => string]> = [
+  [/(?:^|\/)LogRetention[0-9a-f]{32}\//, () => 'log retention (LogRetention)'],
+  [/(?:^|\/)BucketNotificationsHandler[0-9a-f]{32}\//, () => 'bucket notifications (BucketNotificationsHandler)'],
+  [/(?:^|\/)AWS[0-9a-f]{32}\//, () => 'AwsCustomResource'],
+  // CustomResourceProvider, e.g. the auto-delete-objects handler of s3.Bucket.
+  [/(?:^|\/)(Custom::[A-Za-z0-9]+)\//, (match) => `custom resource provider (${match[1]})`],
+];
+
+function awsCdkHandlerOf(constructPath: string | undefined): string | undefined {
+  for (const [pattern, name] of AWS_CDK_HANDLERS) {
+    const match = constructPath === undefined ? null : pattern.exec(constructPath);
+    if (match) {
+      return name(match);
+    }
+  }
+  return undefined;
 }
 
 /** The first result of the checks, run in order until one reports. */

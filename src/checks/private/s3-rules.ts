@@ -83,6 +83,7 @@ export function s3BucketKey(bucket: TemplateResource): RuleResult | undefined {
  *
  * | bucket policy | result |
  * |---|---|
+ * | two or more policies for this bucket | violation: a bucket keeps one policy, the one deployed last, so a deny in either may not be in force |
  * | a policy for this bucket (`Bucket` references it, or names it) with a statement as `deniesInsecureTransport` requires | pass |
  * | no such policy; a policy whose `Bucket` is only known at deploy time | could not be checked |
  * | no such policy | violation |
@@ -96,6 +97,12 @@ export function s3BucketTlsDeny(bucket: TemplateResource, app: SynthesizedApp): 
   const bucketArn = `${S3_ARN_PREFIX}${name.includes(UNKNOWN) ? GENERATED_NAME : name}`;
   const forThisBucket = policies.filter((policy) => namesBucket(app, { stack: policy.stack, value: policy.properties.Bucket }, bucket));
   const rendered = (policy: TemplateResource) => renderArns(app, { stack: policy.stack, value: policy.properties.PolicyDocument }, bucket, bucketArn);
+  if (forThisBucket.length > 1) {
+    const paths = forThisBucket.map((policy) => policy.constructPath ?? policy.logicalId).join(', ');
+    return violation(
+      `The bucket has ${forThisBucket.length} bucket policies (${paths}), but a bucket keeps one: the one deployed last replaces the other, so the deny of plain HTTP in one of them may not be in force. Keep one bucket policy that denies s3:* to everyone on the bucket's ARN and \`<bucket ARN>/*\` when aws:SecureTransport is false (add statements with \`addToResourcePolicy()\`).`,
+    );
+  }
   if (forThisBucket.some((policy) => deniesInsecureTransport(rendered(policy), bucketArn))) {
     return undefined;
   }

@@ -21,7 +21,8 @@ export function addLogGroupInvariantValidation(expected: LogGroupInvariants): vo
       name: 'its retention period',
       path: 'Properties.RetentionInDays',
       // CloudWatch Logs keeps events forever when no retention is set.
-      expected: expected.retention === logs.RetentionDays.INFINITE ? undefined : expected.retention,
+      // A token (a CfnParameter's valueAsNumber) is compared as what it resolves to.
+      expected: expected.retention === logs.RetentionDays.INFINITE ? undefined : Stack.of(logGroup).resolve(expected.retention),
       prop: 'retention',
       fix: 'to keep events longer or shorter, pass `retention` to the EncryptedLogGroup itself',
     },

@@ -73,12 +73,15 @@ export function denyMissingEncryptionHeader(bucketArn: string): iam.PolicyStatem
 }
 
 /**
- * Writes that name a key other than the allowed ones. S3 compares the key id header with key ARNs only.
+ * Writes that name a key other than the allowed ones. The condition key holds the header as the client sent
+ * it, and S3 accepts a key ARN, key id, alias name or alias ARN there, so every form of each allowed key is
+ * listed.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html#API_PutObject_RequestSyntax
  * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms
  */
-export function denyWrongEncryptionKey(bucketArn: string, allowedKeyArns: string[]): iam.PolicyStatement {
+export function denyWrongEncryptionKey(bucketArn: string, allowedKeyIdentifiers: string[]): iam.PolicyStatement {
   return deny('DenyWrongEncryptionKey', ENCRYPTION_HEADER_ACTIONS, [`${bucketArn}/*`], {
-    StringNotEquals: { [SSE_KEY_ID_HEADER]: allowedKeyArns },
+    StringNotEquals: { [SSE_KEY_ID_HEADER]: allowedKeyIdentifiers },
     Null: { [SSE_KEY_ID_HEADER]: 'false' },
   });
 }
@@ -109,8 +112,8 @@ export function denySseC(bucketArn: string): iam.PolicyStatement {
 export interface EnforcementOptions {
   /** `aws:kms` or `aws:kms:dsse`. */
   readonly algorithm: string;
-  /** The bucket's key ARN first, then any keys uploads may also name. */
-  readonly allowedKeyArns: string[];
+  /** Every form (ARN, id, alias name, alias ARN) of the bucket's key, then of any keys uploads may also name. */
+  readonly allowedKeyIdentifiers: string[];
   /** @default 1.2 */
   readonly minimumTlsVersion?: number;
   /** @default false */
@@ -127,7 +130,7 @@ export function enforcementStatements(bucketArn: string, options: EnforcementOpt
     denyOutdatedTls(bucketArn, options.minimumTlsVersion ?? 1.2),
     denyWrongEncryptionAlgorithm(bucketArn, options.algorithm),
     ...(options.requireEncryptionHeaders ? [denyMissingEncryptionHeader(bucketArn)] : []),
-    denyWrongEncryptionKey(bucketArn, options.allowedKeyArns),
+    denyWrongEncryptionKey(bucketArn, options.allowedKeyIdentifiers),
     denyKmsWithoutKeyId(bucketArn, options.algorithm),
     denySseC(bucketArn),
   ];

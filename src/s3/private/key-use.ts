@@ -1,5 +1,6 @@
 import { Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { S3_OBJECT_READ_KEY_ACTIONS, S3_OBJECT_WRITE_KEY_ACTIONS } from '../../private/key-use/actions';
 
 /**
@@ -31,6 +32,21 @@ export function s3KeyPolicyConditions(endpoint: string, bucketName: string, stac
 }
 
 /**
+ * The conditions of a key-policy statement for a grantee of another account, whose IAM policy this app
+ * cannot scope: S3 in one Region, called by the grantee's account, for the bucket named by `bucketName`
+ * when it is known at synth time. Never a reference to the bucket: the key would depend on the bucket,
+ * which depends on the key. A generated name is only known after deployment, so that statement is scoped
+ * to S3 and the caller's account alone.
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-caller-account
+ */
+export function s3CrossAccountKeyPolicyConditions(
+  endpoint: string, bucketName: string, callerAccount: string, stack: Stack,
+): Record<string, Record<string, unknown>> {
+  const conditions = s3KeyPolicyConditions(endpoint, bucketName, stack);
+  return { ...conditions, StringEquals: { ...conditions.StringEquals, 'kms:CallerAccount': callerAccount } };
+}
+
+/**
  * The KMS actions S3 uses for a caller, from the actions aws-cdk-lib's bucket grants ask for: any
  * encrypting action means the caller writes objects, `kms:Decrypt` alone that it reads them.
  * `kms:DescribeKey` is not needed: S3 calls KMS with the encryption context, never describes the key.
@@ -57,4 +73,22 @@ export function s3KeyPolicyStatement(
     resources: ['*'],
     conditions,
   });
+}
+
+/**
+ * Every form in which a request may name a key in `x-amz-server-side-encryption-aws-kms-key-id`: its ARN,
+ * its id, and the name and ARN of each alias this app defines for it (`alias`, `addAlias()`).
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutObject.html#API_PutObject_RequestSyntax
+ */
+export function keyIdentifiers(key: kms.IKey): string[] {
+  const stack = Stack.of(key);
+  const aliasNames = key.node.children
+    .filter((child): child is kms.Alias => child instanceof kms.Alias)
+    // The name as written: `aliasName` is a Ref to the alias under recent feature flags.
+    .map((alias) => (alias.node.defaultChild as kms.CfnAlias).aliasName);
+  return [
+    key.keyArn,
+    key.keyId,
+    ...aliasNames.flatMap((aliasName) => [aliasName, stack.formatArn({ service: 'kms', resource: aliasName })]),
+  ];
 }

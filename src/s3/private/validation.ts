@@ -3,7 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { isPublicWithoutNarrowing, PRINCIPAL_NARROWING_KEYS } from '../../private/public-principal';
-import { tokensAsPlaceholders } from '../../private/validation';
+import { present, tokensAsPlaceholders } from '../../private/validation';
 
 /** What S3 accepts in `s3:TlsVersion` conditions that still allow modern clients. */
 export const SUPPORTED_MINIMUM_TLS_VERSIONS = [1.2, 1.3];
@@ -112,4 +112,21 @@ export function publicStatementProblem(statement: iam.PolicyStatement): string |
   const conditionKeys = Object.values<Record<string, unknown>>(json.Condition ?? {}).flatMap((comparisons) => Object.keys(comparisons));
   const found = conditionKeys.length === 0 ? 'no condition' : `a condition only on ${conditionKeys.join(', ')}`;
   return `\`addToResourcePolicy\` must not allow everyone ('*') without narrowing the principal, got a statement${json.Sid ? ` '${json.Sid}'` : ''} allowing ${[json.Action ?? json.NotAction].flat().join(', ')} with ${found}. Add a condition with a fixed value on one of ${PRINCIPAL_NARROWING_KEYS.join(', ')}, or name the principals.`;
+}
+
+/**
+ * Problems with one `replicationRules` entry. Every object of an EncryptedBucket is KMS-encrypted, so a rule
+ * that skips KMS-encrypted objects replicates nothing; S3 does not replicate delete markers for tag filters.
+ * @see https://docs.aws.amazon.com/AmazonS3/latest/userguide/delete-marker-replication.html
+ */
+export function replicationRuleProblems(rule: s3.ReplicationRule, index: number): string[] {
+  const prop = `replicationRules[${index}]`;
+  return present(
+    rule.sseKmsEncryptedObjects === false
+      ? `\`${prop}.sseKmsEncryptedObjects\` must be true, got false: every object of an EncryptedBucket is KMS-encrypted, so the rule would replicate nothing. Remove it.`
+      : undefined,
+    rule.deleteMarkerReplication && (rule.filter?.tags ?? []).length > 0
+      ? `\`${prop}.deleteMarkerReplication\` cannot be true with a tag filter: S3 does not replicate delete markers for tag-based rules. Remove the tags or deleteMarkerReplication.`
+      : undefined,
+  );
 }
