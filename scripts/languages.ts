@@ -12,6 +12,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
+import { checkExamples, ExampleLanguage, Toolchain } from './languages-examples';
 
 const ROOT = path.resolve(__dirname, '..');
 const LANGS = path.join(ROOT, 'langs');
@@ -68,6 +69,10 @@ function main(): void {
       const assembly = step(`${language} app, aws-cdk-lib ${CDK_VERSIONS[language]}`, () => synthApp(language));
       return compareAssemblies(references.get(CDK_VERSIONS[language])!, assembly);
     });
+    if (language === 'python' || language === 'java') {
+      problems.push(...attempt(() => step(`${language} translations of the README and doc examples`,
+        () => checkExamples(language, ROOT, path.join(OUT, `examples-${language}`), exampleToolchain(language)))));
+    }
     failures.push(...problems.map((problem) => `${language}: ${problem}`));
     console.log(problems.length === 0 ? `PASSED   ${language}` : `FAILED   ${language}\n  ${problems.join('\n  ')}`);
   }
@@ -107,6 +112,8 @@ function buildPackages(languages: Language[]): void {
     run('npx', ['projen', 'bundle']);
     run('npx', ['projen', 'compile']);
   });
+  // The examples translated into every language: the packages' docs, and the examples this check compiles.
+  step('rosetta:extract', () => run('npx', ['projen', 'rosetta:extract']));
   step('package:js (the TypeScript reference app installs it)', () => run('npx', ['projen', 'package:js']));
   if (languages.includes('python')) {
     step('package:python', () => run('npx', ['projen', 'package:python']));
@@ -181,6 +188,19 @@ function synthApp(language: Language): string {
   }
   // Java's cdk.json compiles with Maven (dist/java is its repository); Go's `go run` builds against dist/go.
   return synth(dir, language);
+}
+
+/** What compiling the examples needs, from the app of that language (synthesized before). */
+function exampleToolchain(language: ExampleLanguage): Toolchain {
+  if (language === 'java') {
+    const classpathFile = path.join(OUT, 'java.classpath');
+    run('mvn', ['--batch-mode', '--quiet', 'dependency:build-classpath', `-Dmdep.outputFile=${classpathFile}`], path.join(LANGS, 'java'));
+    return { javaClasspath: fs.readFileSync(classpathFile, 'utf-8').trim() };
+  }
+  const python = path.join(LANGS, 'python', '.venv', 'bin', 'python');
+  run(python, ['-m', 'pip', 'install', '--quiet', '--no-input', 'pyflakes==4.1.0']);
+  const exports = execFileSync(python, ['-c', 'import cdk_kms_encryption; print(" ".join(cdk_kms_encryption.__all__))'], { env: TOOL_ENV });
+  return { python, pythonExports: String(exports).trim().split(' ') };
 }
 
 /** `cdk synth` in an app's folder, with the caches of TOOL_ENV; returns the assembly's directory. */
