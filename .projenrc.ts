@@ -205,6 +205,19 @@ project.compileTask.reset('jsii --silence-warnings=reserved-word --silence-warni
 project.packageTask.reset();
 project.packageTask.spawn(project.tasks.tryFind('package:js')!);
 
+// The language check: the Python, Java and Go packages, built and used by an app in each language under langs/,
+// whose templates must equal the TypeScript app's (docs/decisions/0019-languages-in-ci.md). Not part of
+// `npm test`: .ci/run runs it as a step of its own.
+project.addTask('test:languages', {
+  description: 'Build the Python, Java and Go packages and check that an app in each synthesizes the TypeScript app\'s template',
+  steps: [
+    { exec: 'bash scripts/install-language-toolchains.sh' },
+    { exec: 'ts-node --project test/tsconfig.json scripts/languages.ts', receiveArgs: true },
+  ],
+});
+// What the language check builds and downloads: virtual environments, Maven output, caches and assemblies.
+project.gitignore.addPatterns('/langs/.cache/', '/langs/.out/', '/langs/python/.venv/', '/langs/java/target/', '__pycache__/');
+
 project.addTask('demo', {
   description: 'Synthesize the example app with the cdk CLI and print what it defines',
   steps: [
