@@ -136,6 +136,11 @@ export class FakeAws {
     this.inject(operation, Array.from({ length: count }, () => ({ kind: 'throttle' as const })));
   }
 
+  /** Forgets the faults not yet used. */
+  public clearFaults(): void {
+    this.faults.clear();
+  }
+
   /** The next call of `operation` fails once with the error `type`. */
   public failOnce(operation: string, type: string): void {
     this.inject(operation, [{ kind: 'error', type }]);
