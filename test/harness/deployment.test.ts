@@ -1,7 +1,6 @@
 import { CloudFormationStack, Step, StackVersion, TemplateResource } from './deployment';
 import { Handler } from './driver';
-import { FakeAws } from './fake-aws';
-import { PoliciesInForce } from './policies-in-force';
+import { fakeAwsForThisFile } from './fake-aws';
 import { ACCOUNT, REGION } from '../util/app';
 
 /**
@@ -18,7 +17,7 @@ interface Seen {
   readonly statements: any[];
 }
 
-let aws: FakeAws;
+const aws = fakeAwsForThisFile();
 let seen: Seen[];
 /** The physical id the custom resource answers: its `Name`, so a new name is a replacement. */
 const handler: Handler = async (event) => {
@@ -36,13 +35,7 @@ const handler: Handler = async (event) => {
   return undefined;
 };
 
-beforeAll(async () => {
-  aws = new FakeAws(new PoliciesInForce());
-  await aws.start();
-});
-afterAll(() => aws.stop());
 beforeEach(() => {
-  aws.reset();
   seen = [];
 });
 

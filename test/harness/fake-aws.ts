@@ -31,6 +31,15 @@ export interface Parameter {
   allowedPattern?: string;
   policies?: string;
   tags: Tag[];
+  /** Every version written (PutParameter keeps them), oldest first, with its key and labels. */
+  history?: ParameterVersion[];
+}
+
+export interface ParameterVersion {
+  readonly version: number;
+  readonly value: string;
+  readonly keyId: string;
+  labels: string[];
 }
 
 export interface SecretVersion {
@@ -208,7 +217,11 @@ export class FakeAws {
   private requestsOf(prefix: string, operation: string, input: any): IamRequest[] {
     const env = { account: ACCOUNT, region: REGION };
     if (prefix === 'AmazonSSM') {
-      return ssmRequests(env, operation, input, this.parameters.get(String(input.Name ?? input.ResourceId).replace(/:[^/:]+$/, '')));
+      const [, name, selector] = /^(.*?)(?::([^/:]+))?$/.exec(String(input.Name ?? input.ResourceId))!;
+      const parameter = this.parameters.get(name);
+      // A selected version is decrypted under the key it was written with.
+      const selected = parameter?.history?.find((candidate) => String(candidate.version) === selector || candidate.labels.includes(selector!));
+      return ssmRequests(env, operation, input, parameter && { tags: parameter.tags, keyId: selected?.keyId ?? parameter.keyId });
     }
     return secretsManagerRequests(env, operation, input, this.findSecret(input.SecretId));
   }
@@ -237,7 +250,9 @@ export class FakeAws {
 
   /** @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html */
   private ssm(operation: string, input: any): unknown {
-    const existing = this.parameters.get(input.Name ?? input.ResourceId);
+    // `name:version` and `name:label` select a version of GetParameter.
+    const [, name, selector] = /^(.*?)(?::([^/:]+))?$/.exec(String(input.Name ?? input.ResourceId))!;
+    const existing = this.parameters.get(name);
     const required = () => {
       if (!existing) {
         // The tagging API names a missing resource differently from the parameter API.
@@ -270,12 +285,30 @@ export class FakeAws {
           policies: input.Policies ?? existing?.policies,
           tags: existing?.tags ?? input.Tags ?? [],
         };
+        parameter.history = [...existing?.history ?? [], { version: parameter.version, value: parameter.value, keyId: parameter.keyId, labels: [] }];
         this.parameters.set(input.Name, parameter);
         return { Version: parameter.version, Tier: parameter.tier };
       }
       case 'GetParameter': {
         const parameter = required();
-        return { Parameter: { Name: parameter.name, Type: 'SecureString', Value: parameter.value, Version: parameter.version } };
+        const version = selector === undefined
+          ? parameter
+          : parameter.history?.find((candidate) => String(candidate.version) === selector || candidate.labels.includes(selector));
+        if (!version) {
+          throw new AwsError('ParameterVersionNotFound', `Systems Manager could not find version ${selector} of ${name}.`);
+        }
+        return { Parameter: { Name: parameter.name, Type: 'SecureString', Value: version.value, Version: version.version, Selector: selector && `:${selector}` } };
+      }
+      case 'LabelParameterVersion': {
+        const parameter = required();
+        const target = parameter.history?.find((candidate) => candidate.version === (input.ParameterVersion ?? parameter.version));
+        if (!target) {
+          throw new AwsError('ParameterVersionNotFound', `Systems Manager could not find version ${input.ParameterVersion} of ${name}.`);
+        }
+        // A label moves from the version that had it.
+        parameter.history!.forEach((candidate) => candidate.labels = candidate.labels.filter((label) => !input.Labels.includes(label)));
+        target.labels.push(...input.Labels);
+        return { InvalidLabels: [], ParameterVersion: target.version };
       }
       case 'DeleteParameter':
         required();
@@ -353,6 +386,18 @@ export class FakeAws {
         throw new AwsError('InvalidAction', `The fake does not implement ${operation}`);
     }
   }
+}
+
+/**
+ * The fake of one test file, with policies yet to be put in force: started before the file's tests,
+ * stopped after them, and reset before each.
+ */
+export function fakeAwsForThisFile(): FakeAws {
+  const aws = new FakeAws(new PoliciesInForce());
+  beforeAll(() => aws.start());
+  afterAll(() => aws.stop());
+  beforeEach(() => aws.reset());
+  return aws;
 }
 
 /** Detaches a staging label from whichever version holds it. */

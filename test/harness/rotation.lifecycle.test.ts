@@ -2,8 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { installPolicies, StackVersion } from './deployment';
 import { Handler, loadBundledHandler } from './driver';
-import { FakeAws, removeStage, Secret } from './fake-aws';
-import { PoliciesInForce } from './policies-in-force';
+import { fakeAwsForThisFile, removeStage, Secret } from './fake-aws';
 import { RotatingSecret } from '../../src/secretsmanager';
 import { testStack } from '../util/app';
 import { Intrinsics } from '../util/intrinsics';
@@ -21,14 +20,8 @@ const LEGACY_SETTINGS_TAG = 'cdk-kms-encryption:generic-rotation';
 /** What a principal allowed only `secretsmanager:TagResource` would write to weaken the next value. */
 const WEAKENING_SETTINGS = { passwordLength: 1, excludeLowercase: true, excludeUppercase: true, excludePunctuation: true };
 
-let aws: FakeAws;
-beforeAll(async () => {
-  aws = new FakeAws(new PoliciesInForce());
-  await aws.start();
-});
-afterAll(() => aws.stop());
+const aws = fakeAwsForThisFile();
 beforeEach(() => {
-  aws.reset();
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
 });
 afterEach(() => {
