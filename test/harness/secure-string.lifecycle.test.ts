@@ -7,6 +7,7 @@ import { ACCOUNT, FakeAws, REGION } from './fake-aws';
 import { PoliciesInForce } from './policies-in-force';
 import { CustomerManagedKey } from '../../src/kms';
 import { SecureStringParameter, SecureStringValue } from '../../src/ssm';
+import { TIER_DOWNGRADE_REASON } from '../../src/ssm/private/secure-string-resource';
 import { OTHER_ACCOUNT, testStack } from '../util/app';
 
 /**
@@ -128,34 +129,35 @@ describe('Create → Update (each kind of change) → rollback → Delete', () =
     expect(aws.parameters.get(NAME)).toMatchObject({ description: '', policies: '[]' });
   });
 
-  test('tier Advanced → Standard: the parameter is created again as Standard, keeping its value and tags', async () => {
+  test('tier Advanced → Standard: FAILED with the reason, and the parameter is left as it was (no delete, no new value)', async () => {
     // GIVEN
     const advanced = withChange({ Tier: 'Advanced', Tags: [{ Key: 'team', Value: 'a' }] });
     await cfn.create(advanced);
-    const value = aws.parameters.get(NAME)!.value;
+    const before = { ...aws.parameters.get(NAME)! };
 
     // WHEN
     const updated = await cfn.update(NAME, withChange({ Tags: [{ Key: 'team', Value: 'a' }] }), advanced);
 
     // THEN
-    expect(updated).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: NAME });
-    expect(aws.parameters.get(NAME)).toMatchObject({ tier: 'Standard', value, tags: [{ Key: 'team', Value: 'a' }, ...OWNER_TAGS] });
+    expect(updated).toMatchObject({ Status: 'FAILED', PhysicalResourceId: NAME, Reason: TIER_DOWNGRADE_REASON });
+    expect(aws.parameters.get(NAME)).toEqual(before);
+    expect(aws.callCount('DeleteParameter')).toEqual(0);
   });
 
-  test('tier Advanced → Standard with policies: FAILED naming Tier, and the parameter stays Advanced', async () => {
+  test('tier Standard → Advanced rolled back: the parameter stays Advanced (Parameter Store cannot go back), with its value, and the rollback succeeds', async () => {
     // GIVEN
-    const advanced = withChange({ Tier: 'Advanced', Policies: '[{"Type":"NoChangeNotification"}]' });
-    await cfn.create(advanced);
+    await cfn.create(base);
+    const value = aws.parameters.get(NAME)!.value;
+    await cfn.update(NAME, withChange({ Tier: 'Advanced' }), base);
 
     // WHEN
-    const updated = await cfn.update(NAME, withChange({ Policies: '[{"Type":"NoChangeNotification"}]' }), advanced);
+    const rolledBack = await cfn.update(NAME, base, withChange({ Tier: 'Advanced' }));
+    const again = await cfn.update(NAME, withChange({ Description: 'x' }), base);
 
-    // THEN
-    expect(updated).toMatchObject({ Status: 'FAILED', PhysicalResourceId: NAME });
-    expect(updated.Reason).toEqual(
-      'Property Tier cannot change from Advanced to Standard: the parameter has policies or a value above 4096 bytes, which need the advanced tier',
-    );
-    expect(aws.parameters.get(NAME)!.tier).toEqual('Advanced');
+    // THEN the undo keeps Advanced; a later downgrade (the undo is no longer the last write) is refused
+    expect(rolledBack.Status).toEqual('SUCCESS');
+    expect(aws.parameters.get(NAME)).toMatchObject({ tier: 'Advanced', value, version: 3 });
+    expect(again).toMatchObject({ Status: 'FAILED', Reason: TIER_DOWNGRADE_REASON });
   });
 
   test('name change: the new parameter exists before the old one is deleted, and rollback keeps the old one', async () => {

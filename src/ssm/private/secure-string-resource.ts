@@ -5,7 +5,7 @@
  * Values never leave this module except in the PutParameter request: they are not logged, not put
  * in the CloudFormation response (Data, Reason) and not echoed in error messages.
  */
-import { randomBytes } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 // Handler code only: esbuild bundles it with secure-string.lambda.ts, and the Lambda runtime provides the SDK.
 // eslint-disable-next-line import/no-extraneous-dependencies
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -14,6 +14,7 @@ import {
   AddTagsToResourceCommand,
   DeleteParameterCommand,
   GetParameterCommand,
+  LabelParameterVersionCommand,
   ListTagsForResourceCommand,
   PutParameterCommand,
   PutParameterCommandInput,
@@ -27,7 +28,6 @@ import type {
 import {
   GENERATED_LENGTH,
   OWNER_TAG_KEYS,
-  STANDARD_TIER_MAX_VALUE_BYTES,
   SecureStringProperties,
   TagProperty,
   ValueKind,
@@ -339,12 +339,12 @@ export function tagChanges(before: TagProperty[] = [], after: TagProperty[] = []
 async function create(props: SecureStringProperties, owner: Owner, clients: Clients): Promise<Outcome> {
   const value = await newValue(props.Value, clients);
   try {
-    return await putParameter(clients.ssm, {
+    return await labelled(props, await putParameter(clients.ssm, {
       ...parameterAttributes(props),
       Value: value,
       Overwrite: false,
       Tags: [...(props.Tags ?? []), ...ownerTags(owner)],
-    });
+    }), clients.ssm);
   } catch (error) {
     if ((error as Error).name !== 'ParameterAlreadyExists') {
       throw error;
@@ -357,7 +357,7 @@ async function create(props: SecureStringProperties, owner: Owner, clients: Clie
   // A retried or duplicated Create, or a rollback to a name this resource still holds: the parameter is
   // brought in line with the template, keeping a generated value.
   const kept = props.Value.Kind === ValueKind.GENERATED ? await currentValue(clients.ssm, props.Name) : value;
-  return overwrite(props, kept, undefined, clients.ssm);
+  return labelled(props, await overwrite(props, kept, undefined, clients.ssm), clients.ssm);
 }
 
 async function update(old: SecureStringProperties, props: SecureStringProperties, owner: Owner, clients: Clients): Promise<Outcome> {
@@ -369,15 +369,12 @@ async function update(old: SecureStringProperties, props: SecureStringProperties
     // Deleted outside CloudFormation: created again, as the template describes it.
     return create(props, owner, clients);
   }
-  // A generated value is kept across updates that do not change how it is generated. It is read under
-  // the old key, which the handler's role may still use for decryption (statements.ts).
-  const value = props.Value.Kind === ValueKind.GENERATED && sameSource(old.Value, props.Value)
-    ? await currentValue(clients.ssm, props.Name)
-    : await newValue(props.Value, clients);
-  if (old.Tier === 'Advanced' && props.Tier === 'Standard') {
-    return recreateAsStandard(props, value, owner, clients.ssm);
+  const value = await updatedValue(old, props, clients);
+  const tier = await tierToWrite(old, props, clients.ssm);
+  const outcome = await labelled(props, await overwrite({ ...props, Tier: tier }, value, old, clients.ssm), clients.ssm);
+  if (old.Tier === 'Standard' && props.Tier === 'Advanced') {
+    await putLabel(clients.ssm, props.Name, outcome, RAISED_TO_ADVANCED_LABEL);
   }
-  const outcome = await overwrite(props, value, old, clients.ssm);
   const { add, remove: removed } = tagChanges(old.Tags, props.Tags);
   // Parameters created before the ownership tags get them on their next update.
   const tags = owned.kind === 'untagged' ? [...add, ...ownerTags(owner)] : add;
@@ -388,6 +385,99 @@ async function update(old: SecureStringProperties, props: SecureStringProperties
     await clients.ssm.send(new RemoveTagsFromResourceCommand({ ResourceType: 'Parameter', ResourceId: props.Name, TagKeys: removed }));
   }
   return outcome;
+}
+
+/**
+ * Parameter Store never moves a parameter down to the standard tier in place; deleting it to create it
+ * again would leave it absent in between, lose its history, and lose a generated value if the create
+ * failed. So a change from Advanced to Standard fails with this reason, and leaves the parameter as it
+ * was, unless it undoes the change to Advanced that the handler made last (CloudFormation's rollback of
+ * that update): then the parameter keeps the advanced tier and the rest of the rollback applies.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html
+ */
+export const TIER_DOWNGRADE_REASON = 'Property Tier cannot change from Advanced to Standard: Parameter Store keeps an advanced parameter advanced, '
+  + 'and deleting it to create it again would lose its history. Keep the tier Advanced, or give the parameter a new name (a new parameter, with a new value)';
+
+/**
+ * The value an update writes. A generated value is kept while the way it is generated stays the same
+ * (read under the key that encrypts it now, which the handler may still use: statements.ts); when the
+ * source changes to generated, the value last generated with the same settings is taken back if the
+ * parameter still has it (a rollback, or a change undone), else a new one is generated.
+ */
+async function updatedValue(old: SecureStringProperties, props: SecureStringProperties, clients: Clients): Promise<string> {
+  if (props.Value.Kind !== ValueKind.GENERATED) {
+    return newValue(props.Value, clients);
+  }
+  if (sameSource(old.Value, props.Value)) {
+    return currentValue(clients.ssm, props.Name);
+  }
+  return (await labelledValue(clients.ssm, props.Name, generatedLabel(props.Value))) ?? newValue(props.Value, clients);
+}
+
+/**
+ * The label on the version that holds the latest value generated with these settings: Parameter Store
+ * moves a label to the version it is put on, so one label per settings names that value's version.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-labels.html
+ */
+export function generatedLabel(source: ValueSourceProperties): string {
+  const length = Number(source.Length ?? GENERATED_LENGTH.default);
+  const excluded = createHash('sha256').update(source.ExcludeCharacters ?? '').digest('hex').slice(0, 16);
+  return `cdk-kms-encryption.generated.${length}.${excluded}`;
+}
+
+/** The value of the version carrying `label`, or undefined when no version carries it. */
+async function labelledValue(ssm: SSMClient, name: string, label: string): Promise<string | undefined> {
+  try {
+    const { Parameter } = await ssm.send(new GetParameterCommand({ Name: `${name}:${label}`, WithDecryption: true }));
+    return Parameter?.Value;
+  } catch (error) {
+    if (['ParameterVersionNotFound', 'ParameterNotFound'].includes((error as Error).name)) {
+      return undefined;
+    }
+    throw isKeyDenied(error) ? awsFailure(error, `Property KeyId: the handler may not decrypt parameter ${name} with the key of its generated version`) : error;
+  }
+}
+
+/** Labels the version just written with a generated value, so a later rollback can take it back. */
+async function labelled(props: SecureStringProperties, outcome: Outcome, ssm: SSMClient): Promise<Outcome> {
+  if (props.Value.Kind === ValueKind.GENERATED) {
+    await putLabel(ssm, props.Name, outcome, generatedLabel(props.Value));
+  }
+  return outcome;
+}
+
+/** The label on the version an update from Standard to Advanced wrote. */
+export const RAISED_TO_ADVANCED_LABEL = 'cdk-kms-encryption.raised-to-advanced';
+
+async function putLabel(ssm: SSMClient, name: string, written: Outcome, labelName: string): Promise<void> {
+  await ssm.send(new LabelParameterVersionCommand({ Name: name, ParameterVersion: Number(written.data.Version), Labels: [labelName] }));
+}
+
+/**
+ * The tier an update writes: the template's, except that a change from Advanced to Standard keeps the
+ * advanced tier when it undoes the handler's last change to Advanced (the current version is the one that
+ * change wrote). Otherwise Parameter Store refuses the downgrade and `overwrite` says why.
+ */
+async function tierToWrite(old: SecureStringProperties, props: SecureStringProperties, ssm: SSMClient): Promise<string> {
+  if (old.Tier !== 'Advanced' || props.Tier !== 'Standard') {
+    return props.Tier;
+  }
+  const version = async (selector: string) => {
+    try {
+      return (await ssm.send(new GetParameterCommand({ Name: `${props.Name}${selector}` }))).Parameter?.Version;
+    } catch (error) {
+      if (['ParameterVersionNotFound', 'ParameterNotFound'].includes((error as Error).name)) {
+        return undefined;
+      }
+      throw error;
+    }
+  };
+  const [raised, current] = [await version(`:${RAISED_TO_ADVANCED_LABEL}`), await version('')];
+  if (raised !== undefined && raised === current) {
+    log('kept advanced', { RequestType: 'Update', LogicalResourceId: props.Name }, props.Name, 'Parameter Store cannot move a parameter back to the standard tier');
+    return 'Advanced';
+  }
+  return 'Standard';
 }
 
 /**
@@ -418,17 +508,6 @@ function overwrite(props: SecureStringProperties, value: string, old: SecureStri
     Value: value,
     Overwrite: true,
   });
-}
-
-/** Parameter Store never moves a parameter down to Standard in place: it is deleted and created again. */
-async function recreateAsStandard(props: SecureStringProperties, value: string, owner: Owner, ssm: SSMClient): Promise<Outcome> {
-  if (props.Policies || Buffer.byteLength(value) > STANDARD_TIER_MAX_VALUE_BYTES) {
-    throw new RequestFailure(
-      `Property Tier cannot change from Advanced to Standard: the parameter has policies or a value above ${STANDARD_TIER_MAX_VALUE_BYTES} bytes, which need the advanced tier`,
-    );
-  }
-  await ssm.send(new DeleteParameterCommand({ Name: props.Name }));
-  return putParameter(ssm, { ...parameterAttributes(props), Value: value, Overwrite: false, Tags: [...(props.Tags ?? []), ...ownerTags(owner)] });
 }
 
 async function remove(physicalResourceId: string, props: Partial<SecureStringProperties>, owner: Owner, ssm: SSMClient): Promise<Outcome> {
@@ -487,6 +566,9 @@ async function putParameter(ssm: SSMClient, input: PutParameterCommandInput & { 
   } catch (error) {
     if (isKeyDenied(error)) {
       throw awsFailure(error, keyDeniedReason(input.KeyId!));
+    }
+    if (input.Tier === 'Standard' && /downgrade/i.test(String((error as Error).message))) {
+      throw new RequestFailure(TIER_DOWNGRADE_REASON);
     }
     // Validation messages (for example AllowedPattern) must not quote the value.
     throw awsFailure(error, redact(String((error as Error).message), input.Value));
