@@ -77,6 +77,27 @@ export function roleIdentityPolicies(
   }
 }
 
+/**
+ * The KMS actions AWS Security Hub's KMS.1 (customer managed policies) and KMS.2 (inline policies) block
+ * on all keys, with AWS Config's `iam-customer-policy-blocked-kms-actions` defaults.
+ * @see https://docs.aws.amazon.com/securityhub/latest/userguide/kms-controls.html#kms-1
+ * @see https://docs.aws.amazon.com/config/latest/developerguide/iam-customer-policy-blocked-kms-actions.html
+ */
+const KMS1_BLOCKED_ACTIONS = ['kms:Decrypt', 'kms:ReEncryptFrom'];
+
+/**
+ * The statements of an identity policy that KMS.1/KMS.2 flag: Allow, an action (or pattern) covering a
+ * blocked action, on a resource with a wildcard or a policy variable ("all keys"). Conditions are not read,
+ * as the Config rule does not read them.
+ */
+export function kms1Findings(statements: readonly any[]): any[] {
+  const matches = (pattern: string, action: string) =>
+    new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i').test(action);
+  return statements.filter((statement) => statement.Effect === 'Allow'
+    && [statement.Action ?? []].flat().some((pattern: string) => KMS1_BLOCKED_ACTIONS.some((action) => matches(pattern, action)))
+    && [statement.Resource ?? []].flat().some((resource: string) => /[*?]|\$\{/.test(resource)));
+}
+
 /** An IAM policy statement allowing everything: the caller's IAM side is not what a test is about. */
 export const ALLOW_ALL_IDENTITY = { Effect: 'Allow', Action: '*', Resource: '*' };
 

@@ -409,7 +409,7 @@ async function updatedValue(old: SecureStringProperties, props: SecureStringProp
     return newValue(props.Value, clients);
   }
   if (sameSource(old.Value, props.Value)) {
-    return currentValue(clients.ssm, props.Name);
+    return old.KeyId === props.KeyId ? currentValue(clients.ssm, props.Name) : valueAcrossKeyChange(clients.ssm, props.Name);
   }
   return (await labelledValue(clients.ssm, props.Name, generatedLabel(props.Value))) ?? newValue(props.Value, clients);
 }
@@ -589,11 +589,39 @@ async function newValue(source: ValueSourceProperties, clients: Clients): Promis
 /** The stored value, decrypted under whatever key encrypts it now. */
 async function currentValue(ssm: SSMClient, name: string): Promise<string> {
   try {
-    const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
-    return Parameter?.Value ?? '';
+    return await decryptedValue(ssm, name);
   } catch (error) {
-    throw isKeyDenied(error) ? awsFailure(error, `Property KeyId: the handler may not decrypt parameter ${name} with the key that encrypts it now`) : error;
+    throw isKeyDenied(error) ? awsFailure(error, decryptDeniedReason(name)) : error;
   }
+}
+
+/**
+ * The value kept across a change of key. It is read under the key the parameter leaves, which the
+ * previous-keys policies still name (secure-string-provider.ts). The rollback of a key change can come
+ * when no policy in force names the key the update moved to (the stack failed before those policies were
+ * rewritten): then the version before, written under the key the rollback returns to, holds the same value.
+ */
+async function valueAcrossKeyChange(ssm: SSMClient, name: string): Promise<string> {
+  try {
+    return await decryptedValue(ssm, name);
+  } catch (error) {
+    if (!isKeyDenied(error)) {
+      throw error;
+    }
+  }
+  const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name }));
+  return currentValue(ssm, `${name}:${Number(Parameter?.Version) - 1}`).catch((error) => {
+    throw error.name === 'ParameterVersionNotFound' ? awsFailure(error, decryptDeniedReason(name)) : error;
+  });
+}
+
+async function decryptedValue(ssm: SSMClient, selector: string): Promise<string> {
+  const { Parameter } = await ssm.send(new GetParameterCommand({ Name: selector, WithDecryption: true }));
+  return Parameter?.Value ?? '';
+}
+
+function decryptDeniedReason(name: string): string {
+  return `Property KeyId: the handler may not decrypt parameter ${name} with the key that encrypts it now`;
 }
 
 function sameSource(a: ValueSourceProperties, b: ValueSourceProperties): boolean {

@@ -96,21 +96,24 @@ export function handlerOwnedParameterStatement(stack: Stack): iam.PolicyStatemen
 }
 
 /**
- * The handler's use of keys, the same for any number of parameters and keys: any key of its account and
- * Region, only through Parameter Store and only for parameters (`PARAMETER_ARN` context). Parameter Store
- * calls KMS only for the parameter of a request, which the handler's `ssm:` statements confine to this
- * stack's parameters. Naming no key also covers an update that moves a parameter to another key: the
- * handler reads the value under the key it leaves after CloudFormation has rewritten this policy.
+ * The handler's use of the keys it names, only through Parameter Store and only for parameters
+ * (`PARAMETER_ARN` context). Keys are named, never `key/*`: AWS Security Hub's KMS.1 and KMS.2 (AWS
+ * Config's iam-customer-policy-blocked-kms-actions) flag `kms:Decrypt` on a resource with a wildcard
+ * whatever the conditions. More keys are added as the stack defines parameters.
+ * @see https://docs.aws.amazon.com/securityhub/latest/userguide/kms-controls.html#kms-1
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/services-parameter-store.html#parameter-store-encryption-context
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
  */
-export function handlerKeyStatement(stack: Stack): iam.PolicyStatement {
+export function handlerKeyStatement(stack: Stack, actions: readonly string[], keyArn: string): iam.PolicyStatement {
   return new iam.PolicyStatement({
-    actions: [...PARAMETER_STORE_WRITE_KEY_ACTIONS, ...PARAMETER_STORE_READ_KEY_ACTIONS],
-    resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+    actions: [...actions],
+    resources: [keyArn],
     conditions: {
       StringEquals: viaServiceConditions('ssm', stack),
       StringLike: { 'kms:EncryptionContext:PARAMETER_ARN': stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: '*' }) },
     },
   });
 }
+
+/** What the handler does with the keys of the current template's parameters: write, and read back. */
+export const HANDLER_KEY_ACTIONS = [...PARAMETER_STORE_WRITE_KEY_ACTIONS, ...PARAMETER_STORE_READ_KEY_ACTIONS] as const;
