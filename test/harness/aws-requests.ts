@@ -88,6 +88,7 @@ export function ssmRequests(env: Environment, operation: string, input: any, exi
     case 'DeleteParameter':
     case 'ListTagsForResource':
     case 'LabelParameterVersion':
+    case 'GetParameterHistory':
       return [{ action: `ssm:${operation}`, resource, context: resourceTags }];
     case 'AddTagsToResource':
       return [{

@@ -116,6 +116,8 @@ export interface OperationOptions {
   readonly failing?: readonly string[];
   /** Runs after every step: where a test injects a rotation, a duplicate delivery or a fault. */
   readonly between?: (step: Step) => Promise<void> | void;
+  /** Every request to a custom resource is delivered twice, as CloudFormation and Lambda may (at least once). */
+  readonly duplicateDeliveries?: boolean;
 }
 
 /** A resource as it exists in the account: its physical id and the resolved properties it was given. */
@@ -385,7 +387,7 @@ export class CloudFormationStack {
       LogicalResourceId: logicalId,
       ResourceType: type,
       StackId: this.stackId(),
-    });
+    }, { duplicate: this.options.duplicateDeliveries });
   }
 
   private stackId(): string {

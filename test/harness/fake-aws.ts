@@ -299,6 +299,12 @@ export class FakeAws {
         }
         return { Parameter: { Name: parameter.name, Type: 'SecureString', Value: version.value, Version: version.version, Selector: selector && `:${selector}` } };
       }
+      case 'GetParameterHistory': {
+        // One page, without values: what the handler reads of it.
+        const parameter = required();
+        const versions = parameter.history ?? [];
+        return { Parameters: versions.map((entry) => ({ Name: parameter.name, Version: entry.version, KeyId: entry.keyId, Labels: entry.labels })) };
+      }
       case 'LabelParameterVersion': {
         const parameter = required();
         const target = parameter.history?.find((candidate) => candidate.version === (input.ParameterVersion ?? parameter.version));
