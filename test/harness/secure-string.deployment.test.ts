@@ -234,6 +234,32 @@ function expectStatus(result: OperationResult, status: string): void {
   expect({ status: result.status, failures: result.failures }).toEqual({ status, failures: expect.any(Array) });
 }
 
+describe('every request delivered twice', () => {
+  test.each([
+    ['name', { name: NEW_NAME }],
+    ['key', { sharedKey: true }],
+    ['value source', { value: 'secret' as const }],
+  ])('%s changes, a later resource fails, the stack rolls back and is deleted: the same state as with one delivery', async (_, to) => {
+    // GIVEN
+    const stack = stackOver();
+    const before = version({ marker: 'v1' });
+    await stack.deploy(before.version, { duplicateDeliveries: true });
+    const initial = { ...aws.parameters.get(NAME)! };
+
+    // WHEN
+    const updated = await stack.deploy(version({ ...to, marker: 'v2' }).version, { failing: ['Later'], duplicateDeliveries: true });
+
+    // THEN
+    expect({ status: updated.status, failures: updated.failures }).toEqual({ status: 'UPDATE_ROLLBACK_COMPLETE', failures: ['Later: the resource failed to update (injected)'] });
+    expect([...aws.parameters.keys()]).toEqual([NAME]);
+    const parameter = aws.parameters.get(NAME)!;
+    expectParameter(parameter, before.expected);
+    expect(parameter.value).toEqual(initial.value);
+    expect((await stack.delete({ duplicateDeliveries: true })).status).toEqual('DELETE_COMPLETE');
+    expect([...aws.parameters.keys()]).toEqual([]);
+  });
+});
+
 describe('removal', () => {
   test('a parameter removed from the stack with DESTROY is deleted in the cleanup, under the policies that no longer list it', async () => {
     // GIVEN

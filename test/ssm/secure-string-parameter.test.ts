@@ -142,7 +142,7 @@ describe('SecureStringParameter defaults', () => {
     expect(statements).toEqual(expect.arrayContaining([
       {
         Effect: 'Allow',
-        Action: ['ssm:AddTagsToResource', 'ssm:DeleteParameter', 'ssm:GetParameter', 'ssm:LabelParameterVersion', 'ssm:ListTagsForResource', 'ssm:PutParameter', 'ssm:RemoveTagsFromResource'],
+        Action: ['ssm:AddTagsToResource', 'ssm:DeleteParameter', 'ssm:GetParameter', 'ssm:GetParameterHistory', 'ssm:LabelParameterVersion', 'ssm:ListTagsForResource', 'ssm:PutParameter', 'ssm:RemoveTagsFromResource'],
         Resource: [`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/app/one`, `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/two`],
       },
       // The keys are named, beside the parameters (Security Hub KMS.1/KMS.2), and again for decryption only.

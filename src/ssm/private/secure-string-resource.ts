@@ -14,6 +14,7 @@ import {
   AddTagsToResourceCommand,
   DeleteParameterCommand,
   GetParameterCommand,
+  GetParameterHistoryCommand,
   LabelParameterVersionCommand,
   ListTagsForResourceCommand,
   PutParameterCommand,
@@ -409,7 +410,7 @@ async function updatedValue(old: SecureStringProperties, props: SecureStringProp
     return newValue(props.Value, clients);
   }
   if (sameSource(old.Value, props.Value)) {
-    return old.KeyId === props.KeyId ? currentValue(clients.ssm, props.Name) : valueAcrossKeyChange(clients.ssm, props.Name);
+    return old.KeyId === props.KeyId ? currentValue(clients.ssm, props.Name) : valueAcrossKeyChange(clients.ssm, props.Name, props.KeyId);
   }
   return (await labelledValue(clients.ssm, props.Name, generatedLabel(props.Value))) ?? newValue(props.Value, clients);
 }
@@ -599,9 +600,10 @@ async function currentValue(ssm: SSMClient, name: string): Promise<string> {
  * The value kept across a change of key. It is read under the key the parameter leaves, which the
  * previous-keys policies still name (secure-string-provider.ts). The rollback of a key change can come
  * when no policy in force names the key the update moved to (the stack failed before those policies were
- * rewritten): then the version before, written under the key the rollback returns to, holds the same value.
+ * rewritten): then the newest version written under the key the rollback returns to holds the same value
+ * (the update kept it; a duplicate delivery may have written it twice, so it is found by its key).
  */
-async function valueAcrossKeyChange(ssm: SSMClient, name: string): Promise<string> {
+async function valueAcrossKeyChange(ssm: SSMClient, name: string, keyId: string): Promise<string> {
   try {
     return await decryptedValue(ssm, name);
   } catch (error) {
@@ -609,10 +611,27 @@ async function valueAcrossKeyChange(ssm: SSMClient, name: string): Promise<strin
       throw error;
     }
   }
-  const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name }));
-  return currentValue(ssm, `${name}:${Number(Parameter?.Version) - 1}`).catch((error) => {
-    throw error.name === 'ParameterVersionNotFound' ? awsFailure(error, decryptDeniedReason(name)) : error;
-  });
+  const version = await latestVersionUnder(ssm, name, keyId);
+  if (version === undefined) {
+    throw new RequestFailure(`Property KeyId: the handler may not decrypt parameter ${name} with the key that encrypts it now, and no version is under ${keyId}`);
+  }
+  return currentValue(ssm, `${name}:${version}`);
+}
+
+/** The newest version of a parameter written under `keyId`, from its history (read without decryption). */
+async function latestVersionUnder(ssm: SSMClient, name: string, keyId: string): Promise<number | undefined> {
+  let latest: number | undefined;
+  let token: string | undefined;
+  do {
+    const page = await ssm.send(new GetParameterHistoryCommand({ Name: name, WithDecryption: false, NextToken: token }));
+    for (const entry of page.Parameters ?? []) {
+      if (entry.KeyId === keyId && (latest === undefined || Number(entry.Version) > latest)) {
+        latest = Number(entry.Version);
+      }
+    }
+    token = page.NextToken;
+  } while (token);
+  return latest;
 }
 
 async function decryptedValue(ssm: SSMClient, selector: string): Promise<string> {

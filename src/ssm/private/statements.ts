@@ -15,14 +15,15 @@ export const PARAMETER_WRITE_ACTIONS = ['ssm:PutParameter'] as const;
 /**
  * What the custom resource handler does to the parameters it manages: write (PutParameter needs
  * `ssm:AddTagsToResource` when it tags), re-tag, read the ownership tags, delete, read the current
- * value back to keep a generated value across updates, and label the version holding a generated value
- * so that a rollback can take it back.
+ * value back to keep a generated value across updates, label the version holding a generated value so
+ * that a rollback can take it back, and find the version under a key in the history (without decryption).
  * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
  */
 export const HANDLER_PARAMETER_ACTIONS = [
   'ssm:PutParameter',
   'ssm:GetParameter',
+  'ssm:GetParameterHistory',
   'ssm:LabelParameterVersion',
   'ssm:DeleteParameter',
   'ssm:AddTagsToResource',
