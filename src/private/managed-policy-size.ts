@@ -21,6 +21,9 @@ const PSEUDO_PARAMETER_MAX_LENGTH: Record<string, number> = {
   'AWS::Region': 14,
   'AWS::AccountId': 12,
   'AWS::URLSuffix': 16,
+  // arn:<partition>:cloudformation:<region>:<account>:stack/<name, at most 128>/<UUID, 36>
+  // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/APIReference/API_CreateStack.html
+  'AWS::StackId': 'arn:aws-us-gov:cloudformation:ap-southeast-5:123456789012:stack/'.length + 128 + '/'.length + 36,
 };
 
 /** The longest ARN IAM accepts, for a reference this module cannot size. */

@@ -198,7 +198,7 @@ export class SecureStringParameter extends Resource implements ssm.IParameter, I
     this.parameterArn = parameterArn(stack, this.parameterName, name);
 
     // The handler's permissions use the literal name: referencing the resource would be a cycle.
-    provider.addParameter(this, parameterArn(stack, name, name), this.encryptionKey);
+    provider.addParameter(this, parameterArn(stack, name, name), this.encryptionKey, this.resource);
     addToKeyPolicyOrWarn(this, this.encryptionKey, parameterStoreKeyStatement(stack));
   }
 

@@ -157,6 +157,7 @@ describe('the showcase app', () => {
       'SecretRotationSchedule4642579F',
       'SecureStringParameterProviderFunction4D7CF17E',
       'SecureStringParameterProviderLogGroup71B771D0',
+      'SecureStringParameterProviderPreviousKeysPolicy529B39A5',
       'SecureStringParameterProviderRoleFB100A12',
       'SecureStringParameterProviderRolePolicy2478BB7A5',
       'SecureStringParameterProviderRolePolicyAD536D0B',

@@ -1,6 +1,10 @@
 import { randomBytes } from 'crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { AddressInfo } from 'net';
+import { IamRequest, secretsManagerRequests, ssmRequests, Tag } from './aws-requests';
+import { AccessDenied, PoliciesInForce } from './policies-in-force';
+
+export type { Tag } from './aws-requests';
 
 /**
  * A stateful stand-in for the parts of Parameter Store, Secrets Manager and CloudFormation's response
@@ -8,15 +12,14 @@ import { AddressInfo } from 'net';
  * SDK clients reach it through `AWS_ENDPOINT_URL`, so the SDK's own retry, backoff and timeout logic is
  * what gets tested, not a mock of `send`.
  *
+ * Every request is authorized first, as AWS does, against the IAM policies in force (`iam`): the
+ * service's own action and the KMS calls it makes for the caller (aws-requests.ts). A denied request
+ * fails with AccessDeniedException before the service looks at the resource.
+ *
  * Both services speak the AWS JSON 1.1 protocol: `POST /` with `X-Amz-Target: <prefix>.<Operation>`,
  * errors as HTTP 400 with `{"__type": "<ErrorCode>", "message": ...}`.
  * @see https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html
  */
-
-export interface Tag {
-  readonly Key: string;
-  readonly Value: string;
-}
 
 export interface Parameter {
   name: string;
@@ -28,6 +31,15 @@ export interface Parameter {
   allowedPattern?: string;
   policies?: string;
   tags: Tag[];
+  /** Every version written (PutParameter keeps them), oldest first, with its key and labels. */
+  history?: ParameterVersion[];
+}
+
+export interface ParameterVersion {
+  readonly version: number;
+  readonly value: string;
+  readonly keyId: string;
+  labels: string[];
 }
 
 export interface SecretVersion {
@@ -41,6 +53,10 @@ export interface Secret {
   rotationEnabled: boolean;
   readonly versions: Map<string, SecretVersion>;
   tags: Tag[];
+  /** The key that encrypts its values, when its KMS use is to be authorized. */
+  keyId?: string;
+  /** The function its rotation invokes (`secretsmanager:resource/AllowRotationLambdaArn`). */
+  rotationLambdaArn?: string;
 }
 
 /** A response CloudFormation received on its pre-signed URL. */
@@ -80,18 +96,19 @@ export class FakeAws {
   private responseFailures = 0;
   private server?: Server;
   private readonly hung: ServerResponse[] = [];
-  /** Decides whether the handler's role may use a key through Parameter Store; everything by default. */
-  public mayUseKey: (keyId: string, action: 'Encrypt' | 'Decrypt') => boolean = () => true;
 
-  /** Forgets every parameter, secret, response and fault, for the next test. */
+  /** @param iam the policies every request is authorized against */
+  constructor(public readonly iam: PoliciesInForce) {}
+
+  /** Forgets every parameter, secret, response, fault and recorded denial (not the policies), for the next test. */
   public reset(): void {
+    this.iam.denials.length = 0;
     this.parameters.clear();
     this.secrets.clear();
     this.responses.clear();
     this.faults.clear();
     this.calls.length = 0;
     this.responseFailures = 0;
-    this.mayUseKey = () => true;
   }
 
   /** Starts the server and points the SDK (and the handlers' clients) at it. */
@@ -126,6 +143,11 @@ export class FakeAws {
   /** The next `count` calls of `operation` fail as Parameter Store and KMS do under load. */
   public throttle(operation: string, count: number): void {
     this.inject(operation, Array.from({ length: count }, () => ({ kind: 'throttle' as const })));
+  }
+
+  /** Forgets the faults not yet used. */
+  public clearFaults(): void {
+    this.faults.clear();
   }
 
   /** The next call of `operation` fails once with the error `type`. */
@@ -183,12 +205,37 @@ export class FakeAws {
         throw new AwsError(fault.type, `injected ${fault.type}`);
       }
       const input = JSON.parse(body || '{}');
+      await this.authorize(this.requestsOf(prefix, operation, input));
       const output = prefix === 'AmazonSSM' ? this.ssm(operation, input) : this.secretsManager(operation, input);
       response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(output));
     } catch (error) {
       const { type, message } = error instanceof AwsError ? error : { type: 'InternalServerError', message: String(error) };
       response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: type, message }));
     }
+  }
+
+  private requestsOf(prefix: string, operation: string, input: any): IamRequest[] {
+    const env = { account: ACCOUNT, region: REGION };
+    if (prefix === 'AmazonSSM') {
+      const [, name, selector] = /^(.*?)(?::([^/:]+))?$/.exec(String(input.Name ?? input.ResourceId))!;
+      const parameter = this.parameters.get(name);
+      // A selected version is decrypted under the key it was written with.
+      const selected = parameter?.history?.find((candidate) => String(candidate.version) === selector || candidate.labels.includes(selector!));
+      return ssmRequests(env, operation, input, parameter && { tags: parameter.tags, keyId: selected?.keyId ?? parameter.keyId });
+    }
+    return secretsManagerRequests(env, operation, input, this.findSecret(input.SecretId));
+  }
+
+  private async authorize(requests: IamRequest[]): Promise<void> {
+    try {
+      await this.iam.authorize(requests);
+    } catch (error) {
+      throw error instanceof AccessDenied ? new AwsError(error.type, error.message) : error;
+    }
+  }
+
+  private findSecret(secretId: unknown): Secret | undefined {
+    return [...this.secrets.values()].find((candidate) => candidate.arn === secretId || candidate.name === secretId);
   }
 
   private receiveResponse(requestId: string, body: string, response: ServerResponse): void {
@@ -203,7 +250,9 @@ export class FakeAws {
 
   /** @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html */
   private ssm(operation: string, input: any): unknown {
-    const existing = this.parameters.get(input.Name ?? input.ResourceId);
+    // `name:version` and `name:label` select a version of GetParameter.
+    const [, name, selector] = /^(.*?)(?::([^/:]+))?$/.exec(String(input.Name ?? input.ResourceId))!;
+    const existing = this.parameters.get(name);
     const required = () => {
       if (!existing) {
         // The tagging API names a missing resource differently from the parameter API.
@@ -224,9 +273,6 @@ export class FakeAws {
         if (existing?.tier === 'Advanced' && input.Tier === 'Standard') {
           throw new AwsError('ValidationException', 'This parameter uses the advanced-parameter tier. You can\'t downgrade a parameter from the advanced-parameter tier to the standard-parameter tier.');
         }
-        if (!this.mayUseKey(input.KeyId, 'Encrypt')) {
-          throw new AwsError('AccessDeniedException', `not authorized to perform kms:Encrypt on ${input.KeyId}`);
-        }
         const parameter: Parameter = {
           name: input.Name,
           value: input.Value,
@@ -239,15 +285,36 @@ export class FakeAws {
           policies: input.Policies ?? existing?.policies,
           tags: existing?.tags ?? input.Tags ?? [],
         };
+        parameter.history = [...existing?.history ?? [], { version: parameter.version, value: parameter.value, keyId: parameter.keyId, labels: [] }];
         this.parameters.set(input.Name, parameter);
         return { Version: parameter.version, Tier: parameter.tier };
       }
       case 'GetParameter': {
         const parameter = required();
-        if (input.WithDecryption && !this.mayUseKey(parameter.keyId, 'Decrypt')) {
-          throw new AwsError('AccessDeniedException', `not authorized to perform kms:Decrypt on ${parameter.keyId}`);
+        const version = selector === undefined
+          ? parameter
+          : parameter.history?.find((candidate) => String(candidate.version) === selector || candidate.labels.includes(selector));
+        if (!version) {
+          throw new AwsError('ParameterVersionNotFound', `Systems Manager could not find version ${selector} of ${name}.`);
         }
-        return { Parameter: { Name: parameter.name, Type: 'SecureString', Value: parameter.value, Version: parameter.version } };
+        return { Parameter: { Name: parameter.name, Type: 'SecureString', Value: version.value, Version: version.version, Selector: selector && `:${selector}` } };
+      }
+      case 'GetParameterHistory': {
+        // One page, without values: what the handler reads of it.
+        const parameter = required();
+        const versions = parameter.history ?? [];
+        return { Parameters: versions.map((entry) => ({ Name: parameter.name, Version: entry.version, KeyId: entry.keyId, Labels: entry.labels })) };
+      }
+      case 'LabelParameterVersion': {
+        const parameter = required();
+        const target = parameter.history?.find((candidate) => candidate.version === (input.ParameterVersion ?? parameter.version));
+        if (!target) {
+          throw new AwsError('ParameterVersionNotFound', `Systems Manager could not find version ${input.ParameterVersion} of ${name}.`);
+        }
+        // A label moves from the version that had it.
+        parameter.history!.forEach((candidate) => candidate.labels = candidate.labels.filter((label) => !input.Labels.includes(label)));
+        target.labels.push(...input.Labels);
+        return { InvalidLabels: [], ParameterVersion: target.version };
       }
       case 'DeleteParameter':
         required();
@@ -276,7 +343,7 @@ export class FakeAws {
     if (operation === 'GetRandomPassword') {
       return { RandomPassword: randomPassword(input) };
     }
-    const secret = [...this.secrets.values()].find((candidate) => candidate.arn === input.SecretId || candidate.name === input.SecretId);
+    const secret = this.findSecret(input.SecretId);
     if (!secret) {
       throw new AwsError('ResourceNotFoundException', 'Secrets Manager can\'t find the specified secret.');
     }
@@ -325,6 +392,18 @@ export class FakeAws {
         throw new AwsError('InvalidAction', `The fake does not implement ${operation}`);
     }
   }
+}
+
+/**
+ * The fake of one test file, with policies yet to be put in force: started before the file's tests,
+ * stopped after them, and reset before each.
+ */
+export function fakeAwsForThisFile(): FakeAws {
+  const aws = new FakeAws(new PoliciesInForce());
+  beforeAll(() => aws.start());
+  afterAll(() => aws.stop());
+  beforeEach(() => aws.reset());
+  return aws;
 }
 
 /** Detaches a staging label from whichever version holds it. */

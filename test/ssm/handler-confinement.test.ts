@@ -7,7 +7,7 @@ import { SecureStringParameter } from '../../src/ssm';
 import { HANDLER_PARAMETER_ACTIONS } from '../../src/ssm/private/statements';
 import { ACCOUNT, OTHER_ACCOUNT, REGION, testApp, testStack } from '../util/app';
 import { Intrinsics } from '../util/intrinsics';
-import { evaluate } from '../util/policy';
+import { evaluate, kms1Findings } from '../util/policy';
 
 // One synthesis of a stack with 100 parameters and a few hundred policy simulations.
 jest.setTimeout(120_000);
@@ -24,7 +24,7 @@ const SSM_ENDPOINT = `ssm.${REGION}.amazonaws.com`;
 const PARAMETERS = 100;
 const parameterName = (i: number) => `/myapp/service/config/param-${i}`;
 const parameterArn = (name: string, account = ACCOUNT) => `arn:aws:ssm:${REGION}:${account}:parameter${name}`;
-/** In the first policy of ARNs, `Policy2`, and in the last, `Policy3`. */
+/** In the first policy of ARNs, `Policy2`, and in the last, `Policy4`. */
 const FIRST = parameterArn(parameterName(0));
 const LAST = parameterArn(parameterName(PARAMETERS - 1));
 
@@ -49,7 +49,10 @@ function handlerPolicies(stack: Stack): Record<string, any> {
   const template = Template.fromStack(stack);
   return Object.fromEntries(Object.entries<any>(template.findResources('AWS::IAM::ManagedPolicy'))
     .filter(([, policy]) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: HANDLER_ROLE }]))
-    .map(([logicalId, policy]) => [logicalId.replace(/^SecureStringParameterProviderRole(Policy\d*)[0-9A-F]{8}$/, '$1'), intrinsics.resolve(policy.Properties.PolicyDocument)]));
+    .map(([logicalId, policy]) => [
+      logicalId.replace(/^SecureStringParameterProvider(?:Role)?((?:PreviousKeys)?Policy\d*)[0-9A-F]{8}$/, '$1'),
+      intrinsics.resolve(policy.Properties.PolicyDocument),
+    ]));
 }
 
 const { stack, imported } = handlerStack();
@@ -58,11 +61,11 @@ const identityStatements = Object.values(policies).flatMap((document) => documen
 const handler = new Intrinsics(stack).arn(HANDLER_ROLE);
 
 describe('the setup', () => {
-  test('the handler\'s parameter ARNs fill two policies, and the stack\'s first and last parameters are in different ones', () => {
-    expect(Object.keys(policies).sort()).toEqual(['Policy', 'Policy2', 'Policy3']);
+  test('the handler\'s parameter ARNs and keys fill three policies (and two of previous keys), and the stack\'s first and last parameters are in different ones', () => {
+    expect(Object.keys(policies).sort()).toEqual(['Policy', 'Policy2', 'Policy3', 'Policy4', 'PreviousKeysPolicy', 'PreviousKeysPolicy2']);
     expect(JSON.stringify(policies.Policy)).not.toContain(':parameter/myapp');
     expect(JSON.stringify(policies.Policy2)).toContain(`"${FIRST}"`);
-    expect(JSON.stringify(policies.Policy3)).toContain(`"${LAST}"`);
+    expect(JSON.stringify(policies.Policy4)).toContain(`"${LAST}"`);
   });
 
   test('the handler\'s actions are real actions of the ssm and kms services, on the parameter and key resource types', async () => {
@@ -116,6 +119,29 @@ describe('the handler\'s parameters', () => {
   });
 });
 
+describe('parameters the template no longer lists, by this stack\'s ownership tag (cleanup and rollback Deletes)', () => {
+  const stackTag = 'aws:ResourceTag/cdk-kms-encryption:stack-id';
+  const renamedAway = parameterArn('/myapp/service/config/renamed-away');
+  const tagged = (action: string, tags: Record<string, string>) => evaluate(undefined, {
+    principal: handler,
+    action,
+    resource: renamedAway,
+    resourceAccount: ACCOUNT,
+    context: tags,
+    identityStatements,
+  });
+
+  test.each(['ssm:ListTagsForResource', 'ssm:DeleteParameter'])('%s: allowed with this stack\'s tag, denied with another\'s or none', async (action) => {
+    await expect(tagged(action, { [stackTag]: new Intrinsics(stack).stackId() })).resolves.toBe('Allowed');
+    await expect(tagged(action, { [stackTag]: new Intrinsics(stack).stackId().replace('TestStack', 'OtherStack') })).resolves.toBe('ImplicitlyDenied');
+    await expect(tagged(action, {})).resolves.toBe('ImplicitlyDenied');
+  });
+
+  test.each(['ssm:PutParameter', 'ssm:GetParameter', 'ssm:AddTagsToResource', 'ssm:RemoveTagsFromResource'])('%s: denied even with this stack\'s tag', async (action) => {
+    await expect(tagged(action, { [stackTag]: new Intrinsics(stack).stackId() })).resolves.toBe('ImplicitlyDenied');
+  });
+});
+
 describe('the handler\'s keys', () => {
   // The parameter's own CustomerManagedKey: its policy delegates to IAM policies, so the handler's decide.
   const keyId = stack.getLogicalId(stack.node.findChild('Parameter1').node.findChild('Key').node.defaultChild as kms.CfnKey);
@@ -157,26 +183,29 @@ describe('the handler\'s keys', () => {
     await expect(keyRequest('kms:Encrypt', ssmContext, `arn:aws:kms:${REGION}:${OTHER_ACCOUNT}:key/another`, OTHER_ACCOUNT)).resolves.toBe('ImplicitlyDenied');
   });
 
-  test('one key statement, whatever the number of parameters and keys', () => {
-    const keyStatements = identityStatements.filter((statement) => JSON.stringify(statement.Action).includes('kms:'));
-    expect(keyStatements).toEqual([{
-      Effect: 'Allow',
-      Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
-      Resource: [`arn:aws:kms:${REGION}:${ACCOUNT}:key/*`, imported.keyArn],
-      Condition: {
-        StringEquals: { 'kms:ViaService': SSM_ENDPOINT, 'kms:CallerAccount': ACCOUNT },
-        StringLike: { 'kms:EncryptionContext:PARAMETER_ARN': `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/*` },
-      },
-    }]);
+  test('a key of this account that no parameter of the stack uses: denied (Security Hub KMS.1/KMS.2: no key/*)', async () => {
+    const ssmContext = { 'kms:ViaService': SSM_ENDPOINT, ...forParameter };
+    await expect(keyRequest('kms:Decrypt', ssmContext, `arn:aws:kms:${REGION}:${ACCOUNT}:key/not-a-parameter-key`)).resolves.toBe('ImplicitlyDenied');
+  });
+
+  test('no policy of the handler matches KMS.1/KMS.2: keys are named, beside the parameters that use them', () => {
+    expect(kms1Findings(identityStatements)).toEqual([]);
+    const keysOf = (document: any) => document.Statement.filter((statement: any) => JSON.stringify(statement.Action).includes('kms:'))
+      .flatMap((statement: any) => [statement.Resource].flat());
+    expect(keysOf(policies.Policy)).toEqual([]);
+    expect(keysOf(policies.Policy2)).toContain(keyArn);
+    expect(keysOf(policies.PreviousKeysPolicy)).toContain(keyArn);
+    expect([...Object.entries(policies)].filter(([id]) => /^Policy\d+$/.test(id)).flatMap(([, document]) => keysOf(document))).toContain(imported.keyArn);
   });
 });
 
-test('a stack with a CustomerManagedKey shared by its parameters lists no key at all', () => {
+test('a stack with a CustomerManagedKey shared by its parameters names that key once in each policy', () => {
   const shared = testStack();
   const key = new CustomerManagedKey(shared, 'Key');
   new SecureStringParameter(shared, 'A', { encryptionKey: key });
   new SecureStringParameter(shared, 'B', { encryptionKey: key });
   const keyStatements = Object.values(handlerPolicies(shared)).flatMap((document) => document.Statement)
     .filter((statement) => JSON.stringify(statement.Action).includes('kms:'));
-  expect(keyStatements.map((statement) => statement.Resource)).toEqual([`arn:aws:kms:${REGION}:${ACCOUNT}:key/*`]);
+  const keyArn = new Intrinsics(shared).arn(shared.getLogicalId(key.node.defaultChild as kms.CfnKey));
+  expect(keyStatements.map((statement) => statement.Resource)).toEqual([keyArn, keyArn]);
 });

@@ -9,7 +9,7 @@ import { ParameterPolicy, SecureStringParameter, SecureStringValue } from '../..
 import { ACCOUNT, REGION, testApp, testStack } from '../util/app';
 import { Intrinsics } from '../util/intrinsics';
 import { expectNoNagFindings } from '../util/nag';
-import { evaluate } from '../util/policy';
+import { evaluate, kms1Findings } from '../util/policy';
 
 // Synthesis and policy simulation take seconds each on a loaded machine.
 jest.setTimeout(60_000);
@@ -22,14 +22,15 @@ function parameterProperties(stack: Stack): Record<string, any> {
   return Object.values(Template.fromStack(stack).findResources(PARAMETER_TYPE))[0].Properties;
 }
 
-/** The resolved statements of every IAM policy (inline or managed) attached to a role. */
-function identityStatements(stack: Stack, roleLogicalId: string): any[] {
+/** The resolved statements of every IAM policy (inline or managed) attached to a role, or of those whose logical id passes `which`. */
+function identityStatements(stack: Stack, roleLogicalId: string, which: (logicalId: string) => boolean = () => true): any[] {
   const intrinsics = new Intrinsics(stack);
   const template = Template.fromStack(stack);
   const policies = { ...template.findResources('AWS::IAM::Policy'), ...template.findResources('AWS::IAM::ManagedPolicy') };
-  return Object.values(policies)
-    .filter((policy: any) => JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleLogicalId }]))
-    .flatMap((policy: any) => intrinsics.resolve(policy.Properties.PolicyDocument).Statement);
+  return Object.entries(policies)
+    .filter(([logicalId, policy]: [string, any]) => which(logicalId)
+      && JSON.stringify(policy.Properties.Roles) === JSON.stringify([{ Ref: roleLogicalId }]))
+    .flatMap(([, policy]: [string, any]) => intrinsics.resolve(policy.Properties.PolicyDocument).Statement);
 }
 
 function keyPolicy(stack: Stack, keyLogicalId: string): any {
@@ -90,8 +91,10 @@ describe('SecureStringParameter defaults', () => {
       'ParameterKey8511DEED',
       'SecureStringParameterProviderFunction4D7CF17E',
       'SecureStringParameterProviderLogGroup71B771D0',
+      // Decryption with the keys of the previous template, while the parameters are updated.
+      'SecureStringParameterProviderPreviousKeysPolicy529B39A5',
       'SecureStringParameterProviderRoleFB100A12',
-      // The parameter ARNs' policy (issue 17); the first policy holds the handler's other permissions.
+      // The parameter and key ARNs' policy (issue 17); the first policy holds the handler's other permissions.
       'SecureStringParameterProviderRolePolicy2478BB7A5',
       'SecureStringParameterProviderRolePolicyAD536D0B',
     ]);
@@ -131,26 +134,27 @@ describe('SecureStringParameter defaults', () => {
 
     // THEN
     const statements = identityStatements(stack, 'SecureStringParameterProviderRoleFB100A12');
+    const keys = [`arn:aws:kms:${REGION}:${ACCOUNT}:key/otherkey97a5e793`, `arn:aws:kms:${REGION}:${ACCOUNT}:key/parameterkey8511deed`];
+    const keyConditions = {
+      StringEquals: { 'kms:ViaService': SSM_ENDPOINT, 'kms:CallerAccount': ACCOUNT },
+      StringLike: { 'kms:EncryptionContext:PARAMETER_ARN': `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/*` },
+    };
     expect(statements).toEqual(expect.arrayContaining([
       {
         Effect: 'Allow',
-        Action: ['ssm:AddTagsToResource', 'ssm:DeleteParameter', 'ssm:GetParameter', 'ssm:ListTagsForResource', 'ssm:PutParameter', 'ssm:RemoveTagsFromResource'],
+        Action: ['ssm:AddTagsToResource', 'ssm:DeleteParameter', 'ssm:GetParameter', 'ssm:GetParameterHistory', 'ssm:LabelParameterVersion', 'ssm:ListTagsForResource', 'ssm:PutParameter', 'ssm:RemoveTagsFromResource'],
         Resource: [`arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/app/one`, `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/two`],
       },
-      // One statement for every key, constant in the number of parameters and keys (issue 17).
-      {
-        Effect: 'Allow',
-        Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
-        Resource: `arn:aws:kms:${REGION}:${ACCOUNT}:key/*`,
-        Condition: {
-          StringEquals: { 'kms:ViaService': SSM_ENDPOINT, 'kms:CallerAccount': ACCOUNT },
-          StringLike: { 'kms:EncryptionContext:PARAMETER_ARN': `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/*` },
-        },
-      },
+      // The keys are named, beside the parameters (Security Hub KMS.1/KMS.2), and again for decryption only.
+      { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], Resource: keys, Condition: keyConditions },
+      { Effect: 'Allow', Action: 'kms:Decrypt', Resource: keys, Condition: keyConditions },
     ]));
-    expect(statements.filter((statement) => JSON.stringify(statement.Action).includes('kms:'))).toHaveLength(1);
-    // No wildcard action and no `*` resource (the log group ARN's `:*` is its own log streams).
-    expect(JSON.stringify(statements)).not.toMatch(/"\*"|"[a-z]+:[A-Za-z]*\*"/);
+    expect(statements.filter((statement) => JSON.stringify(statement.Action).includes('kms:'))).toHaveLength(2);
+    expect(kms1Findings(statements)).toEqual([]);
+    // No wildcard action and no `*` resource (the log group ARN's `:*` is its own log streams), except
+    // the deletes confined by the ownership tag.
+    const untagged = statements.filter((statement) => !statement.Condition?.StringEquals?.['aws:ResourceTag/cdk-kms-encryption:stack-id']);
+    expect(JSON.stringify(untagged.map((statement) => [statement.Action, statement.Resource]))).not.toMatch(/"\*"|"[a-z]+:[A-Za-z]*\*"|\/\*"/);
   });
 
   test('parameters of a stack share one handler', () => {
@@ -398,9 +402,9 @@ describe('SecureStringParameter grants and key policy behaviour', () => {
 
 describe('SecureStringParameter key change', () => {
   /**
-   * An update that moves a parameter to another key: CloudFormation rewrites the handler's policy first
-   * (the function depends on it), then the handler reads the value under the old key and writes it under
-   * the new one. The old key is the first deployment's; the handler's permissions are the second's.
+   * An update that moves a parameter to another key: CloudFormation rewrites the handler's parameter
+   * policies first (the function depends on them), then the handler reads the value under the old key and
+   * writes it under the new one, then the previous-keys policy (which depends on the parameter) is rewritten.
    */
   function keyChange() {
     const before = testStack();
@@ -408,11 +412,17 @@ describe('SecureStringParameter key change', () => {
     const after = testStack();
     new SecureStringParameter(after, 'Parameter', { parameterName: '/app/password', encryptionKey: new CustomerManagedKey(after, 'NewKey') });
     const oldKeyId = 'ParameterKey8511DEED';
+    const role = 'SecureStringParameterProviderRoleFB100A12';
+    const previousKeys = (logicalId: string) => logicalId.startsWith('SecureStringParameterProviderPreviousKeysPolicy');
     return {
       oldKeyPolicy: keyPolicy(before, oldKeyId),
       oldKeyArn: new Intrinsics(before).arn(oldKeyId),
-      handler: new Intrinsics(after).arn('SecureStringParameterProviderRoleFB100A12'),
-      handlerStatements: identityStatements(after, 'SecureStringParameterProviderRoleFB100A12'),
+      handler: new Intrinsics(after).arn(role),
+      // In force: the new template's policies, except the previous-keys policy, which waits for the parameter.
+      handlerStatements: [
+        ...identityStatements(after, role, (logicalId) => !previousKeys(logicalId)),
+        ...identityStatements(before, role, previousKeys),
+      ],
     };
   }
   const PARAMETER_ARN = `arn:aws:ssm:${REGION}:${ACCOUNT}:parameter/app/password`;
@@ -421,9 +431,8 @@ describe('SecureStringParameter key change', () => {
     ['decrypts the parameter under the old key through SSM', 'kms:Decrypt', { 'kms:ViaService': SSM_ENDPOINT, 'kms:EncryptionContext:PARAMETER_ARN': PARAMETER_ARN }, 'Allowed'],
     ['decrypts under the old key directly', 'kms:Decrypt', { 'kms:EncryptionContext:PARAMETER_ARN': PARAMETER_ARN }, 'ImplicitlyDenied'],
     ['decrypts under the old key through another service', 'kms:Decrypt', { 'kms:ViaService': `s3.${REGION}.amazonaws.com` }, 'ImplicitlyDenied'],
-    // As under any key of the account: the one key statement names no key (issue 17); Parameter Store
-    // encrypts only a parameter the handler's ssm: statements let it write.
-    ['encrypts the parameter under the old key through SSM', 'kms:Encrypt', { 'kms:ViaService': SSM_ENDPOINT, 'kms:EncryptionContext:PARAMETER_ARN': PARAMETER_ARN }, 'Allowed'],
+    // The previous-keys policy lets it decrypt only: the keys it encrypts with are the new template's.
+    ['encrypts the parameter under the old key through SSM', 'kms:Encrypt', { 'kms:ViaService': SSM_ENDPOINT, 'kms:EncryptionContext:PARAMETER_ARN': PARAMETER_ARN }, 'ImplicitlyDenied'],
     ['encrypts under the old key through SSM, not for a parameter', 'kms:Encrypt', { 'kms:ViaService': SSM_ENDPOINT }, 'ImplicitlyDenied'],
   ] as const)('during the update, the handler %s', async (_, action, context, expected) => {
     // GIVEN

@@ -3,10 +3,12 @@ import {
   AddTagsToResourceCommand,
   DeleteParameterCommand,
   GetParameterCommand,
+  LabelParameterVersionCommand,
   ListTagsForResourceCommand,
   ParameterAlreadyExists,
   ParameterNotFound,
   ParameterPatternMismatchException,
+  ParameterVersionNotFound,
   PutParameterCommand,
   RemoveTagsFromResourceCommand,
   SSMClient,
@@ -15,7 +17,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { generatorAlphabet, OWNER_TAG_KEYS, ValueKind } from '../../src/ssm/private/secure-string-contract';
-import { generateValue, handleEvent, HttpPut, readSecret, redact, respond, run, tagChanges } from '../../src/ssm/private/secure-string-resource';
+import { generatedLabel, generateValue, handleEvent, HttpPut, readSecret, redact, respond, run, tagChanges } from '../../src/ssm/private/secure-string-resource';
 
 const ssmMock = mockClient(SSMClient);
 const secretsMock = mockClient(SecretsManagerClient);
@@ -213,13 +215,34 @@ describe('update', () => {
     expect(outcome.physicalResourceId).toBe(NAME);
   });
 
-  test('generates a new value when the generator options change', async () => {
+  test('generates a new value when the generator options change and no version holds one generated with them', async () => {
+    // GIVEN
+    ssmMock.on(GetParameterCommand).rejects(new ParameterVersionNotFound({ message: 'no such label', $metadata: {} }));
+
     // WHEN
     await handleEvent(event('Update', { Value: { Kind: ValueKind.GENERATED, Length: '64' } }), clients);
 
-    // THEN
-    expect(ssmMock).not.toHaveReceivedCommand(GetParameterCommand);
+    // THEN the current value is not read: only the version labelled with the new options is looked for
+    expect(ssmMock).toHaveReceivedCommandTimes(GetParameterCommand, 1);
+    expect(ssmMock).toHaveReceivedCommandWith(GetParameterCommand, { Name: `${NAME}:${generatedLabel({ Kind: ValueKind.GENERATED, Length: '64' })}` });
     expect(putValue()).toHaveLength(64);
+    expect(ssmMock).toHaveReceivedCommandWith(LabelParameterVersionCommand, { Name: NAME, ParameterVersion: 1, Labels: [generatedLabel({ Kind: ValueKind.GENERATED, Length: '64' })] });
+  });
+
+  test('takes back the value last generated with the same options (a rollback, or a change undone)', async () => {
+    // GIVEN
+    ssmMock.on(GetParameterCommand).resolves({ Parameter: { Value: CURRENT_VALUE } });
+
+    // WHEN
+    await handleEvent(event('Update', {}, { Value: { Kind: ValueKind.SECRET, SecretId: SECRET_ARN } }), clients);
+
+    // THEN
+    expect(putValue()).toBe(CURRENT_VALUE);
+  });
+
+  test('labels are what Parameter Store accepts: at most 100 characters of letters, digits, . - _, not starting with a digit, aws or ssm', () => {
+    const label = generatedLabel({ Kind: ValueKind.GENERATED, Length: '4096', ExcludeCharacters: '!"#$%&\'()*+,-./:;<=>?@[\\]^_`{|}~' });
+    expect(label).toMatch(/^(?!aws|ssm|[0-9])[A-Za-z0-9._-]{1,100}$/i);
   });
 
   test('re-reads the secret when the source is a secret', async () => {

@@ -1,4 +1,4 @@
-import { evaluate } from './policy';
+import { evaluate, kms1Findings } from './policy';
 
 const KEY_ARN = 'arn:aws:kms:eu-west-1:111111111111:key/1234';
 const ROLE = 'arn:aws:iam::111111111111:role/App';
@@ -37,5 +37,20 @@ describe('evaluate', () => {
     const request = (context: Record<string, string>) => ({ principal: ROLE, action: 's3:PutObject', resource: 'arn:aws:s3:::b/o', resourceAccount: '111111111111', context });
     await expect(evaluate(policy, request({}))).resolves.toBe('ExplicitlyDenied');
     await expect(evaluate(policy, request({ 's3:x-amz-server-side-encryption': 'aws:kms' }))).resolves.toBe('Allowed');
+  });
+});
+
+describe('kms1Findings (Security Hub KMS.1 / KMS.2 logic)', () => {
+  test.each([
+    ['kms:Decrypt on *', { Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*' }, 1],
+    ['kms:Decrypt on key/*', { Effect: 'Allow', Action: ['kms:Decrypt'], Resource: 'arn:aws:kms:eu-west-1:111111111111:key/*' }, 1],
+    ['kms:* on a variable', { Effect: 'Allow', Action: 'kms:*', Resource: 'arn:aws:kms:eu-west-1:111111111111:key/${aws:PrincipalTag/key}' }, 1],
+    ['kms:Re* on key/*', { Effect: 'Allow', Action: 'kms:Re*', Resource: 'arn:aws:kms:eu-west-1:111111111111:key/*' }, 1],
+    ['kms:Decrypt on key/* with conditions (not read)', { Effect: 'Allow', Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'kms:ViaService': 'ssm.eu-west-1.amazonaws.com' } } }, 1],
+    ['kms:Decrypt on a key ARN', { Effect: 'Allow', Action: 'kms:Decrypt', Resource: 'arn:aws:kms:eu-west-1:111111111111:key/1234' }, 0],
+    ['kms:Encrypt on key/*', { Effect: 'Allow', Action: 'kms:Encrypt', Resource: 'arn:aws:kms:eu-west-1:111111111111:key/*' }, 0],
+    ['a Deny of kms:Decrypt on *', { Effect: 'Deny', Action: 'kms:Decrypt', Resource: '*' }, 0],
+  ])('%s', (_, statement, findings) => {
+    expect(kms1Findings([statement])).toHaveLength(findings);
   });
 });

@@ -66,13 +66,6 @@ export const OWNER_TAG_KEYS = {
 } as const;
 
 /**
- * A standard parameter holds at most 4 KB; an advanced parameter becomes standard again only by being
- * deleted and created anew, which the handler does when the value fits and no policy needs the advanced tier.
- * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html
- */
-export const STANDARD_TIER_MAX_VALUE_BYTES = 4096;
-
-/**
  * Generated values: characters from printable ASCII without the space, as many as Secrets Manager's
  * GetRandomPassword accepts, which also fits the 4 KB value limit of the standard tier.
  * @see https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_GetRandomPassword.html

@@ -4,9 +4,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { ValueKind } from './secure-string-contract';
 import { SecureStringFunction } from './secure-string-function';
-import { handlerKeyStatement, handlerParameterStatement } from './statements';
+import { HANDLER_KEY_ACTIONS, handlerKeyStatement, handlerOwnedParameterStatement, handlerParameterStatement } from './statements';
 import { acknowledgeLambdaFindings, NO_RESERVED_CONCURRENCY_REASON } from '../../private/acknowledgements';
 import { handlerLogGroup } from '../../private/handler-log-group';
+import { PARAMETER_STORE_READ_KEY_ACTIONS } from '../../private/key-use/actions';
 import { deployedLengthUpperBound, MANAGED_POLICY_SIZE_LIMIT, validateManagedPolicySize } from '../../private/managed-policy-size';
 import { failValidation } from '../../private/validation';
 import { nagResourceName } from '../../s3/private/nag';
@@ -54,12 +55,24 @@ export class SecureStringProvider extends Construct {
     return existing instanceof SecureStringProvider ? existing : new SecureStringProvider(stack, SecureStringProvider.ID);
   }
 
-  /** The function's role: log writing, key use and grants in its first policy, parameter ARNs in the others. */
+  /** The function's role: log writing and grants in its first policy, parameter and key ARNs in the others. */
   private readonly role: HandlerRole;
   public readonly function: SecureStringFunction;
-  private readonly keyStatement: iam.PolicyStatement;
-  /** The role's policies after the first, each listing as many parameter ARNs as fit; the last one has room. */
-  private readonly parameterPolicies: ParameterArnPolicy[] = [];
+  /**
+   * The role's policies that list the parameters and their keys (`Policy2`, ...), as many in each as
+   * fit; the last one has room. The function waits for them, so they change before any parameter does.
+   */
+  private readonly parameterPolicies: ArnListPolicy[] = [];
+  /**
+   * The role's policies that let it decrypt with the keys of the parameters (`PreviousKeysPolicy`, ...).
+   * They wait for every parameter, so during an update they still name the keys of the previous template:
+   * a parameter moving to another key is read under the key it leaves.
+   */
+  private readonly previousKeyPolicies: ArnListPolicy[] = [];
+  /** Every key named so far in the previous-keys policies, as resolved JSON. */
+  private readonly previousKeys = new Set<string>();
+  /** The custom resources every previous-keys policy waits for. */
+  private readonly parameterResources: Construct[] = [];
   private parameters = 0;
   private copiedSecrets = 0;
 
@@ -77,15 +90,15 @@ export class SecureStringProvider extends Construct {
     });
     // The policy is attached by its own resource, which the role does not wait for; the function must.
     this.function.node.addDependency(this.role.policy);
-    this.keyStatement = handlerKeyStatement(Stack.of(this));
-    this.role.addToPrincipalPolicy(this.keyStatement);
+    const owned = handlerOwnedParameterStatement(Stack.of(this));
+    this.role.addToPrincipalPolicy(owned);
     Validations.of(this.role.policy).acknowledge({
-      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), this.keyStatement.resources[0])}]`,
-      reason: 'kms:Encrypt, kms:GenerateDataKey and kms:Decrypt on the keys of this account and Region are confined to Parameter Store (kms:ViaService, kms:CallerAccount) and to parameters (PARAMETER_ARN encryption context); Parameter Store uses a key only for the parameter of the request, and the ssm: statements name only this stack\'s parameters. Naming no key keeps the policy the same size for any number of keys, and lets an update read a value under the key it leaves.',
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), owned.resources[0])}]`,
+      reason: 'Reading the tags of and deleting parameters is confined to those tagged with this stack\'s id (aws:ResourceTag): CloudFormation\'s cleanup and rollback Deletes name parameters the policies in force no longer list, and the handler deletes only the names CloudFormation sends it whose ownership tags name this stack and resource.',
     });
 
     validateManagedPolicySize(this.role.policy, () =>
-      `This policy holds the handler's log writing, its use of keys through Parameter Store and read grants on the ${this.copiedSecrets} secrets that this stack's SecureStringParameters copy (SecureStringValue.fromSecret). Define some of the parameters that copy secrets in another stack.`);
+      `This policy holds the handler's log writing, its deletes of parameters tagged for this stack and read grants on the ${this.copiedSecrets} secrets that this stack's SecureStringParameters copy (SecureStringValue.fromSecret). Define some of the parameters that copy secrets in another stack.`);
     acknowledgeLambdaFindings(this.function, {
       insideVpc: 'The handler calls only the SSM, KMS and Secrets Manager APIs and the CloudFormation response URL; a VPC would need interface endpoints for each, in every stack that defines a parameter.',
       concurrency: NO_RESERVED_CONCURRENCY_REASON,
@@ -104,59 +117,116 @@ export class SecureStringProvider extends Construct {
 
   /**
    * Lets the handler manage the parameter `parameterArn` (a literal ARN: referencing the parameter
-   * resource would be a cycle) and encrypt it with `key`. The ARN goes into the last parameter policy,
-   * or a new one when it would pass IAM's size limit there; more than the role's quota of policies
-   * fails `scope`, the parameter, with the count and the fix.
+   * resource would be a cycle) and use `key` for it. The parameter and its key go into the last parameter
+   * policy, the key (once per stack) into the last previous-keys policy, or into new ones when they would
+   * pass IAM's size limit there; more than the role's quota of policies fails `scope`, the parameter,
+   * with the count and the fix.
    */
-  public addParameter(scope: Construct, parameterArn: string, key: kms.IKey): void {
+  public addParameter(scope: Construct, parameterArn: string, key: kms.IKey, resource: Construct): void {
     const stack = Stack.of(this);
     this.parameters++;
-    // With its quotes, as it stands in the statement's list.
-    const arnLength = deployedLengthUpperBound(stack, stack.resolve(parameterArn));
+    this.parameterResources.push(resource);
+    this.previousKeyPolicies.forEach((entry) => entry.policy.node.addDependency(resource));
     const last = this.parameterPolicies.at(-1);
-    if (last && last.deployedLength + ','.length + arnLength <= MANAGED_POLICY_SIZE_LIMIT) {
-      last.statement.addResources(parameterArn);
-      last.deployedLength += ','.length + arnLength;
-      last.parameters++;
+    if (last?.fits([parameterArn, key.keyArn])) {
+      last.add(parameterArn, key.keyArn);
     } else {
-      this.parameterPolicies.push(this.newParameterPolicy(scope, parameterArn));
+      this.parameterPolicies.push(this.newParameterPolicy(scope, parameterArn, key.keyArn));
     }
-    // A key of another account is outside the key statement's `key/*`: it is named.
-    if (key.env.account !== stack.account && !this.keyStatement.resources.includes(key.keyArn)) {
-      this.keyStatement.addResources(key.keyArn);
+    const keyId = JSON.stringify(stack.resolve(key.keyArn));
+    if (!this.previousKeys.has(keyId)) {
+      this.previousKeys.add(keyId);
+      const lastKeys = this.previousKeyPolicies.at(-1);
+      if (lastKeys?.fits([key.keyArn])) {
+        lastKeys.add(key.keyArn);
+      } else {
+        this.previousKeyPolicies.push(this.newPreviousKeysPolicy(scope, key.keyArn));
+      }
     }
   }
 
-  /** The role's next managed policy, `Policy2` to `Policy10`, listing `parameterArn` for a start. */
-  private newParameterPolicy(scope: Construct, parameterArn: string): ParameterArnPolicy {
-    const number = this.parameterPolicies.length + 2;
-    if (number > MANAGED_POLICIES_PER_ROLE) {
+  /** The role's next policy of parameters and their keys, `Policy2`, `Policy3`, ... */
+  private newParameterPolicy(scope: Construct, parameterArn: string, keyArn: string): ArnListPolicy {
+    const entry = this.newArnListPolicy(this.role, scope, `Policy${this.parameterPolicies.length + 2}`,
+      [handlerParameterStatement(parameterArn), handlerKeyStatement(Stack.of(this), HANDLER_KEY_ACTIONS, keyArn)],
+      () => `This policy of their handler lists the ARNs of ${entry.parameters} of this stack's ${this.parameters} SecureStringParameters and of their keys. Give them shorter names, or define some of them in another stack.`);
+    this.function.node.addDependency(entry.policy);
+    return entry;
+  }
+
+  /** The role's next policy of previous keys, `PreviousKeysPolicy`, `PreviousKeysPolicy2`, ... */
+  private newPreviousKeysPolicy(scope: Construct, keyArn: string): ArnListPolicy {
+    const number = this.previousKeyPolicies.length + 1;
+    const entry = this.newArnListPolicy(this, scope, `PreviousKeysPolicy${number === 1 ? '' : number}`,
+      [handlerKeyStatement(Stack.of(this), PARAMETER_STORE_READ_KEY_ACTIONS, keyArn)],
+      () => `This policy of their handler lists the keys of this stack's ${this.parameters} SecureStringParameters. Let more of them share a key, or define some of them in another stack.`);
+    this.parameterResources.forEach((resource) => entry.policy.node.addDependency(resource));
+    return entry;
+  }
+
+  /**
+   * A policy of the role, defined under `parent`: the function waits for every resource under the role
+   * (lambda.Function depends on its role's construct), so policies it must not wait for are defined beside it.
+   */
+  private newArnListPolicy(parent: Construct, scope: Construct, id: string, statements: iam.PolicyStatement[], fix: () => string): ArnListPolicy {
+    if (this.parameterPolicies.length + this.previousKeyPolicies.length + 2 > MANAGED_POLICIES_PER_ROLE) {
       failValidation(scope, [
-        `This stack defines ${this.parameters} SecureStringParameters, whose ARNs fill the ${MANAGED_POLICIES_PER_ROLE - 1} managed policies of their handler's role that list them (IAM attaches at most ${MANAGED_POLICIES_PER_ROLE} managed policies to a role, and the first holds the handler's other permissions). Define some of them in another stack, or give them shorter names.`,
+        `This stack defines ${this.parameters} SecureStringParameters, whose ARNs and keys fill the ${MANAGED_POLICIES_PER_ROLE - 1} managed policies of their handler's role that list them (IAM attaches at most ${MANAGED_POLICIES_PER_ROLE} managed policies to a role, and the first holds the handler's other permissions). Define some of them in another stack, let more of them share a key, or give them shorter names.`,
       ]);
     }
-    const statement = handlerParameterStatement(parameterArn);
-    const policy = new iam.ManagedPolicy(this.role, `Policy${number}`, { roles: [this.role], statements: [statement] });
-    this.function.node.addDependency(policy);
-    const entry: ParameterArnPolicy = { statement, deployedLength: parameterPolicyLength(Stack.of(this), statement), parameters: 1 };
-    validateManagedPolicySize(policy, () =>
-      `This policy of their handler lists the ARNs of ${entry.parameters} of this stack's ${this.parameters} SecureStringParameters. Give them shorter names, or define some of them in another stack.`);
+    const policy = new iam.ManagedPolicy(parent, id, { roles: [this.role], statements });
+    const entry = new ArnListPolicy(Stack.of(this), policy, statements);
+    validateManagedPolicySize(policy, fix);
     return entry;
   }
 }
 
-/** A managed policy of the handler's role whose one statement lists parameter ARNs, and its size so far. */
-interface ParameterArnPolicy {
-  readonly statement: iam.PolicyStatement;
-  /** The most characters the policy can take once deployed, as validateManagedPolicySize counts them. */
-  deployedLength: number;
-  parameters: number;
+/**
+ * A managed policy of the handler's role whose statements each list ARNs (parameters, keys), and the most
+ * characters it can take once deployed, as validateManagedPolicySize counts them. The n-th ARN given to
+ * `add` goes into the n-th statement, unless that statement lists it already.
+ */
+class ArnListPolicy {
+  /** How many parameters it serves. */
+  public parameters = 1;
+  private deployedLength: number;
+
+  constructor(private readonly stack: Stack, public readonly policy: iam.ManagedPolicy, private readonly statements: iam.PolicyStatement[]) {
+    this.deployedLength = policyLength(stack, statements);
+  }
+
+  /** Whether the ARNs, one per statement, still fit under IAM's limit. */
+  public fits(arns: string[]): boolean {
+    return this.deployedLength + this.growth(arns) <= MANAGED_POLICY_SIZE_LIMIT;
+  }
+
+  public add(...arns: string[]): void {
+    this.deployedLength += this.growth(arns);
+    arns.forEach((arn, i) => {
+      if (!this.lists(i, arn)) {
+        this.statements[i].addResources(arn);
+      }
+    });
+    this.parameters++;
+  }
+
+  /** Each new ARN with its quotes and the comma before it. */
+  private growth(arns: string[]): number {
+    return arns.filter((arn, i) => !this.lists(i, arn))
+      .reduce((sum, arn) => sum + ','.length + deployedLengthUpperBound(this.stack, this.stack.resolve(arn)), 0);
+  }
+
+  private lists(statement: number, arn: string): boolean {
+    const resolved = JSON.stringify(this.stack.resolve(arn));
+    return this.statements[statement].resources.some((resource) => JSON.stringify(this.stack.resolve(resource)) === resolved);
+  }
 }
 
-/** The deployed length of a policy holding only `statement`, its resources counted as a list. */
-function parameterPolicyLength(stack: Stack, statement: iam.PolicyStatement): number {
-  const json = statement.toStatementJson();
-  return deployedLengthUpperBound(stack, stack.resolve({ Statement: [{ ...json, Resource: [json.Resource].flat() }], Version: '2012-10-17' }));
+/** The deployed length of a policy holding `statements`, their resources counted as lists. */
+function policyLength(stack: Stack, statements: iam.PolicyStatement[]): number {
+  const json = statements.map((statement) => statement.toStatementJson())
+    .map((statement) => ({ ...statement, Resource: [statement.Resource].flat() }));
+  return deployedLengthUpperBound(stack, stack.resolve({ Statement: json, Version: '2012-10-17' }));
 }
 
 /**

@@ -5,7 +5,7 @@
  * Values never leave this module except in the PutParameter request: they are not logged, not put
  * in the CloudFormation response (Data, Reason) and not echoed in error messages.
  */
-import { randomBytes } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 // Handler code only: esbuild bundles it with secure-string.lambda.ts, and the Lambda runtime provides the SDK.
 // eslint-disable-next-line import/no-extraneous-dependencies
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
@@ -14,6 +14,8 @@ import {
   AddTagsToResourceCommand,
   DeleteParameterCommand,
   GetParameterCommand,
+  GetParameterHistoryCommand,
+  LabelParameterVersionCommand,
   ListTagsForResourceCommand,
   PutParameterCommand,
   PutParameterCommandInput,
@@ -27,7 +29,6 @@ import type {
 import {
   GENERATED_LENGTH,
   OWNER_TAG_KEYS,
-  STANDARD_TIER_MAX_VALUE_BYTES,
   SecureStringProperties,
   TagProperty,
   ValueKind,
@@ -135,7 +136,7 @@ export async function handleEvent(event: CloudFormationCustomResourceEvent, clie
     case 'Update': {
       const props = checkedProperties(event.ResourceProperties);
       const old = event.OldResourceProperties as unknown as SecureStringProperties;
-      return old.Name === props.Name ? update(old, props, owner, clients) : rename(old, props, owner, clients);
+      return old.Name === props.Name ? update(old, props, owner, clients) : rename(props, owner, clients);
     }
     case 'Delete':
       return remove(event.PhysicalResourceId, event.ResourceProperties as unknown as SecureStringProperties, owner, clients.ssm);
@@ -218,10 +219,19 @@ export function checkedProperties(raw: unknown): SecureStringProperties {
   return props as SecureStringProperties;
 }
 
-/** Who a parameter belongs to, from its ownership tags; `untagged` for one created before they existed. */
-export type Ownership = 'ours' | 'foreign' | 'untagged' | 'absent';
+/**
+ * Who a parameter belongs to, from its ownership tags: this resource, another resource of this stack
+ * (`sibling`), another stack or no one known (`foreign`), no one because it was created before the tags
+ * existed (`untagged`), or nobody (`absent`).
+ */
+export type Ownership =
+  | { readonly kind: 'ours' | 'foreign' | 'untagged' | 'absent' }
+  | { readonly kind: 'sibling'; readonly logicalId: string };
 
-/** Reads the ownership tags of a parameter. */
+/**
+ * Reads the ownership tags of a parameter. A name the template no longer lists is readable only when it
+ * carries this stack's tag (statements.ts), so there a refusal means the parameter is not provably ours.
+ */
 export async function ownership(ssm: SSMClient, name: string, owner: Owner): Promise<Ownership> {
   let tags: TagProperty[];
   try {
@@ -229,15 +239,26 @@ export async function ownership(ssm: SSMClient, name: string, owner: Owner): Pro
     tags = (TagList ?? []) as TagProperty[];
   } catch (error) {
     if (['InvalidResourceId', 'ParameterNotFound'].includes((error as Error).name)) {
-      return 'absent';
+      return { kind: 'absent' };
     }
     throw error;
   }
   const tag = (key: string) => tags.find((candidate) => candidate.Key === key)?.Value;
-  if (tag(OWNER_TAG_KEYS.stackId) === undefined) {
-    return 'untagged';
+  const [stackId, logicalId] = [tag(OWNER_TAG_KEYS.stackId), tag(OWNER_TAG_KEYS.logicalId)];
+  if (stackId === undefined) {
+    return { kind: 'untagged' };
   }
-  return tag(OWNER_TAG_KEYS.stackId) === owner.stackId && tag(OWNER_TAG_KEYS.logicalId) === owner.logicalId ? 'ours' : 'foreign';
+  if (stackId !== owner.stackId) {
+    return { kind: 'foreign' };
+  }
+  return logicalId === owner.logicalId ? { kind: 'ours' } : { kind: 'sibling', logicalId: String(logicalId) };
+}
+
+/** Why a parameter that is not this resource's cannot be taken over. */
+function notOursReason(name: string, owned: Ownership): string {
+  return owned.kind === 'sibling'
+    ? `parameter ${name} already exists and was created by another resource of this stack (${owned.logicalId})`
+    : `parameter ${name} already exists and was not created by this stack`;
 }
 
 /** The ownership tags of parameters created for `owner`. */
@@ -319,47 +340,45 @@ export function tagChanges(before: TagProperty[] = [], after: TagProperty[] = []
 async function create(props: SecureStringProperties, owner: Owner, clients: Clients): Promise<Outcome> {
   const value = await newValue(props.Value, clients);
   try {
-    return await putParameter(clients.ssm, {
+    return await labelled(props, await putParameter(clients.ssm, {
       ...parameterAttributes(props),
       Value: value,
       Overwrite: false,
       Tags: [...(props.Tags ?? []), ...ownerTags(owner)],
-    });
+    }), clients.ssm);
   } catch (error) {
     if ((error as Error).name !== 'ParameterAlreadyExists') {
       throw error;
     }
   }
-  if ((await ownership(clients.ssm, props.Name, owner)) !== 'ours') {
-    throw new RequestFailure(`parameter ${props.Name} already exists and was not created by this stack`);
+  const owned = await ownership(clients.ssm, props.Name, owner);
+  if (owned.kind !== 'ours') {
+    throw new RequestFailure(notOursReason(props.Name, owned));
   }
   // A retried or duplicated Create, or a rollback to a name this resource still holds: the parameter is
   // brought in line with the template, keeping a generated value.
   const kept = props.Value.Kind === ValueKind.GENERATED ? await currentValue(clients.ssm, props.Name) : value;
-  return overwrite(props, kept, undefined, clients.ssm);
+  return labelled(props, await overwrite(props, kept, undefined, clients.ssm), clients.ssm);
 }
 
 async function update(old: SecureStringProperties, props: SecureStringProperties, owner: Owner, clients: Clients): Promise<Outcome> {
   const owned = await ownership(clients.ssm, props.Name, owner);
-  if (owned === 'foreign') {
+  if (owned.kind === 'foreign' || owned.kind === 'sibling') {
     throw new RequestFailure(`parameter ${props.Name} was not created by this stack`);
   }
-  if (owned === 'absent') {
+  if (owned.kind === 'absent') {
     // Deleted outside CloudFormation: created again, as the template describes it.
     return create(props, owner, clients);
   }
-  // A generated value is kept across updates that do not change how it is generated. It is read under
-  // the old key, which the handler's role may still use for decryption (statements.ts).
-  const value = props.Value.Kind === ValueKind.GENERATED && sameSource(old.Value, props.Value)
-    ? await currentValue(clients.ssm, props.Name)
-    : await newValue(props.Value, clients);
-  if (old.Tier === 'Advanced' && props.Tier === 'Standard') {
-    return recreateAsStandard(props, value, owner, clients.ssm);
+  const value = await updatedValue(old, props, clients);
+  const tier = await tierToWrite(old, props, clients.ssm);
+  const outcome = await labelled(props, await overwrite({ ...props, Tier: tier }, value, old, clients.ssm), clients.ssm);
+  if (old.Tier === 'Standard' && props.Tier === 'Advanced') {
+    await putLabel(clients.ssm, props.Name, outcome, RAISED_TO_ADVANCED_LABEL);
   }
-  const outcome = await overwrite(props, value, old, clients.ssm);
   const { add, remove: removed } = tagChanges(old.Tags, props.Tags);
   // Parameters created before the ownership tags get them on their next update.
-  const tags = owned === 'untagged' ? [...add, ...ownerTags(owner)] : add;
+  const tags = owned.kind === 'untagged' ? [...add, ...ownerTags(owner)] : add;
   if (tags.length > 0) {
     await clients.ssm.send(new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: props.Name, Tags: tags }));
   }
@@ -370,14 +389,107 @@ async function update(old: SecureStringProperties, props: SecureStringProperties
 }
 
 /**
- * A new name is a new parameter: it is created here, and CloudFormation deletes the old one (a Delete
- * with the old name) only after the whole stack update succeeded. If the update rolls back, the old
- * name comes back as a Create that must adopt the old parameter, so an untagged one is tagged first.
+ * Parameter Store never moves a parameter down to the standard tier in place; deleting it to create it
+ * again would leave it absent in between, lose its history, and lose a generated value if the create
+ * failed. So a change from Advanced to Standard fails with this reason, and leaves the parameter as it
+ * was, unless it undoes the change to Advanced that the handler made last (CloudFormation's rollback of
+ * that update): then the parameter keeps the advanced tier and the rest of the rollback applies.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html
  */
-async function rename(old: SecureStringProperties, props: SecureStringProperties, owner: Owner, clients: Clients): Promise<Outcome> {
-  if ((await ownership(clients.ssm, old.Name, owner)) === 'untagged') {
-    await clients.ssm.send(new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: old.Name, Tags: ownerTags(owner) }));
+export const TIER_DOWNGRADE_REASON = 'Property Tier cannot change from Advanced to Standard: Parameter Store keeps an advanced parameter advanced, '
+  + 'and deleting it to create it again would lose its history. Keep the tier Advanced, or give the parameter a new name (a new parameter, with a new value)';
+
+/**
+ * The value an update writes. A generated value is kept while the way it is generated stays the same
+ * (read under the key that encrypts it now, which the handler may still use: statements.ts); when the
+ * source changes to generated, the value last generated with the same settings is taken back if the
+ * parameter still has it (a rollback, or a change undone), else a new one is generated.
+ */
+async function updatedValue(old: SecureStringProperties, props: SecureStringProperties, clients: Clients): Promise<string> {
+  if (props.Value.Kind !== ValueKind.GENERATED) {
+    return newValue(props.Value, clients);
   }
+  if (sameSource(old.Value, props.Value)) {
+    return old.KeyId === props.KeyId ? currentValue(clients.ssm, props.Name) : valueAcrossKeyChange(clients.ssm, props.Name, props.KeyId);
+  }
+  return (await labelledValue(clients.ssm, props.Name, generatedLabel(props.Value))) ?? newValue(props.Value, clients);
+}
+
+/**
+ * The label on the version that holds the latest value generated with these settings: Parameter Store
+ * moves a label to the version it is put on, so one label per settings names that value's version.
+ * @see https://docs.aws.amazon.com/systems-manager/latest/userguide/sysman-paramstore-labels.html
+ */
+export function generatedLabel(source: ValueSourceProperties): string {
+  const length = Number(source.Length ?? GENERATED_LENGTH.default);
+  const excluded = createHash('sha256').update(source.ExcludeCharacters ?? '').digest('hex').slice(0, 16);
+  return `cdk-kms-encryption.generated.${length}.${excluded}`;
+}
+
+/** The value of the version carrying `label`, or undefined when no version carries it. */
+async function labelledValue(ssm: SSMClient, name: string, label: string): Promise<string | undefined> {
+  try {
+    const { Parameter } = await ssm.send(new GetParameterCommand({ Name: `${name}:${label}`, WithDecryption: true }));
+    return Parameter?.Value;
+  } catch (error) {
+    if (['ParameterVersionNotFound', 'ParameterNotFound'].includes((error as Error).name)) {
+      return undefined;
+    }
+    throw isKeyDenied(error) ? awsFailure(error, `Property KeyId: the handler may not decrypt parameter ${name} with the key of its generated version`) : error;
+  }
+}
+
+/** Labels the version just written with a generated value, so a later rollback can take it back. */
+async function labelled(props: SecureStringProperties, outcome: Outcome, ssm: SSMClient): Promise<Outcome> {
+  if (props.Value.Kind === ValueKind.GENERATED) {
+    await putLabel(ssm, props.Name, outcome, generatedLabel(props.Value));
+  }
+  return outcome;
+}
+
+/** The label on the version an update from Standard to Advanced wrote. */
+export const RAISED_TO_ADVANCED_LABEL = 'cdk-kms-encryption.raised-to-advanced';
+
+async function putLabel(ssm: SSMClient, name: string, written: Outcome, labelName: string): Promise<void> {
+  await ssm.send(new LabelParameterVersionCommand({ Name: name, ParameterVersion: Number(written.data.Version), Labels: [labelName] }));
+}
+
+/**
+ * The tier an update writes: the template's, except that a change from Advanced to Standard keeps the
+ * advanced tier when it undoes the handler's last change to Advanced (the current version is the one that
+ * change wrote). Otherwise Parameter Store refuses the downgrade and `overwrite` says why.
+ */
+async function tierToWrite(old: SecureStringProperties, props: SecureStringProperties, ssm: SSMClient): Promise<string> {
+  if (old.Tier !== 'Advanced' || props.Tier !== 'Standard') {
+    return props.Tier;
+  }
+  const version = async (selector: string) => {
+    try {
+      return (await ssm.send(new GetParameterCommand({ Name: `${props.Name}${selector}` }))).Parameter?.Version;
+    } catch (error) {
+      if (['ParameterVersionNotFound', 'ParameterNotFound'].includes((error as Error).name)) {
+        return undefined;
+      }
+      throw error;
+    }
+  };
+  const [raised, current] = [await version(`:${RAISED_TO_ADVANCED_LABEL}`), await version('')];
+  if (raised !== undefined && raised === current) {
+    log('kept advanced', { RequestType: 'Update', LogicalResourceId: props.Name }, props.Name, 'Parameter Store cannot move a parameter back to the standard tier');
+    return 'Advanced';
+  }
+  return 'Standard';
+}
+
+/**
+ * A new name is a new parameter: it is created here and its name answered as the new physical id, so
+ * CloudFormation treats the change as a replacement. The old parameter is left alone: CloudFormation
+ * deletes it in the cleanup phase (a Delete of the old physical id), and if the stack rolls back it keeps
+ * the old parameter and deletes the new one instead. Neither needs the handler to reach a name the
+ * policies in force no longer list, except through the ownership tag (statements.ts).
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requesttypes-update.html
+ */
+function rename(props: SecureStringProperties, owner: Owner, clients: Clients): Promise<Outcome> {
   return create(props, owner, clients);
 }
 
@@ -399,25 +511,14 @@ function overwrite(props: SecureStringProperties, value: string, old: SecureStri
   });
 }
 
-/** Parameter Store never moves a parameter down to Standard in place: it is deleted and created again. */
-async function recreateAsStandard(props: SecureStringProperties, value: string, owner: Owner, ssm: SSMClient): Promise<Outcome> {
-  if (props.Policies || Buffer.byteLength(value) > STANDARD_TIER_MAX_VALUE_BYTES) {
-    throw new RequestFailure(
-      `Property Tier cannot change from Advanced to Standard: the parameter has policies or a value above ${STANDARD_TIER_MAX_VALUE_BYTES} bytes, which need the advanced tier`,
-    );
-  }
-  await ssm.send(new DeleteParameterCommand({ Name: props.Name }));
-  return putParameter(ssm, { ...parameterAttributes(props), Value: value, Overwrite: false, Tags: [...(props.Tags ?? []), ...ownerTags(owner)] });
-}
-
 async function remove(physicalResourceId: string, props: Partial<SecureStringProperties>, owner: Owner, ssm: SSMClient): Promise<Outcome> {
   const outcome = { physicalResourceId, data: { Version: '' } };
   // A physical id other than the name comes from a create that failed: that name may belong to someone else.
   if (props.Retain === 'true' || physicalResourceId !== props.Name) {
     return outcome;
   }
-  const owned = await ownership(ssm, props.Name, owner);
-  if (owned === 'foreign' || owned === 'absent') {
+  const owned = await deletableOwnership(ssm, props.Name, owner);
+  if (owned !== 'ours' && owned !== 'untagged') {
     log('kept', { RequestType: 'Delete', PhysicalResourceId: physicalResourceId, LogicalResourceId: owner.logicalId }, props.Name, `parameter is ${owned}`);
     return outcome;
   }
@@ -429,6 +530,22 @@ async function remove(physicalResourceId: string, props: Partial<SecureStringPro
     }
   }
   return outcome;
+}
+
+/**
+ * Ownership as a Delete sees it. The cleanup Delete of a renamed or removed parameter, and the rollback's
+ * Delete of a new one, run under policies that do not list its name: only this stack's tag lets the
+ * handler read and delete it, so a refusal means it is not provably this stack's and it is kept.
+ */
+async function deletableOwnership(ssm: SSMClient, name: string, owner: Owner): Promise<Ownership['kind'] | 'not readable'> {
+  try {
+    return (await ownership(ssm, name, owner)).kind;
+  } catch (error) {
+    if ((error as Error).name === 'AccessDeniedException') {
+      return 'not readable';
+    }
+    throw error;
+  }
 }
 
 function parameterAttributes(props: SecureStringProperties): Omit<PutParameterCommandInput, 'Value'> {
@@ -451,6 +568,9 @@ async function putParameter(ssm: SSMClient, input: PutParameterCommandInput & { 
     if (isKeyDenied(error)) {
       throw awsFailure(error, keyDeniedReason(input.KeyId!));
     }
+    if (input.Tier === 'Standard' && /downgrade/i.test(String((error as Error).message))) {
+      throw new RequestFailure(TIER_DOWNGRADE_REASON);
+    }
     // Validation messages (for example AllowedPattern) must not quote the value.
     throw awsFailure(error, redact(String((error as Error).message), input.Value));
   }
@@ -470,11 +590,57 @@ async function newValue(source: ValueSourceProperties, clients: Clients): Promis
 /** The stored value, decrypted under whatever key encrypts it now. */
 async function currentValue(ssm: SSMClient, name: string): Promise<string> {
   try {
-    const { Parameter } = await ssm.send(new GetParameterCommand({ Name: name, WithDecryption: true }));
-    return Parameter?.Value ?? '';
+    return await decryptedValue(ssm, name);
   } catch (error) {
-    throw isKeyDenied(error) ? awsFailure(error, `Property KeyId: the handler may not decrypt parameter ${name} with the key that encrypts it now`) : error;
+    throw isKeyDenied(error) ? awsFailure(error, decryptDeniedReason(name)) : error;
   }
+}
+
+/**
+ * The value kept across a change of key. It is read under the key the parameter leaves, which the
+ * previous-keys policies still name (secure-string-provider.ts). The rollback of a key change can come
+ * when no policy in force names the key the update moved to (the stack failed before those policies were
+ * rewritten): then the newest version written under the key the rollback returns to holds the same value
+ * (the update kept it; a duplicate delivery may have written it twice, so it is found by its key).
+ */
+async function valueAcrossKeyChange(ssm: SSMClient, name: string, keyId: string): Promise<string> {
+  try {
+    return await decryptedValue(ssm, name);
+  } catch (error) {
+    if (!isKeyDenied(error)) {
+      throw error;
+    }
+  }
+  const version = await latestVersionUnder(ssm, name, keyId);
+  if (version === undefined) {
+    throw new RequestFailure(`Property KeyId: the handler may not decrypt parameter ${name} with the key that encrypts it now, and no version is under ${keyId}`);
+  }
+  return currentValue(ssm, `${name}:${version}`);
+}
+
+/** The newest version of a parameter written under `keyId`, from its history (read without decryption). */
+async function latestVersionUnder(ssm: SSMClient, name: string, keyId: string): Promise<number | undefined> {
+  let latest: number | undefined;
+  let token: string | undefined;
+  do {
+    const page = await ssm.send(new GetParameterHistoryCommand({ Name: name, WithDecryption: false, NextToken: token }));
+    for (const entry of page.Parameters ?? []) {
+      if (entry.KeyId === keyId && (latest === undefined || Number(entry.Version) > latest)) {
+        latest = Number(entry.Version);
+      }
+    }
+    token = page.NextToken;
+  } while (token);
+  return latest;
+}
+
+async function decryptedValue(ssm: SSMClient, selector: string): Promise<string> {
+  const { Parameter } = await ssm.send(new GetParameterCommand({ Name: selector, WithDecryption: true }));
+  return Parameter?.Value ?? '';
+}
+
+function decryptDeniedReason(name: string): string {
+  return `Property KeyId: the handler may not decrypt parameter ${name} with the key that encrypts it now`;
 }
 
 function sameSource(a: ValueSourceProperties, b: ValueSourceProperties): boolean {

@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { OWNER_TAG_KEYS } from './secure-string-contract';
 import { PARAMETER_STORE_READ_KEY_ACTIONS, PARAMETER_STORE_WRITE_KEY_ACTIONS } from '../../private/key-use/actions';
 import { viaServiceConditions } from '../../private/key-use/conditions';
 
@@ -13,19 +14,25 @@ export const PARAMETER_READ_ACTIONS = ['ssm:GetParameter', 'ssm:GetParameters', 
 export const PARAMETER_WRITE_ACTIONS = ['ssm:PutParameter'] as const;
 /**
  * What the custom resource handler does to the parameters it manages: write (PutParameter needs
- * `ssm:AddTagsToResource` when it tags), re-tag, read the ownership tags, delete, and read the current
- * value back to keep a generated value across updates.
+ * `ssm:AddTagsToResource` when it tags), re-tag, read the ownership tags, delete, read the current
+ * value back to keep a generated value across updates, label the version holding a generated value so
+ * that a rollback can take it back, and find the version under a key in the history (without decryption).
  * @see https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_PutParameter.html
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
  */
 export const HANDLER_PARAMETER_ACTIONS = [
   'ssm:PutParameter',
   'ssm:GetParameter',
+  'ssm:GetParameterHistory',
+  'ssm:LabelParameterVersion',
   'ssm:DeleteParameter',
   'ssm:AddTagsToResource',
   'ssm:RemoveTagsFromResource',
   'ssm:ListTagsForResource',
 ] as const;
+
+/** What the handler may do to a parameter tagged for its stack, whatever its name (see below). */
+export const HANDLER_OWNED_PARAMETER_ACTIONS = ['ssm:ListTagsForResource', 'ssm:DeleteParameter'] as const;
 
 /**
  * Key-policy statement: principals of the stack's account may use the key through Parameter Store
@@ -72,21 +79,42 @@ export function handlerParameterStatement(parameterArn: string): iam.PolicyState
 }
 
 /**
- * The handler's use of keys, the same for any number of parameters and keys: any key of its account and
- * Region, only through Parameter Store and only for parameters (`PARAMETER_ARN` context). Parameter Store
- * calls KMS only for the parameter of a request, which the handler's `ssm:` statements confine to this
- * stack's parameters. Naming no key also covers an update that moves a parameter to another key: the
- * handler reads the value under the key it leaves after CloudFormation has rewritten this policy.
+ * What the handler may do to a parameter by its ownership tag alone: read the tags and delete it. This
+ * is what the Deletes CloudFormation sends for names the policies in force no longer list need: the
+ * cleanup Delete of a renamed or removed parameter (the new template's policies are in force) and the
+ * rollback's Delete of a parameter a failed update created (the old template's are). Both actions take
+ * `aws:ResourceTag`, and the tag's value is this stack's id, so only parameters tagged for this stack
+ * match; the handler deletes only names CloudFormation sends it, and only when both ownership tags match.
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html
+ */
+export function handlerOwnedParameterStatement(stack: Stack): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: [...HANDLER_OWNED_PARAMETER_ACTIONS],
+    resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: '*' })],
+    conditions: { StringEquals: { [`aws:ResourceTag/${OWNER_TAG_KEYS.stackId}`]: stack.stackId } },
+  });
+}
+
+/**
+ * The handler's use of the keys it names, only through Parameter Store and only for parameters
+ * (`PARAMETER_ARN` context). Keys are named, never `key/*`: AWS Security Hub's KMS.1 and KMS.2 (AWS
+ * Config's iam-customer-policy-blocked-kms-actions) flag `kms:Decrypt` on a resource with a wildcard
+ * whatever the conditions. More keys are added as the stack defines parameters.
+ * @see https://docs.aws.amazon.com/securityhub/latest/userguide/kms-controls.html#kms-1
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/services-parameter-store.html#parameter-store-encryption-context
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
  */
-export function handlerKeyStatement(stack: Stack): iam.PolicyStatement {
+export function handlerKeyStatement(stack: Stack, actions: readonly string[], keyArn: string): iam.PolicyStatement {
   return new iam.PolicyStatement({
-    actions: [...PARAMETER_STORE_WRITE_KEY_ACTIONS, ...PARAMETER_STORE_READ_KEY_ACTIONS],
-    resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+    actions: [...actions],
+    resources: [keyArn],
     conditions: {
       StringEquals: viaServiceConditions('ssm', stack),
       StringLike: { 'kms:EncryptionContext:PARAMETER_ARN': stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: '*' }) },
     },
   });
 }
+
+/** What the handler does with the keys of the current template's parameters: write, and read back. */
+export const HANDLER_KEY_ACTIONS = [...PARAMETER_STORE_WRITE_KEY_ACTIONS, ...PARAMETER_STORE_READ_KEY_ACTIONS] as const;
