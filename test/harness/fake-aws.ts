@@ -1,6 +1,10 @@
 import { randomBytes } from 'crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'http';
 import { AddressInfo } from 'net';
+import { IamRequest, secretsManagerRequests, ssmRequests, Tag } from './aws-requests';
+import { AccessDenied, PoliciesInForce } from './policies-in-force';
+
+export type { Tag } from './aws-requests';
 
 /**
  * A stateful stand-in for the parts of Parameter Store, Secrets Manager and CloudFormation's response
@@ -8,15 +12,14 @@ import { AddressInfo } from 'net';
  * SDK clients reach it through `AWS_ENDPOINT_URL`, so the SDK's own retry, backoff and timeout logic is
  * what gets tested, not a mock of `send`.
  *
+ * Every request is authorized first, as AWS does, against the IAM policies in force (`iam`): the
+ * service's own action and the KMS calls it makes for the caller (aws-requests.ts). A denied request
+ * fails with AccessDeniedException before the service looks at the resource.
+ *
  * Both services speak the AWS JSON 1.1 protocol: `POST /` with `X-Amz-Target: <prefix>.<Operation>`,
  * errors as HTTP 400 with `{"__type": "<ErrorCode>", "message": ...}`.
  * @see https://smithy.io/2.0/aws/protocols/aws-json-1_1-protocol.html
  */
-
-export interface Tag {
-  readonly Key: string;
-  readonly Value: string;
-}
 
 export interface Parameter {
   name: string;
@@ -41,6 +44,10 @@ export interface Secret {
   rotationEnabled: boolean;
   readonly versions: Map<string, SecretVersion>;
   tags: Tag[];
+  /** The key that encrypts its values, when its KMS use is to be authorized. */
+  keyId?: string;
+  /** The function its rotation invokes (`secretsmanager:resource/AllowRotationLambdaArn`). */
+  rotationLambdaArn?: string;
 }
 
 /** A response CloudFormation received on its pre-signed URL. */
@@ -80,18 +87,19 @@ export class FakeAws {
   private responseFailures = 0;
   private server?: Server;
   private readonly hung: ServerResponse[] = [];
-  /** Decides whether the handler's role may use a key through Parameter Store; everything by default. */
-  public mayUseKey: (keyId: string, action: 'Encrypt' | 'Decrypt') => boolean = () => true;
 
-  /** Forgets every parameter, secret, response and fault, for the next test. */
+  /** @param iam the policies every request is authorized against */
+  constructor(public readonly iam: PoliciesInForce) {}
+
+  /** Forgets every parameter, secret, response, fault and recorded denial (not the policies), for the next test. */
   public reset(): void {
+    this.iam.denials.length = 0;
     this.parameters.clear();
     this.secrets.clear();
     this.responses.clear();
     this.faults.clear();
     this.calls.length = 0;
     this.responseFailures = 0;
-    this.mayUseKey = () => true;
   }
 
   /** Starts the server and points the SDK (and the handlers' clients) at it. */
@@ -126,6 +134,11 @@ export class FakeAws {
   /** The next `count` calls of `operation` fail as Parameter Store and KMS do under load. */
   public throttle(operation: string, count: number): void {
     this.inject(operation, Array.from({ length: count }, () => ({ kind: 'throttle' as const })));
+  }
+
+  /** Forgets the faults not yet used. */
+  public clearFaults(): void {
+    this.faults.clear();
   }
 
   /** The next call of `operation` fails once with the error `type`. */
@@ -183,12 +196,33 @@ export class FakeAws {
         throw new AwsError(fault.type, `injected ${fault.type}`);
       }
       const input = JSON.parse(body || '{}');
+      await this.authorize(this.requestsOf(prefix, operation, input));
       const output = prefix === 'AmazonSSM' ? this.ssm(operation, input) : this.secretsManager(operation, input);
       response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(output));
     } catch (error) {
       const { type, message } = error instanceof AwsError ? error : { type: 'InternalServerError', message: String(error) };
       response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: type, message }));
     }
+  }
+
+  private requestsOf(prefix: string, operation: string, input: any): IamRequest[] {
+    const env = { account: ACCOUNT, region: REGION };
+    if (prefix === 'AmazonSSM') {
+      return ssmRequests(env, operation, input, this.parameters.get(String(input.Name ?? input.ResourceId).replace(/:[^/:]+$/, '')));
+    }
+    return secretsManagerRequests(env, operation, input, this.findSecret(input.SecretId));
+  }
+
+  private async authorize(requests: IamRequest[]): Promise<void> {
+    try {
+      await this.iam.authorize(requests);
+    } catch (error) {
+      throw error instanceof AccessDenied ? new AwsError(error.type, error.message) : error;
+    }
+  }
+
+  private findSecret(secretId: unknown): Secret | undefined {
+    return [...this.secrets.values()].find((candidate) => candidate.arn === secretId || candidate.name === secretId);
   }
 
   private receiveResponse(requestId: string, body: string, response: ServerResponse): void {
@@ -224,9 +258,6 @@ export class FakeAws {
         if (existing?.tier === 'Advanced' && input.Tier === 'Standard') {
           throw new AwsError('ValidationException', 'This parameter uses the advanced-parameter tier. You can\'t downgrade a parameter from the advanced-parameter tier to the standard-parameter tier.');
         }
-        if (!this.mayUseKey(input.KeyId, 'Encrypt')) {
-          throw new AwsError('AccessDeniedException', `not authorized to perform kms:Encrypt on ${input.KeyId}`);
-        }
         const parameter: Parameter = {
           name: input.Name,
           value: input.Value,
@@ -244,9 +275,6 @@ export class FakeAws {
       }
       case 'GetParameter': {
         const parameter = required();
-        if (input.WithDecryption && !this.mayUseKey(parameter.keyId, 'Decrypt')) {
-          throw new AwsError('AccessDeniedException', `not authorized to perform kms:Decrypt on ${parameter.keyId}`);
-        }
         return { Parameter: { Name: parameter.name, Type: 'SecureString', Value: parameter.value, Version: parameter.version } };
       }
       case 'DeleteParameter':
@@ -276,7 +304,7 @@ export class FakeAws {
     if (operation === 'GetRandomPassword') {
       return { RandomPassword: randomPassword(input) };
     }
-    const secret = [...this.secrets.values()].find((candidate) => candidate.arn === input.SecretId || candidate.name === input.SecretId);
+    const secret = this.findSecret(input.SecretId);
     if (!secret) {
       throw new AwsError('ResourceNotFoundException', 'Secrets Manager can\'t find the specified secret.');
     }

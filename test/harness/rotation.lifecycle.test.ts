@@ -1,7 +1,9 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { installPolicies, StackVersion } from './deployment';
 import { Handler, loadBundledHandler } from './driver';
 import { FakeAws, removeStage, Secret } from './fake-aws';
+import { PoliciesInForce } from './policies-in-force';
 import { RotatingSecret } from '../../src/secretsmanager';
 import { testStack } from '../util/app';
 import { Intrinsics } from '../util/intrinsics';
@@ -21,7 +23,7 @@ const WEAKENING_SETTINGS = { passwordLength: 1, excludeLowercase: true, excludeU
 
 let aws: FakeAws;
 beforeAll(async () => {
-  aws = new FakeAws();
+  aws = new FakeAws(new PoliciesInForce());
   await aws.start();
 });
 afterAll(() => aws.stop());
@@ -39,8 +41,26 @@ function deployedFunction(stack: Stack): Handler {
   const functions = Template.fromStack(stack).findResources('AWS::Lambda::Function', { Properties: { Handler: 'index.handler' } });
   const rotation = Object.values(functions).find((fn) => String(fn.Properties.Description).includes('generic rotation'))!;
   const variables = new Intrinsics(stack).resolve(rotation.Properties.Environment?.Variables ?? {});
+  // Its requests are authorized against the stack's policies, as its role.
+  installPolicies(aws.iam, StackVersion.of(stack));
+  aws.iam.caller = new Intrinsics(stack).resolve(rotation.Properties.Role);
   Object.assign(process.env, variables);
   return loadBundledHandler('secretsmanager/private/rotation.lambda');
+}
+
+/**
+ * The stack's only secret as CloudFormation and RotateSecret leave it: its template's tags (the ownership
+ * tag among them), key and rotation function.
+ */
+function deployedSecret(stack: Stack, name: string, value: string): Secret {
+  const intrinsics = new Intrinsics(stack);
+  const resources = Template.fromStack(stack).toJSON().Resources;
+  const properties = intrinsics.resolve(resources[intrinsics.logicalIdOf('AWS::SecretsManager::Secret')].Properties);
+  const schedule = intrinsics.resolve(resources[intrinsics.logicalIdOf('AWS::SecretsManager::RotationSchedule')].Properties);
+  const secret = aws.addSecret(name, value, properties.Tags ?? []);
+  secret.keyId = properties.KmsKeyId;
+  secret.rotationLambdaArn = schedule.RotationLambdaARN;
+  return secret;
 }
 
 /** A secret with default generation in a deployed stack, and the stack's rotation function. */
@@ -48,7 +68,7 @@ function deployedApiKey(): { handler: Handler; secret: Secret } {
   const stack = testStack();
   new RotatingSecret(stack, 'Secret', { secretName: 'api-key' });
   const handler = deployedFunction(stack);
-  return { handler, secret: aws.addSecret('api-key', 'initial-value-0123456789abcdefGHIJ') };
+  return { handler, secret: deployedSecret(stack, 'api-key', 'initial-value-0123456789abcdefGHIJ') };
 }
 
 /** One step, as Secrets Manager invokes the function. */
@@ -91,7 +111,7 @@ describe('settings come from the template, not from anything a tag can change', 
   test('a principal that can tag the secret cannot change the length or alphabet of its next value', async () => {
     // GIVEN a secret with default generation, deployed; then someone tags it with weak settings
     const { handler, secret } = deployedApiKey();
-    secret.tags = [{ Key: LEGACY_SETTINGS_TAG, Value: Buffer.from(JSON.stringify(WEAKENING_SETTINGS)).toString('base64') }];
+    secret.tags = [...secret.tags, { Key: LEGACY_SETTINGS_TAG, Value: Buffer.from(JSON.stringify(WEAKENING_SETTINGS)).toString('base64') }];
 
     // WHEN
     await rotate(handler, secret, 'token-1');
@@ -112,7 +132,7 @@ describe('settings come from the template, not from anything a tag can change', 
       generateSecretString: { passwordLength: 40, excludePunctuation: true, secretStringTemplate: '{"username":"app"}', generateStringKey: 'password' },
     });
     const handler = deployedFunction(stack);
-    const secret = aws.addSecret('db', JSON.stringify({ username: 'app', password: 'first-password-0123456789' }));
+    const secret = deployedSecret(stack, 'db', JSON.stringify({ username: 'app', password: 'first-password-0123456789' }));
 
     // WHEN
     await rotate(handler, secret, 'token-1');

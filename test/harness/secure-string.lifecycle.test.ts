@@ -1,35 +1,72 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import * as ssm from 'aws-cdk-lib/aws-ssm';
+import { installPolicies, StackVersion } from './deployment';
 import { CloudFormationDriver, Handler, loadBundledHandler, STACK_ID } from './driver';
 import { ACCOUNT, FakeAws, REGION } from './fake-aws';
+import { PoliciesInForce } from './policies-in-force';
+import { CustomerManagedKey } from '../../src/kms';
+import { SecureStringParameter, SecureStringValue } from '../../src/ssm';
+import { OTHER_ACCOUNT, testStack } from '../util/app';
 
 /**
  * Whole CloudFormation sequences against the bundled SecureStringParameter handler (assets/), over a
- * stateful Parameter Store: what a stack's life does to the parameter, not what one call sends.
+ * stateful Parameter Store that authorizes every call against the policies of a synthesized stack
+ * defining both names and both keys: what a stack's life does to the parameter, not what one call sends.
+ * CloudFormation's order, with policies changing between steps, is in secure-string.deployment.test.ts.
  */
 
-const KEY_A = `arn:aws:kms:${REGION}:${ACCOUNT}:key/aaaaaaaa-0000-0000-0000-000000000000`;
-const KEY_B = `arn:aws:kms:${REGION}:${ACCOUNT}:key/bbbbbbbb-0000-0000-0000-000000000000`;
+// One synthesis; policy simulations on every call.
+jest.setTimeout(60_000);
+
 const NAME = '/app/db-password';
+/** A secret the stack copies, which does not exist. */
+const GONE_SECRET = `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:gone-AbCdEf`;
 const OTHER_NAME = '/app/db-password-v2';
 const OWNER_TAGS = [
   { Key: 'cdk-kms-encryption:stack-id', Value: STACK_ID },
   { Key: 'cdk-kms-encryption:logical-id', Value: 'Parameter' },
 ];
 
+/** The stack whose handler policies are in force: both names, each on its own key. */
+function harnessStack(): { version: StackVersion; keyA: string; keyB: string; role: string } {
+  const stack = testStack('HarnessStack');
+  const a = new CustomerManagedKey(stack, 'KeyA');
+  const b = new CustomerManagedKey(stack, 'KeyB');
+  new SecureStringParameter(stack, 'Parameter', { parameterName: NAME, encryptionKey: a, tier: ssm.ParameterTier.ADVANCED, removalPolicy: RemovalPolicy.DESTROY });
+  new SecureStringParameter(stack, 'Other', { parameterName: OTHER_NAME, encryptionKey: b, removalPolicy: RemovalPolicy.DESTROY });
+  new SecureStringParameter(stack, 'Copy', { value: SecureStringValue.fromSecret(secretsmanager.Secret.fromSecretCompleteArn(stack, 'Gone', GONE_SECRET)) });
+  const version = StackVersion.of(stack);
+  const arn = (id: string) => version.intrinsics.arn(version.intrinsics.logicalIdOf(id));
+  return {
+    version,
+    keyA: version.intrinsics.arn(stack.getLogicalId(a.node.defaultChild as any)),
+    keyB: version.intrinsics.arn(stack.getLogicalId(b.node.defaultChild as any)),
+    role: arn('AWS::IAM::Role'),
+  };
+}
+
+const world = harnessStack();
+const KEY_A = world.keyA;
+const KEY_B = world.keyB;
+
 const generated = { Kind: 'generated', Length: '40' };
-const base = { ServiceToken: 'arn:aws:lambda:eu-west-1:111111111111:function:handler', Name: NAME, KeyId: KEY_A, Tier: 'Standard', Retain: 'false', Value: generated };
+const base = { ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:handler`, Name: NAME, KeyId: KEY_A, Tier: 'Standard', Retain: 'false', Value: generated };
 
 let aws: FakeAws;
 let handler: Handler;
 let cfn: CloudFormationDriver;
 
 beforeAll(async () => {
-  aws = new FakeAws();
+  aws = new FakeAws(new PoliciesInForce());
+  installPolicies(aws.iam, world.version);
   await aws.start();
   handler = loadBundledHandler('ssm/private/secure-string.lambda');
 });
 afterAll(() => aws.stop());
 beforeEach(() => {
   aws.reset();
+  aws.iam.caller = world.role;
   cfn = new CloudFormationDriver(aws, handler);
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
 });
@@ -299,7 +336,7 @@ describe('bad input', () => {
     ['no KeyId', { RequestType: 'Create', ResourceProperties: { ...base, KeyId: undefined } }, 'Property KeyId is missing or not a string'],
     ['an unknown value source', { RequestType: 'Create', ResourceProperties: { ...base, Value: { Kind: 'guess' } } }, 'Property Value.Kind is unknown: \'guess\''],
     ['a malformed Length', { RequestType: 'Create', ResourceProperties: { ...base, Value: { Kind: 'generated', Length: 'many' } } }, 'Property Value.Length must be a whole number from 1 to 4096'],
-    ['a secret that does not exist', { RequestType: 'Create', ResourceProperties: { ...base, Value: { Kind: 'secret', SecretId: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:gone-AbCdEf' } } },
+    ['a secret that does not exist', { RequestType: 'Create', ResourceProperties: { ...base, Value: { Kind: 'secret', SecretId: GONE_SECRET } } },
       'ResourceNotFoundException: Property Value.SecretId: secret arn:aws:secretsmanager:eu-west-1:111111111111:secret:gone-AbCdEf cannot be read'],
   ])('%s: FAILED, naming the property', async (_, request, reason) => {
     // WHEN
@@ -326,14 +363,15 @@ describe('bad input', () => {
   });
 
   test('a key the handler may not use: FAILED naming KeyId, and no value in the reason', async () => {
-    // GIVEN
-    aws.mayUseKey = (key) => key !== KEY_B;
+    // GIVEN a key of another account, whose (default) key policy trusts only that account
+    const foreignKey = `arn:aws:kms:${REGION}:${OTHER_ACCOUNT}:key/cccccccc-0000-0000-0000-000000000000`;
 
     // WHEN
-    const response = await cfn.create(withChange({ KeyId: KEY_B, Value: { Kind: 'plainText', PlainText: 'visible-value' } }));
+    const response = await cfn.create(withChange({ KeyId: foreignKey, Value: { Kind: 'plainText', PlainText: 'visible-value' } }));
 
     // THEN
     expect(response.Status).toEqual('FAILED');
-    expect(response.Reason).toEqual(`AccessDeniedException: Property KeyId: the handler may not use key ${KEY_B} through Parameter Store (kms:Encrypt / kms:Decrypt)`);
+    expect(response.Reason).toEqual(`AccessDeniedException: Property KeyId: the handler may not use key ${foreignKey} through Parameter Store (kms:Encrypt / kms:Decrypt)`);
+    expect(aws.iam.denials.map((denial) => denial.request.action)).toEqual(['kms:Encrypt']);
   });
 });

@@ -1,5 +1,10 @@
+import { CfnElement, RemovalPolicy } from 'aws-cdk-lib';
+import { installPolicies, StackVersion } from './deployment';
 import { CloudFormationDriver, Handler, loadBundledHandler } from './driver';
 import { ACCOUNT, FakeAws, REGION } from './fake-aws';
+import { PoliciesInForce } from './policies-in-force';
+import { SecureStringParameter } from '../../src/ssm';
+import { testStack } from '../util/app';
 
 /**
  * A call that never returns, in a file of its own: the handler answers and the abandoned call goes on
@@ -7,10 +12,14 @@ import { ACCOUNT, FakeAws, REGION } from './fake-aws';
  */
 
 const NAME = '/app/db-password';
+const stack = testStack('HarnessStack');
+const parameter = new SecureStringParameter(stack, 'Parameter', { parameterName: NAME, removalPolicy: RemovalPolicy.DESTROY });
+const version = StackVersion.of(stack);
+const keyLogicalId = stack.getLogicalId(parameter.encryptionKey.node.defaultChild as CfnElement);
 const base = {
   ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:handler`,
   Name: NAME,
-  KeyId: `arn:aws:kms:${REGION}:${ACCOUNT}:key/aaaaaaaa-0000-0000-0000-000000000000`,
+  KeyId: version.intrinsics.arn(keyLogicalId),
   Tier: 'Standard',
   Retain: 'false',
   Value: { Kind: 'generated', Length: '40' },
@@ -19,7 +28,9 @@ const base = {
 let aws: FakeAws;
 let handler: Handler;
 beforeAll(async () => {
-  aws = new FakeAws();
+  aws = new FakeAws(new PoliciesInForce());
+  installPolicies(aws.iam, version);
+  aws.iam.caller = version.intrinsics.arn(version.intrinsics.logicalIdOf('AWS::IAM::Role'));
   await aws.start();
   handler = loadBundledHandler('ssm/private/secure-string.lambda');
   jest.spyOn(console, 'log').mockImplementation(() => undefined);

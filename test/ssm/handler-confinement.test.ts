@@ -116,6 +116,29 @@ describe('the handler\'s parameters', () => {
   });
 });
 
+describe('parameters the template no longer lists, by this stack\'s ownership tag (cleanup and rollback Deletes)', () => {
+  const stackTag = 'aws:ResourceTag/cdk-kms-encryption:stack-id';
+  const renamedAway = parameterArn('/myapp/service/config/renamed-away');
+  const tagged = (action: string, tags: Record<string, string>) => evaluate(undefined, {
+    principal: handler,
+    action,
+    resource: renamedAway,
+    resourceAccount: ACCOUNT,
+    context: tags,
+    identityStatements,
+  });
+
+  test.each(['ssm:ListTagsForResource', 'ssm:DeleteParameter'])('%s: allowed with this stack\'s tag, denied with another\'s or none', async (action) => {
+    await expect(tagged(action, { [stackTag]: new Intrinsics(stack).stackId() })).resolves.toBe('Allowed');
+    await expect(tagged(action, { [stackTag]: new Intrinsics(stack).stackId().replace('TestStack', 'OtherStack') })).resolves.toBe('ImplicitlyDenied');
+    await expect(tagged(action, {})).resolves.toBe('ImplicitlyDenied');
+  });
+
+  test.each(['ssm:PutParameter', 'ssm:GetParameter', 'ssm:AddTagsToResource', 'ssm:RemoveTagsFromResource'])('%s: denied even with this stack\'s tag', async (action) => {
+    await expect(tagged(action, { [stackTag]: new Intrinsics(stack).stackId() })).resolves.toBe('ImplicitlyDenied');
+  });
+});
+
 describe('the handler\'s keys', () => {
   // The parameter's own CustomerManagedKey: its policy delegates to IAM policies, so the handler's decide.
   const keyId = stack.getLogicalId(stack.node.findChild('Parameter1').node.findChild('Key').node.defaultChild as kms.CfnKey);

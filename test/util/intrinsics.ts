@@ -1,16 +1,28 @@
 import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 
+/** What the conventions need of a stack: its name and environment. */
+export interface StackIdentity {
+  readonly stackName: string;
+  readonly account: string;
+  readonly region: string;
+}
+
 /**
  * Turns CloudFormation intrinsics in a synthesized value into the strings AWS would see at deploy time,
  * so policies can be evaluated. Physical names and ARNs of resources follow simple, stable conventions
  * (a key's id is its logical id); tests use the same helpers to build requests.
  */
 export class Intrinsics {
+  /** The intrinsics of a template already synthesized (one version of a stack, for the deployment model). */
+  public static ofTemplate(template: { Resources?: Record<string, any> }, stack: StackIdentity): Intrinsics {
+    return new Intrinsics(stack, template);
+  }
+
   private readonly resources: Record<string, { Type: string; Properties?: Record<string, any> }>;
 
-  constructor(private readonly stack: Stack) {
-    this.resources = Template.fromStack(stack).toJSON().Resources ?? {};
+  constructor(private readonly stack: StackIdentity, template: { Resources?: Record<string, any> } = Template.fromStack(stack as Stack).toJSON()) {
+    this.resources = template.Resources ?? {};
   }
 
   /** The id CloudFormation gives the stack when it creates it: its ARN, with a generated UUID. */
@@ -31,6 +43,8 @@ export class Intrinsics {
         return `arn:aws:s3:::${name}`;
       case 'AWS::IAM::Role':
         return `arn:aws:iam::${account}:role/${name}`;
+      case 'AWS::IAM::ManagedPolicy':
+        return `arn:aws:iam::${account}:policy/${name}`;
       case 'AWS::Logs::LogGroup':
         return `arn:aws:logs:${region}:${account}:log-group:${name}:*`;
       case 'AWS::SecretsManager::Secret':
@@ -46,7 +60,7 @@ export class Intrinsics {
   public ref(logicalId: string): string {
     const resource = this.resource(logicalId);
     const props = resource.Properties ?? {};
-    const given = props.BucketName ?? props.LogGroupName ?? props.RoleName ?? props.Name ?? props.FunctionName;
+    const given = props.BucketName ?? props.LogGroupName ?? props.RoleName ?? props.ManagedPolicyName ?? props.Name ?? props.FunctionName;
     return typeof given === 'string' ? given : logicalId.toLowerCase();
   }
 
@@ -101,8 +115,8 @@ export class Intrinsics {
       case 'AWS::StackId':
         return this.stackId();
       default:
-        // `Ref` of a secret is its ARN, not its name.
-        return this.resource(name).Type === 'AWS::SecretsManager::Secret' ? this.arn(name) : this.ref(name);
+        // `Ref` of a secret or a managed policy is its ARN, not its name.
+        return ['AWS::SecretsManager::Secret', 'AWS::IAM::ManagedPolicy'].includes(this.resource(name).Type) ? this.arn(name) : this.ref(name);
     }
   }
 

@@ -47,6 +47,36 @@ export async function evaluate(resourcePolicy: any, request: PolicyRequest): Pro
   return result.overallResult as Decision;
 }
 
+/** The statements one resource of a template contributes to a role's identity policies. */
+export interface RoleIdentityPolicy {
+  /** The role's ARN. */
+  readonly role: string;
+  readonly statements: any[];
+}
+
+/**
+ * The identity policies a resource with resolved `properties` gives to roles: a managed or inline policy
+ * to each role in its `Roles` (names, as `Ref` of a role resolves), a role to itself through its inline
+ * `Policies`. AWS managed policies (`ManagedPolicyArns`) are not modelled: the library attaches none.
+ */
+export function roleIdentityPolicies(
+  type: string, properties: Record<string, any>, name: string, roleArn: (roleName: string) => string,
+): RoleIdentityPolicy[] {
+  const statementsOf = (document: any) => [document.Statement].flat();
+  switch (type) {
+    case 'AWS::IAM::ManagedPolicy':
+    case 'AWS::IAM::Policy':
+      return [properties.Roles ?? []].flat().map((role: string) => ({ role: roleArn(role), statements: statementsOf(properties.PolicyDocument) }));
+    case 'AWS::IAM::Role':
+      return [{
+        role: roleArn(properties.RoleName ?? name),
+        statements: (properties.Policies ?? []).flatMap((policy: any) => statementsOf(policy.PolicyDocument)),
+      }];
+    default:
+      return [];
+  }
+}
+
 /** An IAM policy statement allowing everything: the caller's IAM side is not what a test is about. */
 export const ALLOW_ALL_IDENTITY = { Effect: 'Allow', Action: '*', Resource: '*' };
 

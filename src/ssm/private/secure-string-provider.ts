@@ -4,7 +4,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { ValueKind } from './secure-string-contract';
 import { SecureStringFunction } from './secure-string-function';
-import { handlerKeyStatement, handlerParameterStatement } from './statements';
+import { handlerKeyStatement, handlerOwnedParameterStatement, handlerParameterStatement } from './statements';
 import { acknowledgeLambdaFindings, NO_RESERVED_CONCURRENCY_REASON } from '../../private/acknowledgements';
 import { handlerLogGroup } from '../../private/handler-log-group';
 import { deployedLengthUpperBound, MANAGED_POLICY_SIZE_LIMIT, validateManagedPolicySize } from '../../private/managed-policy-size';
@@ -79,6 +79,12 @@ export class SecureStringProvider extends Construct {
     this.function.node.addDependency(this.role.policy);
     this.keyStatement = handlerKeyStatement(Stack.of(this));
     this.role.addToPrincipalPolicy(this.keyStatement);
+    const owned = handlerOwnedParameterStatement(Stack.of(this));
+    this.role.addToPrincipalPolicy(owned);
+    Validations.of(this.role.policy).acknowledge({
+      id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), owned.resources[0])}]`,
+      reason: 'Reading the tags of and deleting parameters is confined to those tagged with this stack\'s id (aws:ResourceTag): CloudFormation\'s cleanup and rollback Deletes name parameters the policies in force no longer list, and the handler deletes only the names CloudFormation sends it whose ownership tags name this stack and resource.',
+    });
     Validations.of(this.role.policy).acknowledge({
       id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(Stack.of(this), this.keyStatement.resources[0])}]`,
       reason: 'kms:Encrypt, kms:GenerateDataKey and kms:Decrypt on the keys of this account and Region are confined to Parameter Store (kms:ViaService, kms:CallerAccount) and to parameters (PARAMETER_ARN encryption context); Parameter Store uses a key only for the parameter of the request, and the ssm: statements name only this stack\'s parameters. Naming no key keeps the policy the same size for any number of keys, and lets an update read a value under the key it leaves.',

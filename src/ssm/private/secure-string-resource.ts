@@ -135,7 +135,7 @@ export async function handleEvent(event: CloudFormationCustomResourceEvent, clie
     case 'Update': {
       const props = checkedProperties(event.ResourceProperties);
       const old = event.OldResourceProperties as unknown as SecureStringProperties;
-      return old.Name === props.Name ? update(old, props, owner, clients) : rename(old, props, owner, clients);
+      return old.Name === props.Name ? update(old, props, owner, clients) : rename(props, owner, clients);
     }
     case 'Delete':
       return remove(event.PhysicalResourceId, event.ResourceProperties as unknown as SecureStringProperties, owner, clients.ssm);
@@ -218,10 +218,19 @@ export function checkedProperties(raw: unknown): SecureStringProperties {
   return props as SecureStringProperties;
 }
 
-/** Who a parameter belongs to, from its ownership tags; `untagged` for one created before they existed. */
-export type Ownership = 'ours' | 'foreign' | 'untagged' | 'absent';
+/**
+ * Who a parameter belongs to, from its ownership tags: this resource, another resource of this stack
+ * (`sibling`), another stack or no one known (`foreign`), no one because it was created before the tags
+ * existed (`untagged`), or nobody (`absent`).
+ */
+export type Ownership =
+  | { readonly kind: 'ours' | 'foreign' | 'untagged' | 'absent' }
+  | { readonly kind: 'sibling'; readonly logicalId: string };
 
-/** Reads the ownership tags of a parameter. */
+/**
+ * Reads the ownership tags of a parameter. A name the template no longer lists is readable only when it
+ * carries this stack's tag (statements.ts), so there a refusal means the parameter is not provably ours.
+ */
 export async function ownership(ssm: SSMClient, name: string, owner: Owner): Promise<Ownership> {
   let tags: TagProperty[];
   try {
@@ -229,15 +238,26 @@ export async function ownership(ssm: SSMClient, name: string, owner: Owner): Pro
     tags = (TagList ?? []) as TagProperty[];
   } catch (error) {
     if (['InvalidResourceId', 'ParameterNotFound'].includes((error as Error).name)) {
-      return 'absent';
+      return { kind: 'absent' };
     }
     throw error;
   }
   const tag = (key: string) => tags.find((candidate) => candidate.Key === key)?.Value;
-  if (tag(OWNER_TAG_KEYS.stackId) === undefined) {
-    return 'untagged';
+  const [stackId, logicalId] = [tag(OWNER_TAG_KEYS.stackId), tag(OWNER_TAG_KEYS.logicalId)];
+  if (stackId === undefined) {
+    return { kind: 'untagged' };
   }
-  return tag(OWNER_TAG_KEYS.stackId) === owner.stackId && tag(OWNER_TAG_KEYS.logicalId) === owner.logicalId ? 'ours' : 'foreign';
+  if (stackId !== owner.stackId) {
+    return { kind: 'foreign' };
+  }
+  return logicalId === owner.logicalId ? { kind: 'ours' } : { kind: 'sibling', logicalId: String(logicalId) };
+}
+
+/** Why a parameter that is not this resource's cannot be taken over. */
+function notOursReason(name: string, owned: Ownership): string {
+  return owned.kind === 'sibling'
+    ? `parameter ${name} already exists and was created by another resource of this stack (${owned.logicalId})`
+    : `parameter ${name} already exists and was not created by this stack`;
 }
 
 /** The ownership tags of parameters created for `owner`. */
@@ -330,8 +350,9 @@ async function create(props: SecureStringProperties, owner: Owner, clients: Clie
       throw error;
     }
   }
-  if ((await ownership(clients.ssm, props.Name, owner)) !== 'ours') {
-    throw new RequestFailure(`parameter ${props.Name} already exists and was not created by this stack`);
+  const owned = await ownership(clients.ssm, props.Name, owner);
+  if (owned.kind !== 'ours') {
+    throw new RequestFailure(notOursReason(props.Name, owned));
   }
   // A retried or duplicated Create, or a rollback to a name this resource still holds: the parameter is
   // brought in line with the template, keeping a generated value.
@@ -341,10 +362,10 @@ async function create(props: SecureStringProperties, owner: Owner, clients: Clie
 
 async function update(old: SecureStringProperties, props: SecureStringProperties, owner: Owner, clients: Clients): Promise<Outcome> {
   const owned = await ownership(clients.ssm, props.Name, owner);
-  if (owned === 'foreign') {
+  if (owned.kind === 'foreign' || owned.kind === 'sibling') {
     throw new RequestFailure(`parameter ${props.Name} was not created by this stack`);
   }
-  if (owned === 'absent') {
+  if (owned.kind === 'absent') {
     // Deleted outside CloudFormation: created again, as the template describes it.
     return create(props, owner, clients);
   }
@@ -359,7 +380,7 @@ async function update(old: SecureStringProperties, props: SecureStringProperties
   const outcome = await overwrite(props, value, old, clients.ssm);
   const { add, remove: removed } = tagChanges(old.Tags, props.Tags);
   // Parameters created before the ownership tags get them on their next update.
-  const tags = owned === 'untagged' ? [...add, ...ownerTags(owner)] : add;
+  const tags = owned.kind === 'untagged' ? [...add, ...ownerTags(owner)] : add;
   if (tags.length > 0) {
     await clients.ssm.send(new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: props.Name, Tags: tags }));
   }
@@ -370,14 +391,14 @@ async function update(old: SecureStringProperties, props: SecureStringProperties
 }
 
 /**
- * A new name is a new parameter: it is created here, and CloudFormation deletes the old one (a Delete
- * with the old name) only after the whole stack update succeeded. If the update rolls back, the old
- * name comes back as a Create that must adopt the old parameter, so an untagged one is tagged first.
+ * A new name is a new parameter: it is created here and its name answered as the new physical id, so
+ * CloudFormation treats the change as a replacement. The old parameter is left alone: CloudFormation
+ * deletes it in the cleanup phase (a Delete of the old physical id), and if the stack rolls back it keeps
+ * the old parameter and deletes the new one instead. Neither needs the handler to reach a name the
+ * policies in force no longer list, except through the ownership tag (statements.ts).
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/crpg-ref-requesttypes-update.html
  */
-async function rename(old: SecureStringProperties, props: SecureStringProperties, owner: Owner, clients: Clients): Promise<Outcome> {
-  if ((await ownership(clients.ssm, old.Name, owner)) === 'untagged') {
-    await clients.ssm.send(new AddTagsToResourceCommand({ ResourceType: 'Parameter', ResourceId: old.Name, Tags: ownerTags(owner) }));
-  }
+function rename(props: SecureStringProperties, owner: Owner, clients: Clients): Promise<Outcome> {
   return create(props, owner, clients);
 }
 
@@ -416,8 +437,8 @@ async function remove(physicalResourceId: string, props: Partial<SecureStringPro
   if (props.Retain === 'true' || physicalResourceId !== props.Name) {
     return outcome;
   }
-  const owned = await ownership(ssm, props.Name, owner);
-  if (owned === 'foreign' || owned === 'absent') {
+  const owned = await deletableOwnership(ssm, props.Name, owner);
+  if (owned !== 'ours' && owned !== 'untagged') {
     log('kept', { RequestType: 'Delete', PhysicalResourceId: physicalResourceId, LogicalResourceId: owner.logicalId }, props.Name, `parameter is ${owned}`);
     return outcome;
   }
@@ -429,6 +450,22 @@ async function remove(physicalResourceId: string, props: Partial<SecureStringPro
     }
   }
   return outcome;
+}
+
+/**
+ * Ownership as a Delete sees it. The cleanup Delete of a renamed or removed parameter, and the rollback's
+ * Delete of a new one, run under policies that do not list its name: only this stack's tag lets the
+ * handler read and delete it, so a refusal means it is not provably this stack's and it is kept.
+ */
+async function deletableOwnership(ssm: SSMClient, name: string, owner: Owner): Promise<Ownership['kind'] | 'not readable'> {
+  try {
+    return (await ownership(ssm, name, owner)).kind;
+  } catch (error) {
+    if ((error as Error).name === 'AccessDeniedException') {
+      return 'not readable';
+    }
+    throw error;
+  }
 }
 
 function parameterAttributes(props: SecureStringProperties): Omit<PutParameterCommandInput, 'Value'> {

@@ -1,5 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import { OWNER_TAG_KEYS } from './secure-string-contract';
 import { PARAMETER_STORE_READ_KEY_ACTIONS, PARAMETER_STORE_WRITE_KEY_ACTIONS } from '../../private/key-use/actions';
 import { viaServiceConditions } from '../../private/key-use/conditions';
 
@@ -26,6 +27,9 @@ export const HANDLER_PARAMETER_ACTIONS = [
   'ssm:RemoveTagsFromResource',
   'ssm:ListTagsForResource',
 ] as const;
+
+/** What the handler may do to a parameter tagged for its stack, whatever its name (see below). */
+export const HANDLER_OWNED_PARAMETER_ACTIONS = ['ssm:ListTagsForResource', 'ssm:DeleteParameter'] as const;
 
 /**
  * Key-policy statement: principals of the stack's account may use the key through Parameter Store
@@ -69,6 +73,24 @@ export function parameterKeyConditions(parameterArn: string, stack: Stack): Reco
  */
 export function handlerParameterStatement(parameterArn: string): iam.PolicyStatement {
   return new iam.PolicyStatement({ actions: [...HANDLER_PARAMETER_ACTIONS], resources: [parameterArn] });
+}
+
+/**
+ * What the handler may do to a parameter by its ownership tag alone: read the tags and delete it. This
+ * is what the Deletes CloudFormation sends for names the policies in force no longer list need: the
+ * cleanup Delete of a renamed or removed parameter (the new template's policies are in force) and the
+ * rollback's Delete of a parameter a failed update created (the old template's are). Both actions take
+ * `aws:ResourceTag`, and the tag's value is this stack's id, so only parameters tagged for this stack
+ * match; the handler deletes only names CloudFormation sends it, and only when both ownership tags match.
+ * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssystemsmanager.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/using-cfn-updating-stacks-update-behaviors.html
+ */
+export function handlerOwnedParameterStatement(stack: Stack): iam.PolicyStatement {
+  return new iam.PolicyStatement({
+    actions: [...HANDLER_OWNED_PARAMETER_ACTIONS],
+    resources: [stack.formatArn({ service: 'ssm', resource: 'parameter', resourceName: '*' })],
+    conditions: { StringEquals: { [`aws:ResourceTag/${OWNER_TAG_KEYS.stackId}`]: stack.stackId } },
+  });
 }
 
 /**
