@@ -57,9 +57,17 @@ function deployedSecret(stack: Stack, name: string, value: string): Secret {
   const resources = Template.fromStack(stack).toJSON().Resources;
   const properties = intrinsics.resolve(resources[intrinsics.logicalIdOf('AWS::SecretsManager::Secret')].Properties);
   const schedule = intrinsics.resolve(resources[intrinsics.logicalIdOf('AWS::SecretsManager::RotationSchedule')].Properties);
-  const secret = aws.addSecret(name, value, properties.Tags ?? []);
-  secret.keyId = properties.KmsKeyId;
-  secret.rotationLambdaArn = schedule.RotationLambdaARN;
+  // At the ARN the template's `Ref` gives: the function's policies name its secrets by ARN.
+  const secret: Secret = {
+    arn: intrinsics.arn(intrinsics.logicalIdOf('AWS::SecretsManager::Secret')),
+    name,
+    rotationEnabled: true,
+    versions: new Map([['initial', { value, stages: ['AWSCURRENT'] }]]),
+    tags: properties.Tags ?? [],
+    keyId: properties.KmsKeyId,
+    rotationLambdaArn: schedule.RotationLambdaARN,
+  };
+  aws.secrets.set(secret.arn, secret);
   return secret;
 }
 
