@@ -4,8 +4,9 @@ import { App } from 'aws-cdk-lib';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { CloudFormationStack, StackVersion, Step } from './deployment';
 import { Handler, loadBundledHandler } from './driver';
-import { ACCOUNT, FakeAws, REGION, removeStage, Secret } from './fake-aws';
+import { ACCOUNT, FakeAws, REGION, Secret } from './fake-aws';
 import { PoliciesInForce } from './policies-in-force';
+import { currentValue, Release, releaseOf, ROTATION_FUNCTION, RotationAccount } from './rotation-account';
 import { addShowcaseStacks } from '../../demo/showcase';
 
 /**
@@ -22,18 +23,10 @@ jest.setTimeout(300_000);
 
 const STACK = { stackName: 'ShowcaseConfigured', account: ACCOUNT, region: REGION };
 const BASELINES = path.join(__dirname, 'baselines');
-const ROTATION_FUNCTION = 'CdkKmsEncryptionGenericRotationFunctionB0EEB82C';
 const SSM_FUNCTION = 'SecureStringParameterProviderFunction4D7CF17E';
 const SECRET = 'DatabaseCredentials8547B3E7';
 const SCHEDULE = 'DatabaseCredentialsRotationSchedule1A4F5AFB';
-const STEPS = ['createSecret', 'setSecret', 'testSecret', 'finishSecret'] as const;
-
-/** One version of the stack, with the handler bundles its functions run. */
-interface Release {
-  readonly version: StackVersion;
-  readonly rotation: Handler;
-  readonly secureString: Handler;
-}
+const IDS = { rotationFunction: ROTATION_FUNCTION, secureStringFunction: SSM_FUNCTION };
 
 /** A bundle of a baseline: the asset directory whose code is the rotation function's or not. */
 function baselineHandler(commit: string, rotation: boolean): Handler {
@@ -76,86 +69,6 @@ afterEach(() => {
   delete process.env.ROTATION_SETTINGS;
 });
 
-/**
- * The account as a deployment leaves it: the secret (created with its template's value), its rotation
- * function's code and configuration, each set by the step that sets it in the account.
- */
-class Account {
-  public readonly rotations: Array<{ after: string; outcome: 'rotated' | 'failed'; reason?: string }> = [];
-  private code: Record<string, Handler> = {};
-  private environment?: string;
-
-  constructor(private readonly releases: { old: Release; next: Release }) {}
-
-  /** The release whose definitions a step applied: the next one, except in a rollback. */
-  public observe(step: Step, release: Release): void {
-    const resolved = (logicalId: string) => release.version.intrinsics.resolve(release.version.resources[logicalId]?.Properties ?? {});
-    if (step.logicalId === ROTATION_FUNCTION || step.logicalId === SSM_FUNCTION) {
-      const handler = step.logicalId === ROTATION_FUNCTION ? release.rotation : release.secureString;
-      if (step.action !== 'update-configuration') {
-        this.code[step.logicalId] = handler;
-      }
-      if (step.logicalId === ROTATION_FUNCTION && step.action !== 'update-code') {
-        this.environment = resolved(ROTATION_FUNCTION).Environment?.Variables?.ROTATION_SETTINGS;
-      }
-    }
-    if (step.logicalId === SECRET) {
-      const properties = resolved(SECRET);
-      const arn = release.version.intrinsics.arn(SECRET);
-      const existing = aws.secrets.get(arn);
-      const generated = { ...JSON.parse(properties.GenerateSecretString.SecretStringTemplate), password: 'initial-Password-0123456789abcdef!' };
-      const secret: Secret = existing ?? {
-        arn, name: properties.Name, rotationEnabled: false, tags: [], versions: new Map([['initial', { value: JSON.stringify(generated), stages: ['AWSCURRENT'] }]]),
-      };
-      secret.tags = properties.Tags ?? [];
-      secret.keyId = properties.KmsKeyId;
-      aws.secrets.set(arn, secret);
-    }
-    if (step.logicalId === SCHEDULE && step.action !== 'delete') {
-      const secret = this.secret();
-      secret.rotationEnabled = true;
-      secret.rotationLambdaArn = resolved(SCHEDULE).RotationLambdaARN;
-    }
-  }
-
-  public handlerOf(functionLogicalId: string): Handler {
-    return this.code[functionLogicalId];
-  }
-
-  /**
-   * A whole rotation, as Secrets Manager runs it, by the function's code and configuration of this moment,
-   * or `instead` of them (the state Lambda would be in had it taken its two calls in the other order).
-   */
-  public async rotate(after: string, token: string, instead: { code?: Handler; environment?: string } = {}): Promise<void> {
-    const secret = this.secret();
-    if (!secret.rotationEnabled) {
-      return;
-    }
-    removeStage(secret, 'AWSPENDING');
-    secret.versions.set(token, { stages: ['AWSPENDING'] });
-    const environment = 'environment' in instead ? instead.environment : this.environment;
-    if (environment === undefined) {
-      delete process.env.ROTATION_SETTINGS;
-    } else {
-      process.env.ROTATION_SETTINGS = environment;
-    }
-    aws.iam.caller = this.releases.next.version.intrinsics.resolve(this.releases.next.version.resources[ROTATION_FUNCTION].Properties!.Role);
-    try {
-      for (const step of STEPS) {
-        const event = { SecretId: secret.arn, ClientRequestToken: token, Step: step };
-        await (instead.code ?? this.code[ROTATION_FUNCTION])(event, { getRemainingTimeInMillis: () => 120_000 });
-      }
-      this.rotations.push({ after, outcome: 'rotated' });
-    } catch (error) {
-      this.rotations.push({ after, outcome: 'failed', reason: (error as Error).message });
-    }
-  }
-
-  public secret(): Secret {
-    return aws.secrets.get(this.releases.next.version.intrinsics.arn(SECRET))!;
-  }
-}
-
 /** Whether a step touches what a rotation of the secret depends on. */
 function touchesRotation(step: Step): boolean {
   return step.logicalId.startsWith('CdkKmsEncryptionGenericRotation') || [SECRET, SCHEDULE, 'DataKey17AFBB84'].includes(step.logicalId);
@@ -163,8 +76,7 @@ function touchesRotation(step: Step): boolean {
 
 /** AWSCURRENT is the JSON object the template made, its password rotated or not, never anything else. */
 function expectIntact(secret: Secret): void {
-  const current = [...secret.versions.values()].find((version) => version.stages.includes('AWSCURRENT'))!.value!;
-  const value = JSON.parse(current);
+  const value = JSON.parse(currentValue(secret));
   expect(Object.keys(value).sort()).toEqual(['password', 'username']);
   expect(value.username).toEqual('app');
   expect(value.password.length).toBeGreaterThanOrEqual(32);
@@ -174,19 +86,19 @@ describe.each(['32a4a74', '1bcacb7'])('upgrading from %s', (commit) => {
   test('with a rotation after every step that touches the rotation: the JSON secret is never replaced, and rotates once upgraded', async () => {
     // GIVEN the stack as the release deployed it
     const old = baseline(commit);
-    const account = new Account({ old, next: today });
+    const account = new RotationAccount(aws, IDS);
     const stack = new CloudFormationStack(aws, (functionLogicalId) => account.handlerOf(functionLogicalId));
     const created = await stack.deploy(old.version, { between: (step) => account.observe(step, old) });
     expect(created.failures).toEqual([]);
     expect(created.status).toEqual('CREATE_COMPLETE');
     await account.rotate('the release', 'token-0');
-    expect(account.rotations).toEqual([{ after: 'the release', outcome: 'rotated' }]);
+    expect(account.rotations).toEqual([{ after: 'the release', secret: account.secret().arn, outcome: 'rotated' }]);
 
     // WHEN today's version is deployed, with a rotation in every window
     let tokens = 0;
     const upgraded = await stack.deploy(today.version, {
       between: async (step) => {
-        account.observe(step, step.phase.startsWith('rollback') ? old : today);
+        account.observe(step, releaseOf(step, old, today));
         if (touchesRotation(step)) {
           await account.rotate(`${step.phase} ${step.action} ${step.logicalId}`, `token-${++tokens}`);
           expectIntact(account.secret());
@@ -206,7 +118,7 @@ describe.each(['32a4a74', '1bcacb7'])('upgrading from %s', (commit) => {
     expect(account.rotations.length).toBeGreaterThan(5);
     // The old code refuses today's configuration instead of rotating the whole value with default settings.
     expect(account.rotations.find((rotation) => rotation.after === 'old code, new configuration')).toEqual({
-      after: 'old code, new configuration', outcome: 'failed', reason: 'The function\'s ROTATION_SETTINGS environment variable must hold a JSON array.',
+      after: 'old code, new configuration', secret: account.secret().arn, outcome: 'failed', reason: 'The function\'s ROTATION_SETTINGS environment variable must hold a JSON array.',
     });
     const failed = account.rotations.filter((rotation) => rotation.outcome === 'failed');
     // A failed rotation is one that refused, never one that stored: its reason says why.
@@ -214,7 +126,7 @@ describe.each(['32a4a74', '1bcacb7'])('upgrading from %s', (commit) => {
       expect(rotation.reason).toMatch(/must hold a JSON array|not authorized|is not a secret of this function's stack|rotation settings/);
     }
     await account.rotate('the upgrade', 'token-final');
-    expect(account.rotations.at(-1)).toEqual({ after: 'the upgrade', outcome: 'rotated' });
+    expect(account.rotations.at(-1)).toEqual({ after: 'the upgrade', secret: account.secret().arn, outcome: 'rotated' });
     expectIntact(account.secret());
     // The function runs today's code with today's configuration, and its old policy no longer names secret:* or key/*.
     expect(aws.iam.statementsOf(aws.iam.caller!).flatMap((statement) => [statement.Resource].flat()))
@@ -226,7 +138,7 @@ test('the harness sees the data loss the previous release shipped: 1bcacb7\'s co
   // GIVEN 1bcacb7 deployed; 32a4a74 lists secrets in groups, which 1bcacb7's code does not find
   const old = baseline('1bcacb7');
   const next = baseline('32a4a74');
-  const account = new Account({ old, next });
+  const account = new RotationAccount(aws, IDS);
   const stack = new CloudFormationStack(aws, (functionLogicalId) => account.handlerOf(functionLogicalId));
   expect((await stack.deploy(old.version, { between: (step) => account.observe(step, old) })).status).toEqual('CREATE_COMPLETE');
 
@@ -235,6 +147,6 @@ test('the harness sees the data loss the previous release shipped: 1bcacb7\'s co
   await account.rotate('old code, new configuration', 'token-1', { code: old.rotation, environment: configuration.ROTATION_SETTINGS });
 
   // THEN it rotated the whole value with the default settings: the JSON object is gone
-  expect(account.rotations).toEqual([{ after: 'old code, new configuration', outcome: 'rotated' }]);
+  expect(account.rotations).toEqual([{ after: 'old code, new configuration', secret: account.secret().arn, outcome: 'rotated' }]);
   expect(() => expectIntact(account.secret())).toThrow();
 });
