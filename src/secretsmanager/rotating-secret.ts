@@ -140,9 +140,10 @@ export interface HostedSecretRotationOptions {
 export class SecretRotation {
   /**
    * A new random value on every rotation, for API keys and tokens that no database holds. One function per
-   * stack rotates every such secret; JSON secrets rotate one field and keep the others. The secret carries
-   * the tag `cdk-kms-encryption:stack-id` (the stack's id): the function may rotate only secrets that name
-   * it and carry this stack's tag, so the tag must stay.
+   * stack rotates every such secret; JSON secrets rotate one field and keep the others. The function may
+   * rotate only its stack's secrets, which its role names by ARN and its environment lists; another secret
+   * pointed at it fails its rotation untouched. The secret carries the tag `cdk-kms-encryption:stack-id`
+   * (the stack's id), which the previous release's policy requires during an upgrade, so the tag must stay.
    */
   public static generic(options: GenericSecretRotationOptions = {}): SecretRotation {
     return new SecretRotation(options, undefined, undefined);
@@ -381,10 +382,11 @@ export class RotatingSecret extends secretsmanager.Secret {
     });
     if (settings) {
       const generic = GenericRotationFunction.of(this);
-      generic.addSecret(secretName, settings);
+      generic.addSecret(resource, secretName, key.keyArn, settings);
       tagAsOwnedByStack(resource);
       this.rotationSchedule.rotationLambdaArn = generic.function.functionArn;
-      this.rotationSchedule.node.addDependency(generic.invokePermission, generic.policy);
+      // Secrets Manager invokes the function as soon as the schedule exists: every policy and the permission first.
+      this.rotationSchedule.node.addDependency(generic);
     } else if (rotation._function) {
       rotation._function.addToRolePolicy(rotationSecretStatement([this.secretArn]));
       rotation._function.addToRolePolicy(keyViaSecretsManagerStatement([key.keyArn], [this.secretArn], SECRETS_MANAGER_KEY_ACTIONS, stack));

@@ -125,7 +125,8 @@ describe('the showcase app', () => {
     resources.filter((resource) => resource.Type === 'AWS::Lambda::Function').forEach((fn) => {
       const { ROTATION_SETTINGS: settings, ...others } = fn.Properties.Environment?.Variables ?? {};
       expect(others).toEqual({ AWS_NODEJS_CONNECTION_REUSE_ENABLED: '1' });
-      const options = (JSON.parse(settings ?? '[]') as Array<[string, object]>).flatMap(([, set]) => Object.keys(set));
+      const groups: Array<[object, string]> = settings === undefined ? [] : JSON.parse(settings).groups;
+      const options = groups.flatMap(([set]) => Object.keys(set));
       options.forEach((option) => expect(['jsonField', 'passwordLength', 'excludeCharacters', 'excludeLowercase', 'excludeNumbers',
         'excludePunctuation', 'excludeUppercase', 'includeSpace', 'requireEachIncludedType']).toContain(option));
     });
@@ -143,8 +144,11 @@ describe('the showcase app', () => {
       'BucketPolicyE9A3008A',
       'CdkKmsEncryptionGenericRotationFunctionB0EEB82C',
       'CdkKmsEncryptionGenericRotationInvokePermissionBA39F251',
+      'CdkKmsEncryptionGenericRotationKeyPoliciesPolicy1708EA871',
       'CdkKmsEncryptionGenericRotationLogGroupC35D40FD',
       'CdkKmsEncryptionGenericRotationPolicyE83E1976',
+      'CdkKmsEncryptionGenericRotationPreviousKeyPoliciesPolicy126F965C7',
+      'CdkKmsEncryptionGenericRotationSecretPoliciesPolicy107D7F276',
       'CdkKmsEncryptionGenericRotationServiceRole7869DA28',
       'CdkKmsEncryptionHandlerLogsKey44DCF2D6',
       'Key961B73FD',

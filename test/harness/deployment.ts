@@ -193,7 +193,10 @@ export class CloudFormationStack {
       for (const logicalId of next.dependencyOrder()) {
         const before = this.deployed.get(logicalId);
         const definition = next.resources[logicalId];
-        if (before && sameDefinition(before.definition, definition)) {
+        // A reference to a replaced resource resolves to its new physical id: that changes the referrer too.
+        const unchanged = before && sameDefinition(before.definition, definition)
+          && sameValue(before.properties, next.intrinsics.resolve(definition.Properties ?? {}));
+        if (unchanged) {
           continue;
         }
         done.push({ logicalId, before });

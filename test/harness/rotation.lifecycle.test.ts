@@ -2,7 +2,7 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { installPolicies, StackVersion } from './deployment';
 import { Handler, loadBundledHandler } from './driver';
-import { fakeAwsForThisFile, removeStage, Secret } from './fake-aws';
+import { ACCOUNT, fakeAwsForThisFile, REGION, removeStage, Secret } from './fake-aws';
 import { RotatingSecret } from '../../src/secretsmanager';
 import { testStack } from '../util/app';
 import { Intrinsics } from '../util/intrinsics';
@@ -50,9 +50,17 @@ function deployedSecret(stack: Stack, name: string, value: string): Secret {
   const resources = Template.fromStack(stack).toJSON().Resources;
   const properties = intrinsics.resolve(resources[intrinsics.logicalIdOf('AWS::SecretsManager::Secret')].Properties);
   const schedule = intrinsics.resolve(resources[intrinsics.logicalIdOf('AWS::SecretsManager::RotationSchedule')].Properties);
-  const secret = aws.addSecret(name, value, properties.Tags ?? []);
-  secret.keyId = properties.KmsKeyId;
-  secret.rotationLambdaArn = schedule.RotationLambdaARN;
+  // At the ARN the template's `Ref` gives: the function's policies name its secrets by ARN.
+  const secret: Secret = {
+    arn: intrinsics.arn(intrinsics.logicalIdOf('AWS::SecretsManager::Secret')),
+    name,
+    rotationEnabled: true,
+    versions: new Map([['initial', { value, stages: ['AWSCURRENT'] }]]),
+    tags: properties.Tags ?? [],
+    keyId: properties.KmsKeyId,
+    rotationLambdaArn: schedule.RotationLambdaARN,
+  };
+  aws.secrets.set(secret.arn, secret);
   return secret;
 }
 
@@ -207,4 +215,64 @@ describe('retries and throttling', () => {
     // THEN
     expect(secret.versions.get('token-1')!.stages).toEqual(['AWSCURRENT']);
   }, 120_000);
+});
+
+describe('the confused deputy: another team\'s secret pointed at the function', () => {
+  /**
+   * What a principal with `secretsmanager:TagResource`, `RotateSecret` and `lambda:InvokeFunction` on the
+   * function, but no PutSecretValue and no key access, makes of another team's secret: this stack's
+   * ownership tag, and a rotation configuration naming the function. Its key is the stack's own.
+   */
+  function foreignSecretPointedAt(stack: Stack, api: Secret): Secret {
+    const secret: Secret = {
+      arn: `arn:aws:secretsmanager:${REGION}:${ACCOUNT}:secret:team-b/credentials-XyZ123`,
+      name: 'team-b/credentials',
+      rotationEnabled: true,
+      versions: new Map([['initial', { value: JSON.stringify({ username: 'team-b', password: 'their-password-0123456789abcdef' }), stages: ['AWSCURRENT'] }]]),
+      tags: [{ Key: 'cdk-kms-encryption:stack-id', Value: new Intrinsics(stack).stackId() }],
+      keyId: api.keyId,
+      rotationLambdaArn: api.rotationLambdaArn,
+    };
+    aws.secrets.set(secret.arn, secret);
+    return secret;
+  }
+
+  test('today\'s function refuses it before any call, and its value stays', async () => {
+    // GIVEN
+    const stack = testStack();
+    new RotatingSecret(stack, 'Secret', { secretName: 'api-key' });
+    const handler = deployedFunction(stack);
+    const foreign = foreignSecretPointedAt(stack, deployedSecret(stack, 'api-key', 'initial-value-0123456789abcdefGHIJ'));
+    const calls = aws.calls.length;
+
+    // WHEN
+    const rotation = rotate(handler, foreign, 'token-1', 0);
+
+    // THEN
+    await expect(rotation).rejects.toThrow(`Secret ${foreign.arn} is not a secret of this function's stack`);
+    expect(aws.calls.length).toEqual(calls);
+    expect(current(foreign)).toEqual(JSON.stringify({ username: 'team-b', password: 'their-password-0123456789abcdef' }));
+  });
+
+  test('the role\'s policies deny every rotation call on it, whatever its tags', async () => {
+    // GIVEN today's policies in force (they alone stopped nothing in 32a4a74, whose statement trusted the tag)
+    const stack = testStack();
+    new RotatingSecret(stack, 'Secret', { secretName: 'api-key' });
+    deployedFunction(stack);
+    const foreign = foreignSecretPointedAt(stack, deployedSecret(stack, 'api-key', 'initial-value-0123456789abcdefGHIJ'));
+
+    // WHEN / THEN each call the rotation makes is denied, as the role
+    for (const [operation, input] of [['DescribeSecret', {}], ['GetSecretValue', { VersionStage: 'AWSCURRENT' }], ['PutSecretValue', {}]] as const) {
+      const request = {
+        action: `secretsmanager:${operation}`,
+        resource: foreign.arn,
+        context: {
+          'aws:ResourceTag/cdk-kms-encryption:stack-id': foreign.tags[0].Value,
+          'secretsmanager:resource/AllowRotationLambdaArn': foreign.rotationLambdaArn!,
+          ...('VersionStage' in input ? { 'secretsmanager:VersionStage': input.VersionStage } : {}),
+        },
+      };
+      await expect(aws.iam.decide(aws.iam.caller!, request)).resolves.toEqual('ImplicitlyDenied');
+    }
+  });
 });

@@ -1,4 +1,4 @@
-import { App, Annotations as CoreAnnotations, Duration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { App, Annotations as CoreAnnotations, Aws, Duration, Fn, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -8,6 +8,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { CustomerManagedKey } from '../../src/kms/customer-managed-key';
 import { ReplicaKey } from '../../src/kms/replica-key';
 import { RotatingSecret, RotatingSecretProps, SecretRotation, SecretRotationSchedule } from '../../src/secretsmanager';
+import { secretNameDigest, settingsFor } from '../../src/secretsmanager/private/rotation-settings';
 import { secretsManagerKeyStatement } from '../../src/secretsmanager/private/statements';
 import { ACCOUNT, OTHER_ACCOUNT, REGION, testApp, testStack } from '../util/app';
 import { Intrinsics } from '../util/intrinsics';
@@ -24,18 +25,21 @@ function template(stack: Stack) {
   return Template.fromStack(stack);
 }
 
+/** The generic rotation function's ROTATION_SETTINGS, parsed. */
+function settingsEnvironment(stack: Stack): any {
+  const fn = Object.values(template(stack).findResources('AWS::Lambda::Function'))
+    .find((candidate) => String(candidate.Properties.Description).includes('generic rotation'))!;
+  return JSON.parse(fn.Properties.Environment.Variables.ROTATION_SETTINGS);
+}
+
 /**
  * The rotation settings of the only secret in the stack, as its generic rotation function's environment
- * lists them (no entry: GetRandomPassword's defaults). The secret itself carries none: no tag a principal
- * with TagResource could change.
+ * lists them. The secret itself carries none: no tag a principal with TagResource could change.
  */
 function rotationSettings(stack: Stack): unknown {
   const secret = Object.values(template(stack).findResources('AWS::SecretsManager::Secret'))[0];
   expect(JSON.stringify(secret.Properties.Tags ?? [])).not.toContain('rotation');
-  const fn = Object.values(template(stack).findResources('AWS::Lambda::Function'))
-    .find((candidate) => String(candidate.Properties.Description).includes('generic rotation'))!;
-  const entries: Array<[string[], unknown]> = JSON.parse(fn.Properties.Environment.Variables.ROTATION_SETTINGS);
-  return entries.find(([names]) => names.includes(secret.Properties.Name))?.[1] ?? {};
+  return settingsFor(secret.Properties.Name, JSON.stringify(settingsEnvironment(stack)));
 }
 
 function vpcWithSecurityGroup(stack: Stack) {
@@ -86,7 +90,13 @@ describe('defaults', () => {
         RotateImmediatelyOnUpdate: true,
       },
       // Secrets Manager invokes the function as soon as the schedule exists: permissions first.
-      DependsOn: [Match.stringLikeRegexp('^CdkKmsEncryptionGenericRotationInvokePermission'), Match.stringLikeRegexp('^CdkKmsEncryptionGenericRotationPolicy')],
+      DependsOn: Match.arrayWith([
+        Match.stringLikeRegexp('^CdkKmsEncryptionGenericRotationInvokePermission'),
+        Match.stringLikeRegexp('^CdkKmsEncryptionGenericRotationKeyPolicies'),
+        Match.stringLikeRegexp('^CdkKmsEncryptionGenericRotationPolicy'),
+        Match.stringLikeRegexp('^CdkKmsEncryptionGenericRotationPreviousKeyPolicies'),
+        Match.stringLikeRegexp('^CdkKmsEncryptionGenericRotationSecretPolicies'),
+      ]),
     });
   });
 
@@ -129,8 +139,11 @@ describe('defaults', () => {
     expect(Object.keys(template(stack).toJSON().Resources).sort()).toEqual([
       'CdkKmsEncryptionGenericRotationFunctionB0EEB82C',
       'CdkKmsEncryptionGenericRotationInvokePermissionBA39F251',
+      'CdkKmsEncryptionGenericRotationKeyPoliciesPolicy1708EA871',
       'CdkKmsEncryptionGenericRotationLogGroupC35D40FD',
       'CdkKmsEncryptionGenericRotationPolicyE83E1976',
+      'CdkKmsEncryptionGenericRotationPreviousKeyPoliciesPolicy126F965C7',
+      'CdkKmsEncryptionGenericRotationSecretPoliciesPolicy107D7F276',
       'CdkKmsEncryptionGenericRotationServiceRole7869DA28',
       'CdkKmsEncryptionHandlerLogsKey44DCF2D6',
       'SecretA720EF05',
@@ -537,49 +550,54 @@ test('the key-policy statement builder scopes by endpoint, caller account and se
 
 describe('rotation settings in the function environment', () => {
   test('settings that would exceed Lambda\'s 4 KB of environment variables fail at synth, with the fix', () => {
-    // GIVEN 25 secrets with 150 or more excluded characters each, all different: one [names, settings] entry each
+    // GIVEN 25 secrets with 150 or more excluded characters each, all different: one group each
     const stack = testStack();
     const excludeCharacters = (i: number) => 'x'.repeat(150 + i);
     for (let i = 0; i < 25; i++) {
       new RotatingSecret(stack, `Secret${i}`, { secretName: `s${i}`, generateSecretString: { excludeCharacters: excludeCharacters(i) } });
     }
-    const entries = Array.from({ length: 25 }, (_, i) => [[`s${i}`], { excludeCharacters: excludeCharacters(i) }]);
+    const environment = { format: 2, groups: Array.from({ length: 25 }, (_, i) => [{ excludeCharacters: excludeCharacters(i) }, 'x'.repeat(11)]) };
 
     // WHEN
     const problems = stack.node.findChild('CdkKmsEncryptionGenericRotation').node.validate();
 
     // THEN
     expect(problems).toEqual([
-      `This stack's generic rotation function carries the rotation settings of 25 secrets (25 distinct) in its environment, ${JSON.stringify(entries).length} characters, above the 4000 that Lambda's 4 KB of environment variables leave. Define some of these secrets in another stack, give more of them the same \`generateSecretString\`, or keep it at the defaults.`,
+      `This stack's generic rotation function lists 25 secrets (25 distinct settings) in its environment, ${JSON.stringify(environment).length} characters, above the 4000 that Lambda's 4 KB of environment variables leave. Define some of these secrets in another stack, or give more of them the same \`generateSecretString\`.`,
     ]);
   });
 
-  test('secrets with the same settings share one entry, so 90 with realistic names fit', () => {
+  test('secrets with the same settings share one group, by an 11-character digest of each name, so 120 with realistic names fit', () => {
     // GIVEN
     const stack = testStack();
 
     // WHEN
-    for (let i = 0; i < 90; i++) {
+    for (let i = 0; i < 120; i++) {
       new RotatingSecret(stack, `Secret${i}`, { secretName: `/myapp/service/credentials/secret-${i}`, generateSecretString: { passwordLength: 40 } });
     }
 
     // THEN
     expect(stack.node.findChild('CdkKmsEncryptionGenericRotation').node.validate()).toEqual([]);
-    const fn = Object.values(template(stack).findResources('AWS::Lambda::Function'))
-      .find((candidate) => String(candidate.Properties.Description).includes('generic rotation'))!;
-    const entries = JSON.parse(fn.Properties.Environment.Variables.ROTATION_SETTINGS);
-    expect(entries).toHaveLength(1);
-    expect(entries[0][0]).toHaveLength(90);
-    expect(entries[0][1]).toEqual({ passwordLength: 40 });
+    const environment = settingsEnvironment(stack);
+    expect(environment.format).toEqual(2);
+    expect(environment.groups).toHaveLength(1);
+    expect(environment.groups[0][0]).toEqual({ passwordLength: 40 });
+    expect(environment.groups[0][1]).toHaveLength(120 * 11);
   });
 
-  test('secrets with default settings take no room', () => {
+  test('secrets with default settings are listed too: the function rotates no secret it does not list', () => {
     const stack = testStack();
-    new RotatingSecret(stack, 'Secret');
+    new RotatingSecret(stack, 'Secret', { secretName: 'db' });
     expect(rotationSettings(stack)).toEqual({});
+    expect(settingsEnvironment(stack)).toEqual({ format: 2, groups: [[{}, secretNameDigest('db')]] });
+  });
+
+  test('a name known only at deployment is listed in full', () => {
+    const stack = testStack();
+    new RotatingSecret(stack, 'Secret', { secretName: Fn.join('-', [Aws.STACK_NAME, 'db']) });
     const fn = Object.values(template(stack).findResources('AWS::Lambda::Function'))
       .find((candidate) => String(candidate.Properties.Description).includes('generic rotation'))!;
-    expect(fn.Properties.Environment.Variables.ROTATION_SETTINGS).toEqual('[]');
+    expect(JSON.stringify(fn.Properties.Environment.Variables.ROTATION_SETTINGS)).toContain('AWS::StackName');
   });
 });
 

@@ -1,114 +1,7 @@
-import {
-  DescribeSecretCommand,
-  GetRandomPasswordCommand,
-  GetSecretValueCommand,
-  PutSecretValueCommand,
-  ResourceNotFoundException,
-  SecretsManagerClient,
-  UpdateSecretVersionStageCommand,
-} from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
-import { nextValue, pendingValueProblem, rotate } from '../../src/secretsmanager/private/rotation';
-import { RotationSettings, settingsFor, settingsProblems, valueProblem } from '../../src/secretsmanager/private/rotation-settings';
-
-const ARN = 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:api-key-AbCdEf';
-const TOKEN = 'token-2';
-const SECRET_NAME = 'api-key';
-
-/** The n-th value the mocked GetRandomPassword returns: 32 characters with every class. */
-function random(n: number): string {
-  return `Rand0m-${n}`.padEnd(32, 'x');
-}
-
-/**
- * An in-memory secret behind a mocked Secrets Manager client, with the version and staging-label rules the
- * rotation protocol relies on: a label is on one version at a time, a version id with a label but no value
- * (what RotateSecret creates) is not readable, PutSecretValue is idempotent per ClientRequestToken.
- */
-class FakeSecret {
-  public readonly client = new SecretsManagerClient({});
-  public readonly mock = mockClient(this.client);
-  public rotationEnabled = true;
-  public binary = false;
-  /** The function's ROTATION_SETTINGS environment variable. */
-  public readonly environment: string;
-  private readonly versions = new Map<string, { value?: string; stages: string[] }>();
-  private randomCount = 0;
-
-  constructor(currentValue: string, settings?: RotationSettings) {
-    this.versions.set('token-1', { value: currentValue, stages: ['AWSCURRENT'] });
-    this.environment = JSON.stringify(settings ? [[[SECRET_NAME], settings]] : []);
-    this.mock.on(DescribeSecretCommand).callsFake(() => ({
-      RotationEnabled: this.rotationEnabled,
-      VersionIdsToStages: Object.fromEntries([...this.versions].map(([id, version]) => [id, [...version.stages]])),
-      Name: SECRET_NAME,
-    }));
-    this.mock.on(GetSecretValueCommand).callsFake((input) => {
-      const match = [...this.versions].find(([id, version]) =>
-        (input.VersionId === undefined || input.VersionId === id) &&
-        (input.VersionStage === undefined || version.stages.includes(input.VersionStage)) &&
-        version.value !== undefined);
-      if (!match) {
-        throw new ResourceNotFoundException({ message: 'not found', $metadata: {} });
-      }
-      return this.binary ? { SecretBinary: new Uint8Array([1]) } : { VersionId: match[0], SecretString: match[1].value };
-    });
-    this.mock.on(GetRandomPasswordCommand).callsFake(() => ({ RandomPassword: random(++this.randomCount) }));
-    this.mock.on(PutSecretValueCommand).callsFake((input) => {
-      const existing = this.versions.get(input.ClientRequestToken);
-      if (existing?.value !== undefined && existing.value !== input.SecretString) {
-        throw new Error('ResourceExistsException: a version with this token and another value exists');
-      }
-      for (const stage of input.VersionStages) {
-        this.removeStage(stage);
-      }
-      this.versions.set(input.ClientRequestToken, { value: input.SecretString, stages: [...input.VersionStages] });
-      return {};
-    });
-    this.mock.on(UpdateSecretVersionStageCommand).callsFake((input) => {
-      const from = this.versions.get(input.RemoveFromVersionId);
-      if (!from?.stages.includes(input.VersionStage)) {
-        throw new Error('InvalidParameterException: RemoveFromVersionId does not hold the stage');
-      }
-      this.removeStage('AWSPREVIOUS');
-      from.stages = [...from.stages.filter((stage) => stage !== input.VersionStage), 'AWSPREVIOUS'];
-      const to = this.versions.get(input.MoveToVersionId)!;
-      to.stages = [...to.stages.filter((stage) => stage !== 'AWSPENDING'), input.VersionStage];
-      return {};
-    });
-  }
-
-  /** What RotateSecret does before invoking the function: a version id labelled AWSPENDING, no value yet. */
-  public startRotation(token: string): void {
-    this.removeStage('AWSPENDING');
-    this.versions.set(token, { stages: ['AWSPENDING'] });
-  }
-
-  public valueAt(stage: string): string | undefined {
-    return [...this.versions.values()].find((version) => version.stages.includes(stage))?.value;
-  }
-
-  public versionAt(stage: string): string | undefined {
-    return [...this.versions].find(([, version]) => version.stages.includes(stage))?.[0];
-  }
-
-  private removeStage(stage: string): void {
-    for (const version of this.versions.values()) {
-      version.stages = version.stages.filter((s) => s !== stage);
-    }
-  }
-}
-
-async function step(secret: FakeSecret, name: string, token = TOKEN): Promise<void> {
-  await rotate(secret.client, { SecretId: ARN, ClientRequestToken: token, Step: name }, secret.environment);
-}
-
-async function fullRotation(secret: FakeSecret, token = TOKEN): Promise<void> {
-  secret.startRotation(token);
-  for (const name of ['createSecret', 'setSecret', 'testSecret', 'finishSecret']) {
-    await step(secret, name, token);
-  }
-}
+import { GetRandomPasswordCommand, PutSecretValueCommand, UpdateSecretVersionStageCommand } from '@aws-sdk/client-secrets-manager';
+import { ARN, FakeSecret, fullRotation, random, SECRET_NAME, step, TOKEN } from './fake-secret';
+import { nextValue, pendingValueProblem, secretNameOf } from '../../src/secretsmanager/private/rotation';
+import { RotationSettings, secretNameDigest, settingsFor, settingsGroup, settingsProblems, valueProblem } from '../../src/secretsmanager/private/rotation-settings';
 
 let logs: string[];
 beforeEach(() => {
@@ -346,22 +239,44 @@ describe('per-secret settings', () => {
     });
   });
 
-  test('come from the function\'s environment by secret name; defaults when the secret is not listed', () => {
-    const environment = JSON.stringify([[['api', 'db'], { passwordLength: 40 }], [['other-db'], { passwordLength: 20 }]]);
-    expect(settingsFor('db', environment)).toEqual({ passwordLength: 40 });
-    expect(settingsFor('api', environment)).toEqual({ passwordLength: 40 });
-    expect(settingsFor('other-db', environment)).toEqual({ passwordLength: 20 });
-    // The form of one secret per entry, which a function updated before its environment still reads.
+  test('come from the function\'s environment by secret name, in every form a release wrote it', () => {
+    // This release: every secret, by digest, or by name when the name is known only at deployment.
+    const current = JSON.stringify({ format: 2, groups: [settingsGroup({ passwordLength: 40 }, ['api', 'db'], []), settingsGroup({}, ['x'], ['deploy-time'])] });
+    expect(settingsFor('db', current)).toEqual({ passwordLength: 40 });
+    expect(settingsFor('api', current)).toEqual({ passwordLength: 40 });
+    expect(settingsFor('x', current)).toEqual({});
+    expect(settingsFor('deploy-time', current)).toEqual({});
+    expect(() => settingsFor('other', current)).toThrow('The function\'s ROTATION_SETTINGS environment variable does not list secret other.');
+    // The releases that listed only secrets with other than the default settings, one or several names an entry.
+    const earlier = JSON.stringify([[['api', 'db'], { passwordLength: 40 }], [['other-db'], { passwordLength: 20 }]]);
+    expect(settingsFor('db', earlier)).toEqual({ passwordLength: 40 });
+    expect(settingsFor('other-db', earlier)).toEqual({ passwordLength: 20 });
     expect(settingsFor('db', JSON.stringify([['db', { passwordLength: 40 }]]))).toEqual({ passwordLength: 40 });
-    expect(settingsFor('other', environment)).toEqual({});
-    expect(settingsFor('db', undefined)).toEqual({});
+    expect(settingsFor('other', earlier)).toEqual({});
+  });
+
+  test('digests are SHA-256 of the name, base64url, 11 characters, concatenated in a group', () => {
+    expect(secretNameDigest('db')).toEqual('e9wl0WlO-YR');
+    expect(settingsGroup({ passwordLength: 40, jsonField: undefined }, ['db', 'db'], [])).toEqual([{ passwordLength: 40 }, 'e9wl0WlO-YRe9wl0WlO-YR']);
+  });
+
+  test('the name of a secret is its ARN without the six characters Secrets Manager appends', () => {
+    expect(secretNameOf(ARN)).toEqual(SECRET_NAME);
+    expect(secretNameOf('arn:aws:secretsmanager:eu-west-1:111111111111:secret:app/db-creds-a1B2c3')).toEqual('app/db-creds');
   });
 
   test.each([
     ['not JSON', '%%%', 'The function\'s ROTATION_SETTINGS environment variable is not JSON.'],
-    ['an object', '{}', 'The function\'s ROTATION_SETTINGS environment variable must hold a JSON array.'],
+    ['an object of another format', '{"format":3,"groups":[]}', 'The function\'s ROTATION_SETTINGS environment variable has a form this code does not know (format 2 expected).'],
   ])('reject an environment that is %s', (_, environment, message) => {
     expect(() => settingsFor('db', environment)).toThrow(message);
+  });
+
+  test.each([
+    ['not base64 JSON', '%%%', 'The cdk-kms-encryption:generic-rotation tag of secret db is not base64-encoded JSON of an object.'],
+    ['mistyped', Buffer.from('{"passwordLength":"40","x":1}').toString('base64'), 'The cdk-kms-encryption:generic-rotation tag of secret db has unknown or mistyped settings: passwordLength, x.'],
+  ])('reject a legacy tag that is %s, without an environment', (_, value, message) => {
+    expect(() => settingsFor('db', undefined, [{ Key: 'cdk-kms-encryption:generic-rotation', Value: value }])).toThrow(message);
   });
 
   test('a generated value below the settings is never stored', async () => {

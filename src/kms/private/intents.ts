@@ -1,4 +1,4 @@
-import { Stack, Token } from 'aws-cdk-lib';
+import { CfnDeletionPolicy, CfnResource, Stack, Token } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { accessActions, accountRootStatement, accountStatement, AdministrationScope, administrationActions, administratorsStatement, awsServiceGrantsOnlyStatement, deploymentPrincipalStatement, organizationStatement, principalArnPatternStatement } from './statements';
@@ -37,9 +37,10 @@ export function addBaseStatements(key: kms.IKey, base: BaseStatements): void {
   if (base.trustAccountIdentities) {
     key.addToResourcePolicy(accountRootStatement());
   } else if (base.deploymentPrincipal) {
+    // CloudFormation schedules the deletion of a key it deletes; of a retained key, only whoever may anyway.
     key.addToResourcePolicy(deploymentPrincipalStatement(
       base.deploymentPrincipal,
-      administrationActions({ ...base.administration, deletion: true }),
+      administrationActions({ ...base.administration, deletion: base.administration.deletion || !isRetained(key) }),
     ));
   }
   if (!base.allowGrantsOutsideAwsServices) {
@@ -106,4 +107,10 @@ export function allowOrganization(key: kms.IKey, organizationId: string, access:
 export function allowAccount(key: kms.IKey, accountId: string, access: KeyAccess): void {
   throwIfInvalid(key, present(accountIdProblem('accountId', accountId)));
   key.addToResourcePolicy(accountStatement(accountId, access));
+}
+
+/** Whether CloudFormation keeps the key when it leaves the stack or is replaced (its removal policy, applied by the constructor). */
+function isRetained(key: kms.IKey): boolean {
+  const options = (key.node.defaultChild as CfnResource).cfnOptions;
+  return options.deletionPolicy === CfnDeletionPolicy.RETAIN && options.updateReplacePolicy === CfnDeletionPolicy.RETAIN;
 }

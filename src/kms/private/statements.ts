@@ -96,9 +96,10 @@ export function administratorsStatement(principals: iam.IPrincipal[], actions: s
 }
 
 /**
- * The principal that deploys the key (CloudFormation's execution role) administers it, deletion included:
- * KMS's lockout safety check refuses a key policy that would not let the principal creating the key, or
- * putting its policy, put the policy again; CloudFormation also updates, tags and deletes the key.
+ * The principal that deploys the key (CloudFormation's execution role) administers it: KMS's lockout safety
+ * check refuses a key policy that would not let the principal creating the key, or putting its policy, put
+ * the policy again; CloudFormation also updates and tags the key, and schedules the deletion of a key that
+ * is not retained (`actions` then include it; of a retained key, only when its administrators may too).
  * @see https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html#KMS-CreateKey-request-BypassPolicyLockoutSafetyCheck
  * @see https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html#KMS-PutKeyPolicy-request-BypassPolicyLockoutSafetyCheck
  */

@@ -1,27 +1,36 @@
-import { Duration, Lazy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct } from 'constructs';
+import { ArnListPolicies } from './arn-list-policies';
 import { secretsManagerInvokePermission } from './invoke-permission';
 import { RotationFunction } from './rotation-function';
-import { MAX_SETTINGS_ENV_LENGTH, ROTATION_SETTINGS_ENV, RotationSettings, settingsJson } from './rotation-settings';
+import { MAX_SETTINGS_ENV_LENGTH, ROTATION_SETTINGS_ENV, RotationSettings, SETTINGS_FORMAT, SettingsEnvironment, settingsGroup, settingsJson } from './rotation-settings';
 import { accountSecretsArnPattern, logWriteStatement, randomPasswordStatement, rotatedByFunctionStatement, rotationKeyStatement } from './statements';
 import { acknowledgeLambdaFindings, NO_RESERVED_CONCURRENCY_REASON } from '../../private/acknowledgements';
 import { handlerLogGroup } from '../../private/handler-log-group';
-import { nagResourceName } from '../../s3/private/nag';
 
 /** Construct id of the stack's generic rotation function, under the stack. */
 const SINGLETON_ID = 'CdkKmsEncryptionGenericRotation';
 
 /**
- * The generic rotation function of a stack, shared by all its secrets that use generic rotation. Its role
- * has no managed AWS policies and no inline policy: one customer-managed policy, the same for one secret
- * or hundreds, lets it rotate the secrets whose rotation configuration names it and that carry the
- * stack's ownership tag (ownership-tag.ts), use their keys through Secrets Manager only, and write its
- * own log group. One invoke permission lets Secrets Manager call it for the account's secrets: the role,
- * not the permission, decides which secrets a call can touch, so the stack does not hold one permission
- * per secret and fits as many secrets as CloudFormation's 500 resources allow. Its environment lists the
- * rotation settings of each secret that has any (rotation-settings.ts).
+ * How many managed policies IAM attaches to a role by default.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entities
+ */
+const MANAGED_POLICIES_PER_ROLE = 10;
+
+/**
+ * The generic rotation function of a stack, shared by all its secrets that use generic rotation
+ * (docs/decisions/0015-rotation-by-arn.md). Its role has no managed AWS policies and no inline policy:
+ * `Policy` lets it generate values and write its own log group; `SecretPolicies` name its secrets by ARN
+ * and `KeyPolicies` / `PreviousKeyPolicies` their keys by ARN, each spread over as many managed policies
+ * as their ARNs need. Secrets wait for `KeyPolicies` and `PreviousKeyPolicies` wait for the secrets, so
+ * while CloudFormation changes a secret's key, forwards or back, one of them names each key the secret is
+ * under. One invoke permission lets Secrets Manager call it for the account's secrets (one per secret
+ * would take 500 resources' worth of CloudFormation's quota); the role and the function's own check decide
+ * which secrets a call can touch. Its environment lists every secret it rotates, with its settings
+ * (rotation-settings.ts).
  */
 export class GenericRotationFunction extends Construct {
   /** The stack's generic rotation function, defined on first use. */
@@ -32,15 +41,16 @@ export class GenericRotationFunction extends Construct {
   }
 
   public readonly function: RotationFunction;
-  /** The role's permissions; a rotation schedule must wait for it before Secrets Manager invokes the function. */
+  /** The role's permissions other than on secrets and keys. */
   public readonly policy: iam.ManagedPolicy;
   /** Secrets Manager's permission to invoke the function; a rotation schedule must wait for it too. */
   public readonly invokePermission: lambda.CfnPermission;
-  /**
-   * `[secretNames, settings]` of the secrets whose settings differ from GetRandomPassword's defaults, by
-   * settings: secrets that share settings share an entry, so many fit in Lambda's 4 KB of environment.
-   */
-  private readonly settings = new Map<string, [string[], Record<string, unknown>]>();
+  private readonly secretPolicies: ArnListPolicies;
+  private readonly keyPolicies: ArnListPolicies;
+  private readonly previousKeyPolicies: ArnListPolicies;
+  /** The settings of the secrets, by settings: secrets that share settings share an entry of the environment. */
+  private readonly settings = new Map<string, { settings: RotationSettings; names: string[]; deployTimeNames: string[] }>();
+  private secrets = 0;
 
   private constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -58,55 +68,70 @@ export class GenericRotationFunction extends Construct {
       // Each step's calls retry throttling with backoff (handler-runtime.ts); Secrets Manager retries a failed step.
       timeout: Duration.minutes(2),
     });
-    this.function.addEnvironment(ROTATION_SETTINGS_ENV, Lazy.string({ produce: () => Stack.of(this).toJsonString([...this.settings.values()]) }));
-    // The policy names the function's ARN, so the function cannot wait for the policy (a cycle). It needs
-    // none of it to be created, only when Secrets Manager invokes it, and every rotation schedule, which
-    // is what makes Secrets Manager invoke it, waits for the policy (RotatingSecret).
-    const secrets = rotatedByFunctionStatement(this.function.functionArn, stack);
-    const keys = rotationKeyStatement(stack);
-    this.policy.addStatements(secrets, keys);
-    // Secrets Manager may invoke it for any secret of the account that names it; the policy above decides
-    // which of them it can read and write: for a secret without this stack's tag, its first call is denied.
+    this.function.addEnvironment(ROTATION_SETTINGS_ENV, Lazy.string({ produce: () => stack.toJsonString(this.settingsEnvironment()) }));
+    // The policies name the function's ARN, so the function cannot wait for them (a cycle). It needs
+    // none of them to be created, only when Secrets Manager invokes it, and every rotation schedule, which
+    // is what makes Secrets Manager invoke it, waits for all of them (RotatingSecret).
+    const fix = 'Define some of the secrets with generic rotation in another stack, or give them shorter names.';
+    this.secretPolicies = new ArnListPolicies(this, 'SecretPolicies', role, (arns) => rotatedByFunctionStatement(this.function.functionArn, arns), fix);
+    this.keyPolicies = new ArnListPolicies(this, 'KeyPolicies', role, (arns) => rotationKeyStatement(arns, stack), fix);
+    this.previousKeyPolicies = new ArnListPolicies(this, 'PreviousKeyPolicies', role, (arns) => rotationKeyStatement(arns, stack), fix);
+    // The policy that held the secrets and keys of earlier releases loses them only once these name them.
+    this.policy.node.addDependency(this.secretPolicies, this.keyPolicies, this.previousKeyPolicies);
+    // Secrets Manager may invoke it for any secret of the account that names it; the role's policies and
+    // the function decide which of them it can read and write: for a secret not of this stack, none.
     this.invokePermission = secretsManagerInvokePermission(this, 'InvokePermission', this.function.functionArn, accountSecretsArnPattern(stack.region, stack));
-    this.node.addValidation({ validate: () => this.environmentProblems() });
-    acknowledgeFindings(this.policy, this.function, { secrets: secrets.resources[0], keys: keys.resources[0] });
+    this.node.addValidation({ validate: () => [...this.environmentProblems(), ...this.policyCountProblems()] });
+    acknowledgeFindings(this.policy, this.function);
   }
 
-  /** Adds a secret's rotation settings to the function's environment, unless they are the defaults. */
-  public addSecret(secretName: string, settings: RotationSettings): void {
-    const set = settingsJson(settings);
-    if (Object.keys(set).length === 0) {
-      return;
-    }
-    const same = JSON.stringify(set);
-    const entry = this.settings.get(same) ?? [[], set];
-    entry[0].push(secretName);
-    this.settings.set(same, entry);
+  /**
+   * Lets the function rotate `secret` (encrypted with `keyArn`) with `settings`. The secret waits for the
+   * policies that name its key, and the policies that name its previous key wait for it.
+   */
+  public addSecret(secret: secretsmanager.CfnSecret, secretName: string, keyArn: string, settings: RotationSettings): void {
+    this.secrets++;
+    const key = JSON.stringify(settingsJson(settings));
+    const entry = this.settings.get(key) ?? { settings, names: [], deployTimeNames: [] };
+    (Token.isUnresolved(secretName) ? entry.deployTimeNames : entry.names).push(secretName);
+    this.settings.set(key, entry);
+    this.secretPolicies.add(secret.ref);
+    this.keyPolicies.add(keyArn);
+    this.previousKeyPolicies.add(keyArn);
+    secret.node.addDependency(this.function, this.keyPolicies);
+    this.previousKeyPolicies.node.addDependency(secret);
+  }
+
+  private settingsEnvironment(): SettingsEnvironment {
+    return {
+      format: SETTINGS_FORMAT,
+      groups: [...this.settings.values()].map((entry) => settingsGroup(entry.settings, entry.names, entry.deployTimeNames)),
+    };
   }
 
   /** The settings must fit Lambda's 4 KB of environment variables. */
   private environmentProblems(): string[] {
-    const entries = [...this.settings.values()];
-    const length = JSON.stringify(Stack.of(this).resolve(entries)).length;
-    const secrets = entries.reduce((count, [names]) => count + names.length, 0);
+    const length = JSON.stringify(Stack.of(this).resolve(this.settingsEnvironment())).length;
     return length <= MAX_SETTINGS_ENV_LENGTH ? [] : [
-      `This stack's generic rotation function carries the rotation settings of ${secrets} secrets (${entries.length} distinct) in its environment, ${length} characters, above the ${MAX_SETTINGS_ENV_LENGTH} that Lambda's 4 KB of environment variables leave. Define some of these secrets in another stack, give more of them the same \`generateSecretString\`, or keep it at the defaults.`,
+      `This stack's generic rotation function lists ${this.secrets} secrets (${this.settings.size} distinct settings) in its environment, ${length} characters, above the ${MAX_SETTINGS_ENV_LENGTH} that Lambda's 4 KB of environment variables leave. Define some of these secrets in another stack, or give more of them the same \`generateSecretString\`.`,
+    ];
+  }
+
+  /** IAM attaches at most 10 managed policies to a role. */
+  private policyCountProblems(): string[] {
+    const groups = [this.secretPolicies, this.keyPolicies, this.previousKeyPolicies];
+    const count = 1 + groups.reduce((sum, policies) => sum + policies.managedPolicies.length, 0);
+    return count <= MANAGED_POLICIES_PER_ROLE ? [] : [
+      `This stack's generic rotation function needs ${count} managed policies to name its ${this.secrets} secrets and their keys, above the ${MANAGED_POLICIES_PER_ROLE} IAM attaches to a role. Define some of these secrets in another stack, share keys between them, or give them shorter names.`,
     ];
   }
 }
 
 /** The findings that cannot be fixed for this function, each acknowledged on the one construct it concerns. */
-function acknowledgeFindings(policy: iam.ManagedPolicy, fn: RotationFunction, wildcards: { secrets: string; keys: string }): void {
-  const stack = Stack.of(policy);
+function acknowledgeFindings(policy: iam.ManagedPolicy, fn: RotationFunction): void {
   Validations.of(policy).acknowledge({
     id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
     reason: 'secretsmanager:GetRandomPassword has no resource type, so IAM requires Resource "*".',
-  }, {
-    id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(stack, wildcards.secrets)}]`,
-    reason: 'The rotation actions apply only to secrets whose rotation configuration names this function (secretsmanager:resource/AllowRotationLambdaArn), as in AWS\'s rotation templates, and that carry this stack\'s ownership tag (aws:ResourceTag); a secret rotated by another function, or not tagged by this stack, does not match.',
-  }, {
-    id: `AwsSolutions::AwsSolutions-IAM5[Resource::${nagResourceName(stack, wildcards.keys)}]`,
-    reason: 'Key use is confined to Secrets Manager in this Region (kms:ViaService) and to secrets (SecretARN encryption context); Secrets Manager uses a key only for the secret of the request, which the secrets statement confines to those of this stack rotated by this function.',
   });
   acknowledgeLambdaFindings(fn, {
     insideVpc: 'The function only calls the Secrets Manager API and reaches no resource in a VPC; placing it in one would require a VPC with a Secrets Manager endpoint in every stack.',

@@ -22,8 +22,8 @@ export function addSecretInvariantValidation(
 }
 
 /**
- * The tag without which the stack's generic rotation function is denied every call on the secret
- * (ownership-tag.ts): rotation would fail at deploy, when the rotation schedule rotates it first.
+ * The tag without which the previous release's policy of the generic rotation function, still in force
+ * for part of an upgrade, denies every call on the secret (ownership-tag.ts).
  */
 function ownershipTagInvariant(stack: Stack): Invariant {
   const expected = { Key: OWNERSHIP_TAG_KEY, Value: stack.resolve(OWNERSHIP_TAG_VALUE) };

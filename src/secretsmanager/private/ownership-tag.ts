@@ -2,15 +2,16 @@ import { Aws } from 'aws-cdk-lib';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 
 /**
- * The tag that marks a secret as rotated by its stack's generic rotation function: the function's role
- * acts only on secrets that carry it with the stack's id (`aws:ResourceTag/...`) and name the function
- * (`secretsmanager:resource/AllowRotationLambdaArn`). Another secret of the account is out of reach
- * unless someone may both tag it (`secretsmanager:TagResource`) and point its rotation at the function
- * (`secretsmanager:RotateSecret`), who already manages that secret. The library sets its own tag rather
- * than rely on CloudFormation's `aws:cloudformation:stack-id`, which it does not apply to every type.
+ * The tag that marks a secret as rotated by its stack's generic rotation function. It confines nothing:
+ * anyone allowed `secretsmanager:TagResource` writes it, so the function's role names its secrets by ARN
+ * and the function lists them (docs/decisions/0015-rotation-by-arn.md). It stays because the previous
+ * release's policy requires it (`aws:ResourceTag/...`) until CloudFormation replaces that policy during an
+ * upgrade, and removing it would update every secret. CloudFormation's `aws:cloudformation:stack-id`
+ * would be unforgeable, but AWS documents that its propagation "varies by resource type" and names no
+ * list that includes secrets.
  *
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-resource-tags.html
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access-abac.html
- * @see https://github.com/aws-cloudformation/cloudformation-coverage-roadmap/issues/1966
  */
 export const OWNERSHIP_TAG_KEY = 'cdk-kms-encryption:stack-id';
 

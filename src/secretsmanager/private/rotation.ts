@@ -18,7 +18,7 @@ import {
   SecretsManagerClient,
   UpdateSecretVersionStageCommand,
 } from '@aws-sdk/client-secrets-manager';
-import { RotationSettings, settingsFor, valueProblem } from './rotation-settings';
+import { RotationSettings, rotatesSecret, settingsFor, valueProblem } from './rotation-settings';
 
 /** The event Secrets Manager sends for each step. */
 export interface RotationEvent {
@@ -31,12 +31,18 @@ const CURRENT = 'AWSCURRENT';
 const PENDING = 'AWSPENDING';
 
 /**
- * Entry point: checks that the version the event names is the one being rotated, then runs its step.
- * A version that is already AWSCURRENT means the rotation finished (a retry), so nothing is done.
- * `settingsEnvironment` is the function's ROTATION_SETTINGS variable, which the template sets.
+ * Entry point: refuses, before any call, a secret that is not one of its stack's; checks that the version
+ * the event names is the one being rotated, then runs its step. A version that is already AWSCURRENT
+ * means the rotation finished (a retry), so nothing is done. `settingsEnvironment` is the function's
+ * ROTATION_SETTINGS variable, which the template sets.
  */
 export async function rotate(client: SecretsManagerClient, event: RotationEvent, settingsEnvironment?: string): Promise<void> {
   const { SecretId: arn, ClientRequestToken: token, Step: step } = event;
+  // Anyone who may call RotateSecret on a secret can point it at this function: it acts only on the
+  // secrets its template lists (the role's policy names the same secrets' ARNs).
+  if (!rotatesSecret(secretNameOf(arn), settingsEnvironment)) {
+    throw new Error(`Secret ${arn} is not a secret of this function's stack: its generic rotation function rotates only those. Nothing was read or changed; point the secret's rotation at its own function.`);
+  }
   const metadata = await client.send(new DescribeSecretCommand({ SecretId: arn }));
   if (!metadata.RotationEnabled) {
     throw new Error(`Secret ${arn} is not enabled for rotation.`);
@@ -52,8 +58,9 @@ export async function rotate(client: SecretsManagerClient, event: RotationEvent,
   if (!stages[token].includes(PENDING)) {
     throw new Error(`Secret version ${token} is not ${PENDING} for rotation of secret ${arn}.`);
   }
-  // Settings come from the template by the secret's name, never from its tags, which others can change.
-  const settings = settingsFor(metadata.Name ?? '', settingsEnvironment);
+  // Settings come from the template by the secret's name; from its tags only while the function still
+  // has the configuration of a release that kept them there (rotation-settings.ts).
+  const settings = settingsFor(metadata.Name ?? '', settingsEnvironment, metadata.Tags);
   switch (step) {
     case 'createSecret':
       return createSecret(client, arn, token, settings);
@@ -83,6 +90,10 @@ export async function createSecret(client: SecretsManagerClient, arn: string, to
     if (!(error instanceof ResourceNotFoundException)) {
       throw error;
     }
+  }
+  const shape = shapeProblem(stringValue(current.SecretString, arn), settings.jsonField);
+  if (shape) {
+    throw new Error(`createSecret: secret ${arn} ${shape} Nothing was stored.`);
   }
   const random = await client.send(new GetRandomPasswordCommand({
     PasswordLength: settings.passwordLength,
@@ -155,6 +166,9 @@ export function pendingValueProblem(current: string, pending: string, jsonField?
     if (pending.length === 0) {
       return 'is empty.';
     }
+    if (isJsonObject(current) && !isJsonObject(pending)) {
+      return 'would replace a JSON object with a plain value.';
+    }
     return pending === current ? 'equals the current value.' : undefined;
   }
   const before = jsonObject(current, 'The current value');
@@ -171,6 +185,28 @@ export function pendingValueProblem(current: string, pending: string, jsonField?
   return changed.length > 0 ? `changes fields other than '${jsonField}': ${changed.sort().join(', ')}.` : undefined;
 }
 
+/**
+ * Why the settings cannot rotate the current value, or undefined: a JSON object rotated without a field
+ * would lose every field (the settings of a JSON secret always name one; settings that do not are not its).
+ */
+function shapeProblem(current: string, jsonField?: string): string | undefined {
+  return jsonField === undefined && isJsonObject(current)
+    ? 'holds a JSON object, but its rotation settings name no field to rotate: the whole value would be replaced.'
+    : undefined;
+}
+
+function isJsonObject(text: string): boolean {
+  return parsedObject(text) !== undefined;
+}
+
+/**
+ * The name of the secret an ARN names: Secrets Manager appends a hyphen and six characters to it.
+ * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#iam-resources
+ */
+export function secretNameOf(arn: string): string {
+  return arn.split(':').slice(6).join(':').slice(0, -7);
+}
+
 /** The part of a value that rotation generates: the whole string, or the rotated field of a JSON secret. */
 function rotatedPart(value: string, jsonField?: string): string {
   return jsonField === undefined ? value : String(jsonObject(value, 'The pending value')[jsonField]);
@@ -185,14 +221,20 @@ function stringValue(value: string | undefined, arn: string): string {
 
 /** Parses a JSON object; the error never quotes the text (JSON.parse's own message would). */
 function jsonObject(text: string, what: string): Record<string, unknown> {
+  const parsed = parsedObject(text);
+  if (parsed === undefined) {
+    throw new Error(`${what} is not a JSON object, but generic rotation is configured to rotate one of its fields.`);
+  }
+  return parsed;
+}
+
+/** The JSON object a text holds, or undefined when it holds anything else. */
+function parsedObject(text: string): Record<string, unknown> | undefined {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    parsed = undefined;
+    return undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Error(`${what} is not a JSON object, but generic rotation is configured to rotate one of its fields.`);
-  }
-  return parsed as Record<string, unknown>;
+  return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? parsed as Record<string, unknown> : undefined;
 }

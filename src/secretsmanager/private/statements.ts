@@ -1,7 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { LOG_WRITE_ACTIONS, RANDOM_PASSWORD_ACTIONS, ROTATION_SECRET_ACTIONS } from './actions';
-import { OWNERSHIP_TAG_KEY, OWNERSHIP_TAG_VALUE } from './ownership-tag';
 import { SECRETS_MANAGER_KEY_ACTIONS } from '../../private/key-use/actions';
 import { regionalEndpoint } from '../../private/key-use/conditions';
 
@@ -87,41 +86,35 @@ export function rotationSecretStatement(secretArns: string[]): iam.PolicyStateme
 }
 
 /**
- * IAM statement for a rotation function shared by many secrets: the secrets of its account and Region
- * whose rotation configuration names this function (`secretsmanager:resource/AllowRotationLambdaArn`, as
- * AWS's rotation templates grant it) and that carry this stack's ownership tag (ownership-tag.ts), and
- * no other. A secret without rotation, rotated by another function, or pointed at this one without the
- * tag (which takes `secretsmanager:TagResource` on it as well as `RotateSecret`) does not match. One
- * statement, whatever the number of secrets.
+ * IAM statement for a rotation function shared by many secrets: the secrets `secretArns` (its stack's,
+ * by ARN, which no one but CloudFormation decides) while their rotation configuration names this
+ * function (`secretsmanager:resource/AllowRotationLambdaArn`, as AWS's rotation templates grant it). A
+ * secret of another stack or team does not match, whatever its tags: a tag is anyone's to write who may
+ * call `secretsmanager:TagResource`.
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/reference_iam-permissions.html#iam-contextkeys
  * @see https://docs.aws.amazon.com/service-authorization/latest/reference/list_awssecretsmanager.html#awssecretsmanager-policy-keys
  */
-export function rotatedByFunctionStatement(functionArn: string, stack: Stack): iam.PolicyStatement {
+export function rotatedByFunctionStatement(functionArn: string, secretArns: string[]): iam.PolicyStatement {
   return new iam.PolicyStatement({
     actions: [...ROTATION_SECRET_ACTIONS],
-    resources: [accountSecretsArnPattern(stack.region, stack)],
-    conditions: {
-      StringEquals: {
-        'secretsmanager:resource/AllowRotationLambdaArn': functionArn,
-        [`aws:ResourceTag/${OWNERSHIP_TAG_KEY}`]: OWNERSHIP_TAG_VALUE,
-      },
-    },
+    resources: secretArns,
+    conditions: { StringEquals: { 'secretsmanager:resource/AllowRotationLambdaArn': functionArn } },
   });
 }
 
 /**
- * IAM statement for a shared rotation function's use of any key of its account and Region, only through
- * Secrets Manager in that Region and only for secrets (`SecretARN` context). Secrets Manager uses a key
- * only for the secret of the request, which `rotatedByFunctionStatement` confines to the secrets that
- * name the function and carry the stack's tag; so the statement is constant, whatever the number of
- * secrets and keys.
+ * IAM statement for a shared rotation function's use of the keys `keyArns` (those of its secrets, of any
+ * account), only through Secrets Manager in its Region and only for secrets of its account (`SecretARN`
+ * context). Naming the keys keeps Security Hub's KMS.1 quiet: its rule reads any wildcard in the resource
+ * as "all keys" and ignores conditions.
+ * @see https://docs.aws.amazon.com/securityhub/latest/userguide/kms-controls.html#kms-1
  * @see https://docs.aws.amazon.com/secretsmanager/latest/userguide/security-encryption.html#security-encryption-encryption-context
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-via-service
  */
-export function rotationKeyStatement(stack: Stack): iam.PolicyStatement {
+export function rotationKeyStatement(keyArns: string[], stack: Stack): iam.PolicyStatement {
   return new iam.PolicyStatement({
     actions: [...SECRETS_MANAGER_KEY_ACTIONS],
-    resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+    resources: keyArns,
     conditions: {
       StringEquals: { 'kms:ViaService': regionalEndpoint('secretsmanager', stack.region, stack.urlSuffix) },
       StringLike: { 'kms:EncryptionContext:SecretARN': accountSecretsArnPattern(stack.region, stack) },
