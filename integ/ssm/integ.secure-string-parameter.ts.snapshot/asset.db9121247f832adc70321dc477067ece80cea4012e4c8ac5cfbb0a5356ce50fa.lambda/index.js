@@ -36,7 +36,6 @@ var OWNER_TAG_KEYS = {
   stackId: "cdk-kms-encryption:stack-id",
   logicalId: "cdk-kms-encryption:logical-id"
 };
-var STANDARD_TIER_MAX_VALUE_BYTES = 4096;
 var GENERATED_LENGTH = { min: 1, max: 4096, default: 32 };
 function generatorAlphabet(excludeCharacters) {
   let alphabet = "";
@@ -106,7 +105,7 @@ async function handleEvent(event, clients2) {
     case "Update": {
       const props = checkedProperties(event.ResourceProperties);
       const old = event.OldResourceProperties;
-      return old.Name === props.Name ? update(old, props, owner, clients2) : rename(old, props, owner, clients2);
+      return old.Name === props.Name ? update(old, props, owner, clients2) : rename(props, owner, clients2);
     }
     case "Delete":
       return remove(event.PhysicalResourceId, event.ResourceProperties, owner, clients2.ssm);
@@ -182,15 +181,22 @@ async function ownership(ssm, name, owner) {
     tags = TagList ?? [];
   } catch (error) {
     if (["InvalidResourceId", "ParameterNotFound"].includes(error.name)) {
-      return "absent";
+      return { kind: "absent" };
     }
     throw error;
   }
   const tag = (key) => tags.find((candidate) => candidate.Key === key)?.Value;
-  if (tag(OWNER_TAG_KEYS.stackId) === void 0) {
-    return "untagged";
+  const [stackId, logicalId] = [tag(OWNER_TAG_KEYS.stackId), tag(OWNER_TAG_KEYS.logicalId)];
+  if (stackId === void 0) {
+    return { kind: "untagged" };
   }
-  return tag(OWNER_TAG_KEYS.stackId) === owner.stackId && tag(OWNER_TAG_KEYS.logicalId) === owner.logicalId ? "ours" : "foreign";
+  if (stackId !== owner.stackId) {
+    return { kind: "foreign" };
+  }
+  return logicalId === owner.logicalId ? { kind: "ours" } : { kind: "sibling", logicalId: String(logicalId) };
+}
+function notOursReason(name, owned) {
+  return owned.kind === "sibling" ? `parameter ${name} already exists and was created by another resource of this stack (${owned.logicalId})` : `parameter ${name} already exists and was not created by this stack`;
 }
 function ownerTags(owner) {
   return [
@@ -253,38 +259,40 @@ function tagChanges(before = [], after = []) {
 async function create(props, owner, clients2) {
   const value = await newValue(props.Value, clients2);
   try {
-    return await putParameter(clients2.ssm, {
+    return await labelled(props, await putParameter(clients2.ssm, {
       ...parameterAttributes(props),
       Value: value,
       Overwrite: false,
       Tags: [...props.Tags ?? [], ...ownerTags(owner)]
-    });
+    }), clients2.ssm);
   } catch (error) {
     if (error.name !== "ParameterAlreadyExists") {
       throw error;
     }
   }
-  if (await ownership(clients2.ssm, props.Name, owner) !== "ours") {
-    throw new RequestFailure(`parameter ${props.Name} already exists and was not created by this stack`);
+  const owned = await ownership(clients2.ssm, props.Name, owner);
+  if (owned.kind !== "ours") {
+    throw new RequestFailure(notOursReason(props.Name, owned));
   }
   const kept = props.Value.Kind === "generated" /* GENERATED */ ? await currentValue(clients2.ssm, props.Name) : value;
-  return overwrite(props, kept, void 0, clients2.ssm);
+  return labelled(props, await overwrite(props, kept, void 0, clients2.ssm), clients2.ssm);
 }
 async function update(old, props, owner, clients2) {
   const owned = await ownership(clients2.ssm, props.Name, owner);
-  if (owned === "foreign") {
+  if (owned.kind === "foreign" || owned.kind === "sibling") {
     throw new RequestFailure(`parameter ${props.Name} was not created by this stack`);
   }
-  if (owned === "absent") {
+  if (owned.kind === "absent") {
     return create(props, owner, clients2);
   }
-  const value = props.Value.Kind === "generated" /* GENERATED */ && sameSource(old.Value, props.Value) ? await currentValue(clients2.ssm, props.Name) : await newValue(props.Value, clients2);
-  if (old.Tier === "Advanced" && props.Tier === "Standard") {
-    return recreateAsStandard(props, value, owner, clients2.ssm);
+  const value = await updatedValue(old, props, clients2);
+  const tier = await tierToWrite(old, props, clients2.ssm);
+  const outcome = await labelled(props, await overwrite({ ...props, Tier: tier }, value, old, clients2.ssm), clients2.ssm);
+  if (old.Tier === "Standard" && props.Tier === "Advanced") {
+    await putLabel(clients2.ssm, props.Name, outcome, RAISED_TO_ADVANCED_LABEL);
   }
-  const outcome = await overwrite(props, value, old, clients2.ssm);
   const { add, remove: removed } = tagChanges(old.Tags, props.Tags);
-  const tags = owned === "untagged" ? [...add, ...ownerTags(owner)] : add;
+  const tags = owned.kind === "untagged" ? [...add, ...ownerTags(owner)] : add;
   if (tags.length > 0) {
     await clients2.ssm.send(new import_client_ssm.AddTagsToResourceCommand({ ResourceType: "Parameter", ResourceId: props.Name, Tags: tags }));
   }
@@ -293,10 +301,64 @@ async function update(old, props, owner, clients2) {
   }
   return outcome;
 }
-async function rename(old, props, owner, clients2) {
-  if (await ownership(clients2.ssm, old.Name, owner) === "untagged") {
-    await clients2.ssm.send(new import_client_ssm.AddTagsToResourceCommand({ ResourceType: "Parameter", ResourceId: old.Name, Tags: ownerTags(owner) }));
+var TIER_DOWNGRADE_REASON = "Property Tier cannot change from Advanced to Standard: Parameter Store keeps an advanced parameter advanced, and deleting it to create it again would lose its history. Keep the tier Advanced, or give the parameter a new name (a new parameter, with a new value)";
+async function updatedValue(old, props, clients2) {
+  if (props.Value.Kind !== "generated" /* GENERATED */) {
+    return newValue(props.Value, clients2);
   }
+  if (sameSource(old.Value, props.Value)) {
+    return old.KeyId === props.KeyId ? currentValue(clients2.ssm, props.Name) : valueAcrossKeyChange(clients2.ssm, props.Name, props.KeyId);
+  }
+  return await labelledValue(clients2.ssm, props.Name, generatedLabel(props.Value)) ?? newValue(props.Value, clients2);
+}
+function generatedLabel(source) {
+  const length = Number(source.Length ?? GENERATED_LENGTH.default);
+  const excluded = (0, import_crypto.createHash)("sha256").update(source.ExcludeCharacters ?? "").digest("hex").slice(0, 16);
+  return `cdk-kms-encryption.generated.${length}.${excluded}`;
+}
+async function labelledValue(ssm, name, label) {
+  try {
+    const { Parameter } = await ssm.send(new import_client_ssm.GetParameterCommand({ Name: `${name}:${label}`, WithDecryption: true }));
+    return Parameter?.Value;
+  } catch (error) {
+    if (["ParameterVersionNotFound", "ParameterNotFound"].includes(error.name)) {
+      return void 0;
+    }
+    throw isKeyDenied(error) ? awsFailure(error, `Property KeyId: the handler may not decrypt parameter ${name} with the key of its generated version`) : error;
+  }
+}
+async function labelled(props, outcome, ssm) {
+  if (props.Value.Kind === "generated" /* GENERATED */) {
+    await putLabel(ssm, props.Name, outcome, generatedLabel(props.Value));
+  }
+  return outcome;
+}
+var RAISED_TO_ADVANCED_LABEL = "cdk-kms-encryption.raised-to-advanced";
+async function putLabel(ssm, name, written, labelName) {
+  await ssm.send(new import_client_ssm.LabelParameterVersionCommand({ Name: name, ParameterVersion: Number(written.data.Version), Labels: [labelName] }));
+}
+async function tierToWrite(old, props, ssm) {
+  if (old.Tier !== "Advanced" || props.Tier !== "Standard") {
+    return props.Tier;
+  }
+  const version = async (selector) => {
+    try {
+      return (await ssm.send(new import_client_ssm.GetParameterCommand({ Name: `${props.Name}${selector}` }))).Parameter?.Version;
+    } catch (error) {
+      if (["ParameterVersionNotFound", "ParameterNotFound"].includes(error.name)) {
+        return void 0;
+      }
+      throw error;
+    }
+  };
+  const [raised, current] = [await version(`:${RAISED_TO_ADVANCED_LABEL}`), await version("")];
+  if (raised !== void 0 && raised === current) {
+    log("kept advanced", { RequestType: "Update", LogicalResourceId: props.Name }, props.Name, "Parameter Store cannot move a parameter back to the standard tier");
+    return "Advanced";
+  }
+  return "Standard";
+}
+function rename(props, owner, clients2) {
   return create(props, owner, clients2);
 }
 function overwrite(props, value, old, ssm) {
@@ -310,22 +372,13 @@ function overwrite(props, value, old, ssm) {
     Overwrite: true
   });
 }
-async function recreateAsStandard(props, value, owner, ssm) {
-  if (props.Policies || Buffer.byteLength(value) > STANDARD_TIER_MAX_VALUE_BYTES) {
-    throw new RequestFailure(
-      `Property Tier cannot change from Advanced to Standard: the parameter has policies or a value above ${STANDARD_TIER_MAX_VALUE_BYTES} bytes, which need the advanced tier`
-    );
-  }
-  await ssm.send(new import_client_ssm.DeleteParameterCommand({ Name: props.Name }));
-  return putParameter(ssm, { ...parameterAttributes(props), Value: value, Overwrite: false, Tags: [...props.Tags ?? [], ...ownerTags(owner)] });
-}
 async function remove(physicalResourceId, props, owner, ssm) {
   const outcome = { physicalResourceId, data: { Version: "" } };
   if (props.Retain === "true" || physicalResourceId !== props.Name) {
     return outcome;
   }
-  const owned = await ownership(ssm, props.Name, owner);
-  if (owned === "foreign" || owned === "absent") {
+  const owned = await deletableOwnership(ssm, props.Name, owner);
+  if (owned !== "ours" && owned !== "untagged") {
     log("kept", { RequestType: "Delete", PhysicalResourceId: physicalResourceId, LogicalResourceId: owner.logicalId }, props.Name, `parameter is ${owned}`);
     return outcome;
   }
@@ -337,6 +390,16 @@ async function remove(physicalResourceId, props, owner, ssm) {
     }
   }
   return outcome;
+}
+async function deletableOwnership(ssm, name, owner) {
+  try {
+    return (await ownership(ssm, name, owner)).kind;
+  } catch (error) {
+    if (error.name === "AccessDeniedException") {
+      return "not readable";
+    }
+    throw error;
+  }
 }
 function parameterAttributes(props) {
   return {
@@ -357,6 +420,9 @@ async function putParameter(ssm, input) {
     if (isKeyDenied(error)) {
       throw awsFailure(error, keyDeniedReason(input.KeyId));
     }
+    if (input.Tier === "Standard" && /downgrade/i.test(String(error.message))) {
+      throw new RequestFailure(TIER_DOWNGRADE_REASON);
+    }
     throw awsFailure(error, redact(String(error.message), input.Value));
   }
 }
@@ -372,11 +438,45 @@ async function newValue(source, clients2) {
 }
 async function currentValue(ssm, name) {
   try {
-    const { Parameter } = await ssm.send(new import_client_ssm.GetParameterCommand({ Name: name, WithDecryption: true }));
-    return Parameter?.Value ?? "";
+    return await decryptedValue(ssm, name);
   } catch (error) {
-    throw isKeyDenied(error) ? awsFailure(error, `Property KeyId: the handler may not decrypt parameter ${name} with the key that encrypts it now`) : error;
+    throw isKeyDenied(error) ? awsFailure(error, decryptDeniedReason(name)) : error;
   }
+}
+async function valueAcrossKeyChange(ssm, name, keyId) {
+  try {
+    return await decryptedValue(ssm, name);
+  } catch (error) {
+    if (!isKeyDenied(error)) {
+      throw error;
+    }
+  }
+  const version = await latestVersionUnder(ssm, name, keyId);
+  if (version === void 0) {
+    throw new RequestFailure(`Property KeyId: the handler may not decrypt parameter ${name} with the key that encrypts it now, and no version is under ${keyId}`);
+  }
+  return currentValue(ssm, `${name}:${version}`);
+}
+async function latestVersionUnder(ssm, name, keyId) {
+  let latest;
+  let token;
+  do {
+    const page = await ssm.send(new import_client_ssm.GetParameterHistoryCommand({ Name: name, WithDecryption: false, NextToken: token }));
+    for (const entry of page.Parameters ?? []) {
+      if (entry.KeyId === keyId && (latest === void 0 || Number(entry.Version) > latest)) {
+        latest = Number(entry.Version);
+      }
+    }
+    token = page.NextToken;
+  } while (token);
+  return latest;
+}
+async function decryptedValue(ssm, selector) {
+  const { Parameter } = await ssm.send(new import_client_ssm.GetParameterCommand({ Name: selector, WithDecryption: true }));
+  return Parameter?.Value ?? "";
+}
+function decryptDeniedReason(name) {
+  return `Property KeyId: the handler may not decrypt parameter ${name} with the key that encrypts it now`;
 }
 function sameSource(a, b) {
   return a.Kind === b.Kind && a.Length === b.Length && a.ExcludeCharacters === b.ExcludeCharacters;

@@ -29,6 +29,7 @@ var import_client_secrets_manager2 = require("@aws-sdk/client-secrets-manager");
 var import_client_secrets_manager = require("@aws-sdk/client-secrets-manager");
 
 // src/secretsmanager/private/rotation-settings.ts
+var import_crypto = require("crypto");
 var ROTATION_SETTINGS_ENV = "ROTATION_SETTINGS";
 var MIN_ROTATED_LENGTH = 16;
 var DEFAULT_PASSWORD_LENGTH = 32;
@@ -38,18 +39,85 @@ var CHARACTER_CLASSES = [
   { name: "number", excludedBy: "excludeNumbers", characters: "0123456789" },
   { name: "punctuation", excludedBy: "excludePunctuation", characters: "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~" }
 ];
-function settingsFor(secretName, environment) {
-  let entries;
+var SETTINGS_FORMAT = 2;
+var DIGEST_LENGTH = 11;
+function secretNameDigest(name) {
+  return (0, import_crypto.createHash)("sha256").update(name, "utf8").digest("base64url").slice(0, DIGEST_LENGTH);
+}
+var LEGACY_SETTINGS_TAG = "cdk-kms-encryption:generic-rotation";
+function parseEnvironment(environment) {
+  if (environment === void 0) {
+    return { kind: "tags" };
+  }
+  let parsed;
   try {
-    entries = JSON.parse(environment ?? "[]");
+    parsed = JSON.parse(environment);
   } catch {
     throw new Error(`The function's ${ROTATION_SETTINGS_ENV} environment variable is not JSON.`);
   }
-  if (!Array.isArray(entries)) {
-    throw new Error(`The function's ${ROTATION_SETTINGS_ENV} environment variable must hold a JSON array.`);
+  if (Array.isArray(parsed)) {
+    return { kind: "names", entries: parsed };
   }
-  const entry = entries.find((candidate) => Array.isArray(candidate) && [candidate[0]].flat().includes(secretName));
-  return entry?.[1] ?? {};
+  const object = parsed;
+  if (typeof object !== "object" || object === null || object.format !== SETTINGS_FORMAT || !Array.isArray(object.groups)) {
+    throw new Error(`The function's ${ROTATION_SETTINGS_ENV} environment variable has a form this code does not know (format ${SETTINGS_FORMAT} expected).`);
+  }
+  return { kind: "complete", groups: object.groups };
+}
+function rotatesSecret(secretName, environment) {
+  const parsed = parseEnvironment(environment);
+  return parsed.kind !== "complete" || groupOf(parsed.groups, secretName) !== void 0;
+}
+function settingsFor(secretName, environment, tags) {
+  const parsed = parseEnvironment(environment);
+  switch (parsed.kind) {
+    case "complete": {
+      const group = groupOf(parsed.groups, secretName);
+      if (group === void 0) {
+        throw new Error(`The function's ${ROTATION_SETTINGS_ENV} environment variable does not list secret ${secretName}.`);
+      }
+      return group[0];
+    }
+    case "names": {
+      const entry = parsed.entries.find((candidate) => Array.isArray(candidate) && [candidate[0]].flat().includes(secretName));
+      return entry?.[1] ?? {};
+    }
+    case "tags":
+      return settingsFromLegacyTag(secretName, tags);
+  }
+}
+function groupOf(groups, secretName) {
+  const digest = secretNameDigest(secretName);
+  return groups.find((group) => {
+    const digests = String(group[1]);
+    const listed = Array.from({ length: digests.length / DIGEST_LENGTH }, (_, index) => digests.slice(index * DIGEST_LENGTH).slice(0, DIGEST_LENGTH));
+    return listed.includes(digest) || (group[2] ?? []).includes(secretName);
+  });
+}
+var STRING_SETTINGS = ["jsonField", "excludeCharacters"];
+var NUMBER_SETTINGS = ["passwordLength"];
+var BOOLEAN_SETTINGS = ["excludeLowercase", "excludeNumbers", "excludePunctuation", "excludeUppercase", "includeSpace", "requireEachIncludedType"];
+function settingsFromLegacyTag(secretName, tags = []) {
+  const value = tags.find((tag) => tag.Key === LEGACY_SETTINGS_TAG)?.Value;
+  if (value === void 0) {
+    throw new Error(`The function has no ${ROTATION_SETTINGS_ENV} environment variable (CloudFormation has not yet updated its configuration) and secret ${secretName} has no ${LEGACY_SETTINGS_TAG} tag: its rotation settings are unknown.`);
+  }
+  let parsed;
+  try {
+    parsed = JSON.parse(Buffer.from(value, "base64").toString("utf8"));
+  } catch {
+    parsed = void 0;
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    throw new Error(`The ${LEGACY_SETTINGS_TAG} tag of secret ${secretName} is not base64-encoded JSON of an object.`);
+  }
+  const record = parsed;
+  const types = [[STRING_SETTINGS, "string"], [NUMBER_SETTINGS, "number"], [BOOLEAN_SETTINGS, "boolean"]];
+  const wrong = Object.keys(record).filter((key) => !types.some(([keys, type]) => keys.includes(key) && typeof record[key] === type));
+  if (wrong.length > 0) {
+    throw new Error(`The ${LEGACY_SETTINGS_TAG} tag of secret ${secretName} has unknown or mistyped settings: ${wrong.sort().join(", ")}.`);
+  }
+  return record;
 }
 function requiredLength(settings) {
   return Math.max(MIN_ROTATED_LENGTH, settings.passwordLength ?? DEFAULT_PASSWORD_LENGTH);
@@ -82,6 +150,9 @@ var CURRENT = "AWSCURRENT";
 var PENDING = "AWSPENDING";
 async function rotate(client2, event, settingsEnvironment) {
   const { SecretId: arn, ClientRequestToken: token, Step: step } = event;
+  if (!rotatesSecret(secretNameOf(arn), settingsEnvironment)) {
+    throw new Error(`Secret ${arn} is not a secret of this function's stack: its generic rotation function rotates only those. Nothing was read or changed; point the secret's rotation at its own function.`);
+  }
   const metadata = await client2.send(new import_client_secrets_manager.DescribeSecretCommand({ SecretId: arn }));
   if (!metadata.RotationEnabled) {
     throw new Error(`Secret ${arn} is not enabled for rotation.`);
@@ -97,7 +168,7 @@ async function rotate(client2, event, settingsEnvironment) {
   if (!stages[token].includes(PENDING)) {
     throw new Error(`Secret version ${token} is not ${PENDING} for rotation of secret ${arn}.`);
   }
-  const settings = settingsFor(metadata.Name ?? "", settingsEnvironment);
+  const settings = settingsFor(metadata.Name ?? "", settingsEnvironment, metadata.Tags);
   switch (step) {
     case "createSecret":
       return createSecret(client2, arn, token, settings);
@@ -121,6 +192,10 @@ async function createSecret(client2, arn, token, settings) {
     if (!(error instanceof import_client_secrets_manager.ResourceNotFoundException)) {
       throw error;
     }
+  }
+  const shape = shapeProblem(stringValue(current.SecretString, arn), settings.jsonField);
+  if (shape) {
+    throw new Error(`createSecret: secret ${arn} ${shape} Nothing was stored.`);
   }
   const random = await client2.send(new import_client_secrets_manager.GetRandomPasswordCommand({
     PasswordLength: settings.passwordLength,
@@ -175,6 +250,9 @@ function pendingValueProblem(current, pending, jsonField) {
     if (pending.length === 0) {
       return "is empty.";
     }
+    if (isJsonObject(current) && !isJsonObject(pending)) {
+      return "would replace a JSON object with a plain value.";
+    }
     return pending === current ? "equals the current value." : void 0;
   }
   const before = jsonObject(current, "The current value");
@@ -190,6 +268,15 @@ function pendingValueProblem(current, pending, jsonField) {
   const changed = [...keys].filter((key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]));
   return changed.length > 0 ? `changes fields other than '${jsonField}': ${changed.sort().join(", ")}.` : void 0;
 }
+function shapeProblem(current, jsonField) {
+  return jsonField === void 0 && isJsonObject(current) ? "holds a JSON object, but its rotation settings name no field to rotate: the whole value would be replaced." : void 0;
+}
+function isJsonObject(text) {
+  return parsedObject(text) !== void 0;
+}
+function secretNameOf(arn) {
+  return arn.split(":").slice(6).join(":").slice(0, -7);
+}
 function rotatedPart(value, jsonField) {
   return jsonField === void 0 ? value : String(jsonObject(value, "The pending value")[jsonField]);
 }
@@ -200,16 +287,20 @@ function stringValue(value, arn) {
   return value;
 }
 function jsonObject(text, what) {
+  const parsed = parsedObject(text);
+  if (parsed === void 0) {
+    throw new Error(`${what} is not a JSON object, but generic rotation is configured to rotate one of its fields.`);
+  }
+  return parsed;
+}
+function parsedObject(text) {
   let parsed;
   try {
     parsed = JSON.parse(text);
   } catch {
-    parsed = void 0;
+    return void 0;
   }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-    throw new Error(`${what} is not a JSON object, but generic rotation is configured to rotate one of its fields.`);
-  }
-  return parsed;
+  return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? parsed : void 0;
 }
 
 // src/private/handler-runtime.ts
