@@ -386,7 +386,7 @@ export class RotatingSecret extends secretsmanager.Secret {
       tagAsOwnedByStack(resource);
       this.rotationSchedule.rotationLambdaArn = generic.function.functionArn;
       // Secrets Manager invokes the function as soon as the schedule exists: every policy and the permission first.
-      this.rotationSchedule.node.addDependency(generic);
+      this.rotationSchedule.node.addDependency(...generic.invocationDependencies);
     } else if (rotation._function) {
       rotation._function.addToRolePolicy(rotationSecretStatement([this.secretArn]));
       rotation._function.addToRolePolicy(keyViaSecretsManagerStatement([key.keyArn], [this.secretArn], SECRETS_MANAGER_KEY_ACTIONS, stack));

@@ -53,13 +53,15 @@ const EXPECTED: Record<string, Record<string, Changes>> = {
   '32a4a74': {
     ShowcaseDefaults: {
       removed: [],
-      added: ['CdkKmsEncryptionGenericRotationKeyPoliciesPolicy1708EA871', 'CdkKmsEncryptionGenericRotationPreviousKeyPoliciesPolicy126F965C7', 'CdkKmsEncryptionGenericRotationSecretPoliciesPolicy107D7F276'],
+      added: ['CdkKmsEncryptionGenericRotationKeyPoliciesPolicy1708EA871', 'CdkKmsEncryptionGenericRotationPreviousKeyPoliciesPolicy126F965C7', 'CdkKmsEncryptionGenericRotationSecretPoliciesPolicy107D7F276',
+        'SecureStringParameterProviderPreviousKeysPolicy529B39A5'],
       replaced: [],
       customResourceUpdates: [],
     },
     ShowcaseConfigured: {
       removed: [],
-      added: ['CdkKmsEncryptionGenericRotationKeyPoliciesPolicy1708EA871', 'CdkKmsEncryptionGenericRotationPreviousKeyPoliciesPolicy126F965C7', 'CdkKmsEncryptionGenericRotationSecretPoliciesPolicy107D7F276'],
+      added: ['CdkKmsEncryptionGenericRotationKeyPoliciesPolicy1708EA871', 'CdkKmsEncryptionGenericRotationPreviousKeyPoliciesPolicy126F965C7', 'CdkKmsEncryptionGenericRotationSecretPoliciesPolicy107D7F276',
+        'SecureStringParameterProviderPreviousKeysPolicy529B39A5'],
       replaced: [],
       customResourceUpdates: [],
     },
@@ -70,7 +72,8 @@ const EXPECTED: Record<string, Record<string, Changes>> = {
       added: [
         'CdkKmsEncryptionGenericRotationInvokePermissionBA39F251', 'CdkKmsEncryptionGenericRotationKeyPoliciesPolicy1708EA871',
         'CdkKmsEncryptionGenericRotationPreviousKeyPoliciesPolicy126F965C7', 'CdkKmsEncryptionGenericRotationSecretPoliciesPolicy107D7F276',
-        'CdkKmsEncryptionHandlerLogsKey44DCF2D6', 'SecureStringParameterProviderRolePolicy2478BB7A5',
+        'CdkKmsEncryptionHandlerLogsKey44DCF2D6', 'SecureStringParameterProviderPreviousKeysPolicy529B39A5',
+        'SecureStringParameterProviderRolePolicy2478BB7A5',
       ],
       replaced: [],
       customResourceUpdates: [],
@@ -80,7 +83,8 @@ const EXPECTED: Record<string, Record<string, Changes>> = {
       added: [
         'CdkKmsEncryptionGenericRotationInvokePermissionBA39F251', 'CdkKmsEncryptionGenericRotationKeyPoliciesPolicy1708EA871',
         'CdkKmsEncryptionGenericRotationPreviousKeyPoliciesPolicy126F965C7', 'CdkKmsEncryptionGenericRotationSecretPoliciesPolicy107D7F276',
-        'CdkKmsEncryptionHandlerLogsKey44DCF2D6', 'SecureStringParameterProviderRolePolicy2478BB7A5',
+        'CdkKmsEncryptionHandlerLogsKey44DCF2D6', 'SecureStringParameterProviderPreviousKeysPolicy529B39A5',
+        'SecureStringParameterProviderRolePolicy2478BB7A5',
       ],
       replaced: [],
       customResourceUpdates: [],

@@ -2,7 +2,7 @@ import { Duration, Lazy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { Construct, IConstruct } from 'constructs';
+import { Construct, IConstruct, IDependable } from 'constructs';
 import { ArnListPolicies } from './arn-list-policies';
 import { secretsManagerInvokePermission } from './invoke-permission';
 import { RotationFunction } from './rotation-function';
@@ -100,6 +100,14 @@ export class GenericRotationFunction extends Construct {
     this.previousKeyPolicies.add(keyArn);
     secret.node.addDependency(this.function, this.keyPolicies);
     this.previousKeyPolicies.node.addDependency(secret);
+  }
+
+  /**
+   * What must exist before Secrets Manager invokes the function: its role's policies and the invoke
+   * permission. Not the function itself, which a rotation schedule references (cfn-lint W3005).
+   */
+  public get invocationDependencies(): IDependable[] {
+    return [this.policy, this.secretPolicies, this.keyPolicies, this.previousKeyPolicies, this.invokePermission];
   }
 
   private settingsEnvironment(): SettingsEnvironment {
