@@ -122,6 +122,9 @@ export class FakeAws {
     // Keep-alive sockets of the SDK clients would hold the server (and Jest) open.
     this.server!.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    // The client reads those answers in the event loop's next poll phase, before this check-phase callback:
+    // the abandoned call has its answer (and its requestTimeout timer is cleared) before the test file ends.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   public get url(): string {
