@@ -36,6 +36,8 @@ const JEST_PROJECT_BASE = {
   // Policy-evaluation tests take seconds each on a busy 2-core CI machine; 5 s (Jest's default) is flaky.
   testTimeout: 30_000,
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  // Records each file's time and memory when scripts/test-footprint.ts measures the suite.
+  setupFilesAfterEnv: ['<rootDir>/test/util/setup.ts'],
   transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
 };
 /** The newest 2.x CLI; 3.0.0 cannot read current cloud assemblies ("schema version mismatch"). */
@@ -103,8 +105,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       // Failures in full, then the totals; no line per passing file (summaryThreshold 0: for any number of files).
       reporters: [new javascript.JestReporter('summary', { summaryThreshold: 0 })],
-      // Each run loads two aws-cdk-lib copies and memory grows per test file (about 0.75 GB a minute in one
-      // process, past 11 GB): two workers share the files, and one whose heap grows past the limit is replaced.
+      // V8's coverage (jest's default provider here) profiles every script of every test file's aws-cdk-lib
+      // and kept about 300 MB per file in a worker, past 9 GB each (issue 31); istanbul instruments only our
+      // own files, and a worker stays near 0.6 GB.
+      coverageProvider: 'babel',
+      // Two workers; one whose heap grows past the limit between files is replaced.
       maxWorkers: 2,
       workerIdleMemoryLimit: '1536MB',
       projects: [
@@ -166,20 +171,33 @@ project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
 // Lambda handlers are bundled into assets/ (git-ignored), which the constructs load at synth time:
 // bundle before the unit tests so `npm test` works on a fresh clone.
-project.testTask.prependSpawn(project.bundler.bundleTask);
+// Each aws-cdk-lib version runs in a jest invocation of its own (issue 31): a worker never holds both
+// copies, and the floor run starts with fresh workers. Arguments go to both runs (`npm test -- test/kms`).
+const eslintTask = project.tasks.tryFind('eslint')!;
+project.testTask.reset();
+project.testTask.spawn(project.bundler.bundleTask);
+project.testTask.execArgs(['jest', '--ci', '$@', '--selectProjects', `aws-cdk-lib ${CDK_TESTED}`], { receiveArgs: true });
+project.testTask.execArgs(
+  ['jest', '--ci', '--coverageDirectory', 'coverage/floor', '$@', '--selectProjects', `aws-cdk-lib ${CDK_FLOOR} (floor)`],
+  // Its own JUnit report and coverage, beside the main run's.
+  { receiveArgs: true, env: { JEST_JUNIT_OUTPUT_NAME: 'junit-floor.xml' } },
+);
+project.testTask.spawn(eslintTask);
 // The AWS SDK warns that future versions need a newer Node.js than the one running the tests; the
 // handlers it is bundled into run on Lambda's NODEJS_24_X, so the warning is noise here.
 project.testTask.env('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
 
 // Integration tests are deployable apps under integ/ with committed snapshots, verified offline in
 // `npm test` (docs/decisions/0002-integ-snapshots.md). `integ:update` rewrites the snapshots.
+// The apps are type-checked once, together; the script then only transpiles each (issue 31).
+const integTypeCheck = { exec: 'tsc --noEmit -p integ/tsconfig.json' };
 const integTask = project.addTask('integ', {
   description: 'Verify the integration test snapshots (no AWS account needed)',
-  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --project test/tsconfig.json scripts/integ-snapshots.ts', receiveArgs: true }],
+  steps: [{ spawn: 'bundle' }, integTypeCheck, { exec: 'ts-node --project test/tsconfig.json scripts/integ-snapshots.ts', receiveArgs: true }],
 });
 project.addTask('integ:update', {
   description: 'Rewrite the integration test snapshots (review the diff before committing)',
-  steps: [{ spawn: 'bundle' }, { exec: 'ts-node --project test/tsconfig.json scripts/integ-snapshots.ts --update', receiveArgs: true }],
+  steps: [{ spawn: 'bundle' }, integTypeCheck, { exec: 'ts-node --project test/tsconfig.json scripts/integ-snapshots.ts --update', receiveArgs: true }],
 });
 project.testTask.spawn(integTask);
 

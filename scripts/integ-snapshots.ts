@@ -47,7 +47,9 @@ function checkApp(app: string, update: boolean): boolean {
       // shown only when it fails.
       execFileSync('node', ['-r', 'ts-node/register', app], {
         cwd: ROOT,
-        env: { ...process.env, CDK_OUTDIR: outdir, TS_NODE_PROJECT: path.join(ROOT, 'test', 'tsconfig.json') },
+        // Type-checked once for all apps by the integ task (tsc -p integ): ts-node only transpiles, which
+        // saves each app a type-check of aws-cdk-lib's declarations (about 15 s of CPU an app).
+        env: { ...process.env, CDK_OUTDIR: outdir, TS_NODE_PROJECT: path.join(ROOT, 'test', 'tsconfig.json'), TS_NODE_TRANSPILE_ONLY: 'true' },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
     } catch (error) {

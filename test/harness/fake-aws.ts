@@ -124,11 +124,24 @@ export class FakeAws {
     });
   }
 
+  /**
+   * Answers every hung call with an error the SDK does not retry, then closes the server. A call the
+   * handler abandoned at its deadline thus ends with the test: destroyed, it would be retried against a
+   * closed port for a minute, outliving its test file (its requestTimeout warning then logs after the
+   * tests are done, and the jest worker cannot exit).
+   */
   public async stop(): Promise<void> {
-    this.hung.forEach((response) => response.destroy());
+    await Promise.all(this.hung.splice(0).map((response) => new Promise<void>((resolve) => {
+      // The server closes this connection once the answer is sent, so the client reads all of it first.
+      response.once('close', resolve).setHeader('connection', 'close');
+      answerError(response, 'FakeAwsStopped', 'the test ended before this call was answered');
+    })));
     // Keep-alive sockets of the SDK clients would hold the server (and Jest) open.
     this.server!.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+    // The client reads those answers in the event loop's next poll phase, before this check-phase callback:
+    // the abandoned call has its answer (and its requestTimeout timer is cleared) before the test file ends.
+    await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
   public get url(): string {
@@ -210,7 +223,7 @@ export class FakeAws {
       response.writeHead(200, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify(output));
     } catch (error) {
       const { type, message } = error instanceof AwsError ? error : { type: 'InternalServerError', message: String(error) };
-      response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: type, message }));
+      answerError(response, type, message);
     }
   }
 
@@ -439,4 +452,9 @@ function randomPassword(input: any): string {
   const alphabet = classes.join('');
   const required = input.RequireEachIncludedType === false ? [] : classes.map(pick);
   return [...required, ...Array.from({ length: length - required.length }, () => pick(alphabet))].join('');
+}
+
+/** An AWS JSON 1.1 error: HTTP 400 with the error code as `__type`. */
+function answerError(response: ServerResponse, type: string, message: string): void {
+  response.writeHead(400, { 'content-type': 'application/x-amz-json-1.1' }).end(JSON.stringify({ __type: type, message }));
 }
