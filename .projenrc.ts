@@ -124,6 +124,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
       ],
     },
   },
+  // projen's default embeds each file's TypeScript source in an inline source map, which doubles lib/ in the
+  // published package and in every language's package made from it (test/package-contents.test.ts caps
+  // its size). aws-cdk-lib ships no source maps either.
+  tsconfig: { compilerOptions: { inlineSourceMap: false, inlineSources: false } },
   tsconfigDev: { include: ['../demo/**/*.ts', '../integ/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'] },
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'integ', 'demo', 'scripts', 'bench'] },
   // .venv-scanners*: checkov and cfn-lint, installed by scripts/scanners/install.sh for test/scanners/.
