@@ -25,6 +25,8 @@ const FLOOR_EXCLUDED = [
   // checkov and cfn-lint read templates, in one Python venv per checkout: one run is enough, and two
   // would install it at once on a fresh clone.
   '<rootDir>/test/scanners/',
+  // The encryption report reads assemblies, whichever aws-cdk-lib wrote them: one run is enough.
+  '<rootDir>/report/',
 ];
 
 /** What both test runs share: TypeScript through ts-jest, mocks reset between tests. */
@@ -35,7 +37,7 @@ const JEST_PROJECT_BASE = {
   testEnvironmentOptions: { globalsCleanup: 'off' },
   // Policy-evaluation tests take seconds each on a busy 2-core CI machine; 5 s (Jest's default) is flaky.
   testTimeout: 30_000,
-  testMatch: ['<rootDir>/test/**/*.test.ts'],
+  testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/report/test/**/*.test.ts'],
   // Records each file's time and memory when scripts/test-footprint.ts measures the suite.
   setupFilesAfterEnv: ['<rootDir>/test/util/setup.ts'],
   transform: { '^.+\\.[t]sx?$': ['ts-jest', { tsconfig: 'test/tsconfig.json' }] },
@@ -81,6 +83,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     // The CloudFormation resource specification aws-cdk-lib is generated from: the coverage test of EncryptionChecks
     // derives every resource type that takes a KMS key from it (docs/decisions/0018-encryption-coverage.md).
     '@aws-cdk/aws-service-spec',
+    // The encryption report (report/, a companion package): its graph layout, and the browser driver its
+    // page is tested with in Debian's chromium (docs/decisions/0021-encryption-report.md).
+    'elkjs',
+    'playwright-core',
   ],
 
   lambdaOptions: { runtime: awscdk.LambdaRuntime.NODEJS_24_X },
@@ -128,8 +134,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // published package and in every language's package made from it (test/package-contents.test.ts caps
   // its size). aws-cdk-lib ships no source maps either.
   tsconfig: { compilerOptions: { inlineSourceMap: false, inlineSources: false } },
-  tsconfigDev: { include: ['../demo/**/*.ts', '../integ/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'] },
-  eslintOptions: { dirs: ['src'], devdirs: ['test', 'integ', 'demo', 'scripts', 'bench'] },
+  tsconfigDev: { include: ['../demo/**/*.ts', '../integ/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts', '../report/**/*.ts'] },
+  eslintOptions: { dirs: ['src'], devdirs: ['test', 'integ', 'demo', 'scripts', 'bench', 'report'] },
   // .venv-scanners*: checkov and cfn-lint, installed by scripts/scanners/install.sh for test/scanners/.
   gitignore: ['cdk.out', '.tmp', 'cdk-integ.out.*', '.jsii.tabl.json', '/.venv-scanners*'],
   // The package holds what runs and its docs, nothing else (test/package-contents.test.ts).
@@ -138,7 +144,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
 
 // Folders of development-only TypeScript outside src/ and test/: each gets a tsconfig extending the
 // test one, so the editor, ts-node and eslint's project service type-check them alike.
-for (const dir of ['demo', 'integ', 'scripts', 'bench']) {
+for (const dir of ['demo', 'integ', 'scripts', 'bench', 'report']) {
   new javascript.TypescriptConfig(project, {
     fileName: `${dir}/tsconfig.json`,
     extends: javascript.TypescriptConfigExtends.fromPaths(['../test/tsconfig.json']),
