@@ -43,6 +43,7 @@ Options:
 Exit codes: ${EXIT_OK} written; ${EXIT_NEW_ACCESS} access gained (with --fail-on-new-access); ${EXIT_USAGE} bad input or usage;\n${EXIT_INTERNAL} an internal error (please report it with the stack printed).
 `;
 
+/** Every option is `multiple` so that a repeated one can be refused instead of its first value dropped. */
 const OPTIONS = {
   'out': { type: 'string', multiple: true },
   'diff': { type: 'string', multiple: true },
@@ -50,6 +51,10 @@ const OPTIONS = {
   'format': { type: 'string', multiple: true },
   'help': { type: 'boolean' },
 } as const;
+/** What the usage calls the value of each option that takes one. */
+const VALUE_NAMES: Record<string, string> = { out: 'DIR', diff: 'OLD', format: 'LIST' };
+/** `--out DIR`, `--fail-on-new-access`, … */
+const FLAGS = Object.keys(OPTIONS).map((name) => `--${name}${VALUE_NAMES[name] ? ` ${VALUE_NAMES[name]}` : ''}`);
 
 /** Where the command prints, and what relative paths are relative to. */
 export interface CliIo {
@@ -146,17 +151,15 @@ function parseCommandLine(argv: string[]) {
   try {
     return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    const flags = Object.entries(OPTIONS).map(([name, option]) => `--${name}${option.type === 'string' ? ` ${name === 'format' ? 'LIST' : name === 'out' ? 'DIR' : 'OLD'}` : ''}`);
     const { code, message } = error as { code?: string; message: string };
     if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
       const flag = /'([^']+)'/.exec(message)?.[1] ?? message;
-      throw new UsageError(`unknown option ${flag}; the options are ${flags.join(', ')}`);
+      throw new UsageError(`unknown option ${flag}; the options are ${FLAGS.join(', ')}`);
     }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
       const flag = /'(--[\w-]+)/.exec(message)?.[1] ?? message;
-      throw new UsageError(OPTIONS[flag.slice(2) as keyof typeof OPTIONS]?.type === 'boolean'
-        ? `${flag} takes no value`
-        : `${flag} needs a value: ${flags.find((candidate) => candidate.startsWith(`${flag} `))}`);
+      const valueName = VALUE_NAMES[flag.slice(2)];
+      throw new UsageError(valueName ? `${flag} needs a value: ${flag} ${valueName}` : `${flag} takes no value`);
     }
     throw new UsageError(message);
   }
