@@ -103,7 +103,8 @@ function candidatesOf(key: KeyUnderTest, principals: readonly AppPrincipal[], un
   const organization = literalConditionValues(key.policy, /^aws:PrincipalOrgID$/i)[0];
   const candidates = new Map<string, Candidate>();
   const trustedAccounts = new Set<string>();
-  for (const value of principalValues('AWS')) {
+  // A key the app only refers to: its policy is a stand-in, only the app's principals are evaluated.
+  for (const value of key.policyKnown ? principalValues('AWS') : []) {
     const account = /^(\d{12})$|^arn:aws[\w-]*:iam::(\d{12}):root$/.exec(value);
     if (unknownsOf(value).length > 0) {
       unknowns.push({ what: 'a principal of the key policy', from: unknownsOf(value).join(', ') });
@@ -142,7 +143,7 @@ function candidatesOf(key: KeyUnderTest, principals: readonly AppPrincipal[], un
       });
     }
   }
-  for (const host of principalValues('Service')) {
+  for (const host of key.policyKnown ? principalValues('Service') : []) {
     candidates.set(host, { ref: { id: host, kind: 'service', label: host }, principal: host, identity: [], service: true });
   }
   for (const principal of principals) {

@@ -41,6 +41,7 @@ export interface TemplateResourceJson {
 const MANIFEST = 'manifest.json';
 const STACK_ARTIFACT = 'aws:cloudformation:stack';
 const NESTED_ASSEMBLY_ARTIFACT = 'cdk:cloud-assembly';
+const ASSET_MANIFEST_ARTIFACT = 'cdk:asset-manifest';
 const NESTED_STACK_TYPE = 'AWS::CloudFormation::Stack';
 
 /**
@@ -61,18 +62,37 @@ export function readAssembly(dir: string): TemplateStack[] {
     throw new ReportInputError(
       `${manifestFile} is not a cloud assembly manifest: expected a JSON object with a "version" string and an "artifacts" object, as \`cdk synth\` writes.`);
   }
+  const artifacts = Object.entries<any>(manifest.artifacts ?? {});
+  const assets = assetFiles(dir, artifacts.map(([, artifact]) => artifact));
   const stacks: TemplateStack[] = [];
-  for (const [artifactId, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
+  for (const [artifactId, artifact] of artifacts) {
     if (artifact?.type === NESTED_ASSEMBLY_ARTIFACT && typeof artifact.properties?.directoryName === 'string') {
       stacks.push(...readAssembly(path.join(dir, artifact.properties.directoryName)));
     } else if (artifact?.type === STACK_ARTIFACT) {
-      stacks.push(...readStackArtifact(dir, artifactId, artifact));
+      stacks.push(...readStackArtifact(dir, artifactId, artifact, assets));
     }
   }
   return stacks;
 }
 
-function readStackArtifact(dir: string, artifactId: string, artifact: any): TemplateStack[] {
+/** The files of the assembly's asset manifests, by the object key they are published under (`<hash>.json`). */
+function assetFiles(dir: string, artifacts: readonly any[]): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const artifact of artifacts.filter((candidate) => candidate?.type === ASSET_MANIFEST_ARTIFACT && typeof candidate.properties?.file === 'string')) {
+    const manifestFile = path.join(dir, artifact.properties.file);
+    const assets = readJson(manifestFile, 'the asset manifest the cloud assembly manifest names');
+    for (const asset of Object.values<any>(isRecord(assets) && isRecord(assets.files) ? assets.files : {})) {
+      for (const destination of Object.values<any>(asset?.destinations ?? {})) {
+        if (typeof destination?.objectKey === 'string' && typeof asset.source?.path === 'string') {
+          files.set(destination.objectKey, asset.source.path);
+        }
+      }
+    }
+  }
+  return files;
+}
+
+function readStackArtifact(dir: string, artifactId: string, artifact: any, assets: ReadonlyMap<string, string>): TemplateStack[] {
   const templateFile = artifact.properties?.templateFile;
   if (typeof templateFile !== 'string') {
     throw new ReportInputError(`${path.join(dir, MANIFEST)}: artifact ${artifactId} has no "properties.templateFile": expected the template file of the stack.`);
@@ -89,7 +109,7 @@ function readStackArtifact(dir: string, artifactId: string, artifact: any): Temp
   };
   const file = path.join(dir, templateFile);
   const stack: TemplateStack = { entry, file, template: readTemplate(file, `the template of stack ${artifactId}`), metadata, resourcePaths: new Map() };
-  const stacks = [stack, ...nestedStacks(dir, stack)];
+  const stacks = [stack, ...nestedStacks(dir, stack, assets)];
   assignResourcePaths(stacks);
   return stacks;
 }
@@ -106,13 +126,21 @@ function assignResourcePaths(stacks: readonly TemplateStack[]): void {
   }
 }
 
-/** The nested stacks of a stack, depth first: each `AWS::CloudFormation::Stack` whose asset path names a template of the assembly. */
-function nestedStacks(dir: string, parent: TemplateStack): TemplateStack[] {
+/**
+ * The nested stacks of a stack, depth first: each `AWS::CloudFormation::Stack` whose template is in the
+ * assembly, named by its `aws:asset:path` metadata or, without asset metadata, by the asset its `TemplateURL` points at.
+ */
+function nestedStacks(dir: string, parent: TemplateStack, assets: ReadonlyMap<string, string>): TemplateStack[] {
+  const templateOf = (resource: TemplateResourceJson): string | undefined => {
+    const assetPath = resource.Metadata?.['aws:asset:path'];
+    const objectKey = /([^/"]+\.json)"/.exec(JSON.stringify(resource.Properties?.TemplateURL ?? ''))?.[1];
+    return typeof assetPath === 'string' ? assetPath : objectKey && assets.get(objectKey);
+  };
   return Object.entries(parent.template.Resources)
-    .filter(([, resource]) => resource.Type === NESTED_STACK_TYPE && typeof resource.Metadata?.['aws:asset:path'] === 'string')
+    .filter(([, resource]) => resource.Type === NESTED_STACK_TYPE && templateOf(resource) !== undefined)
     .flatMap(([logicalId, resource]) => {
-      const file = path.join(dir, resource.Metadata!['aws:asset:path']);
-      const resourcePath: string | undefined = resource.Metadata?.['aws:cdk:path'];
+      const file = path.join(dir, templateOf(resource)!);
+      const resourcePath: string | undefined = resource.Metadata?.['aws:cdk:path'] ?? metadataPathOf(parent, logicalId);
       const entry: StackEntry = {
         id: `${parent.entry.id}/${logicalId}`,
         stackName: `${parent.entry.stackName}-${logicalId}`,
@@ -129,8 +157,17 @@ function nestedStacks(dir: string, parent: TemplateStack): TemplateStack[] {
         parent: { stack: parent, logicalId },
         resourcePaths: new Map(),
       };
-      return [stack, ...nestedStacks(dir, stack)];
+      return [stack, ...nestedStacks(dir, stack, assets)];
     });
+}
+
+/** The construct path the metadata gives a logical id of a stack (the shortest under the stack's path, where ids repeat in nested stacks). */
+function metadataPathOf(stack: TemplateStack, logicalId: string): string | undefined {
+  return [...stack.metadata]
+    .filter(([constructPath, entries]) => constructPath.startsWith(`/${stack.entry.path}/`)
+      && entries.some((entry) => entry.type === 'aws:cdk:logicalId' && entry.data === logicalId))
+    .map(([constructPath]) => constructPath.replace(/^\//, ''))
+    .sort((a, b) => a.length - b.length)[0];
 }
 
 /** `aws://111111111111/eu-west-1` → its account and Region, `unknown-account` / `unknown-region` when agnostic. */
