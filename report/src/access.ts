@@ -78,14 +78,14 @@ interface Channel {
  * name; the conditions in words follow from which of those requests are allowed.
  */
 export async function evaluateAccess(
-  key: KeyUnderTest, principals: readonly AppPrincipal[], actions: Record<Capability, string[]>,
+  key: KeyUnderTest, principals: readonly AppPrincipal[], actions: Record<Capability, string[]>, decisions: Decisions,
 ): Promise<{ access: Access[]; unknowns: Unknown[] }> {
   const unknowns: Unknown[] = [];
   const candidates = candidatesOf(key, principals, unknowns);
   const access: Access[] = [];
   for (const candidate of candidates) {
     for (const capability of Object.keys(actions) as Capability[]) {
-      const entry = await capabilityAccess(key, candidate, capability, actions[capability]);
+      const entry = await capabilityAccess({ ...key, decisions }, candidate, capability, actions[capability]);
       if (entry) {
         access.push(entry);
       }
@@ -167,7 +167,7 @@ function appCandidate(principal: AppPrincipal): Candidate {
 }
 
 async function capabilityAccess(
-  key: KeyUnderTest, candidate: Candidate, capability: Capability, actions: readonly string[],
+  key: KeyInEvaluation, candidate: Candidate, capability: Capability, actions: readonly string[],
 ): Promise<Access | undefined> {
   const possible = actions.filter((action) => couldAllow(candidate.policy ?? key.policy, candidate.identity, action));
   if (possible.length === 0) {
@@ -220,7 +220,7 @@ async function capabilityAccess(
 }
 
 /** The (action, channel) pairs allowed: directly, or else through each probe service, for any resource or for each of the key's. */
-async function allowedChannels(key: KeyUnderTest, candidate: Candidate, capability: Capability, actions: readonly string[], account?: string) {
+async function allowedChannels(key: KeyInEvaluation, candidate: Candidate, capability: Capability, actions: readonly string[], account?: string) {
   const allowed: Array<[string, Channel]> = [];
   for (const action of actions) {
     const direct: Channel = { direct: true, context: {} };
@@ -288,7 +288,7 @@ function probeChannels(key: KeyUnderTest, candidate: Candidate, capability: Capa
 
 /** Whether the engine allows `action` from the candidate through `channel`. */
 async function decide(
-  key: KeyUnderTest, candidate: Candidate, capability: Capability, action: string, channel: Channel, account?: string, grantForAwsResource?: boolean,
+  key: KeyInEvaluation, candidate: Candidate, capability: Capability, action: string, channel: Channel, account?: string, grantForAwsResource?: boolean,
 ): Promise<boolean> {
   const callerAccount = account ?? candidate.account;
   const context: Record<string, string> = {
@@ -304,9 +304,55 @@ async function decide(
     ...(capability === 'create-grants' ? { 'kms:GrantIsForAWSResource': String(grantForAwsResource ?? Boolean(channel.via)) } : {}),
     ...channel.context,
   };
-  return isAllowed(candidate.policy ?? key.policy, {
-    principal: candidate.principal, action, keyArn: key.arn, keyAccount: key.account, context, identityStatements: candidate.identity,
-  });
+  const policy = candidate.policy ?? key.policy;
+  const request = [
+    textOf(policy), textOf(candidate.identity), candidate.principal, key.account,
+    statementClass(policy, candidate.identity, (statement) => names(statement, 'Action', action)),
+    statementClass(policy, candidate.identity, (statement) => names(statement, 'Resource', key.arn)),
+    JSON.stringify(context),
+  ].join('\u0000');
+  const { decisions } = key;
+  if (!decisions.has(request)) {
+    decisions.set(request, isAllowed(policy, {
+      principal: candidate.principal, action, keyArn: key.arn, keyAccount: key.account, context, identityStatements: candidate.identity,
+    }));
+  }
+  return decisions.get(request)!;
+}
+
+/**
+ * The decisions the engine made while a report is built, by request. Two requests are decided alike when
+ * they differ only in the action or the key, and the same statements of the same policies name both actions
+ * (by `Action` or `NotAction`) and both keys (by `Resource` or `NotResource`): the engine decides one of
+ * them. Administering a key is 16 actions that a key policy usually names alike, and the keys of one kind
+ * of construct have the same policy.
+ */
+export type Decisions = Map<string, Promise<boolean>>;
+
+/** A key with the decisions made so far. */
+interface KeyInEvaluation extends KeyUnderTest {
+  readonly decisions: Decisions;
+}
+
+/** Which statements of the policies match: `1` or `0` each. */
+function statementClass(policy: any, identity: readonly any[], matches: (statement: any) => boolean): string {
+  return [...[policy?.Statement ?? []].flat(), ...identity].map((statement) => (matches(statement) ? '1' : '0')).join('');
+}
+
+/** Whether a statement's `Action` (`Resource`) names the value, or its `NotAction` (`NotResource`) does not. */
+function names(statement: any, element: 'Action' | 'Resource', value: string): boolean {
+  const matches = (patterns: unknown) => [patterns ?? []].flat().some((pattern: unknown) => typeof pattern === 'string' && matchesPattern(pattern, value));
+  return statement?.[`Not${element}`] !== undefined ? !matches(statement[`Not${element}`]) : matches(statement?.[element]);
+}
+
+const TEXTS = new WeakMap<object, string>();
+
+/** The JSON text of a policy or statement list, made once. */
+function textOf(value: object): string {
+  if (!TEXTS.has(value)) {
+    TEXTS.set(value, JSON.stringify(value));
+  }
+  return TEXTS.get(value)!;
 }
 
 /**

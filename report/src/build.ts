@@ -1,4 +1,4 @@
-import { DataUnderKey, evaluateAccess } from './access';
+import { DataUnderKey, Decisions, evaluateAccess } from './access';
 import { acknowledgementsOf } from './acknowledgements';
 import { readAssembly } from './assembly';
 import { capabilityActions } from './capabilities';
@@ -22,7 +22,7 @@ export async function buildReport(assemblyDir: string): Promise<EncryptionReport
   const stacks = readAssembly(assemblyDir);
   const resolver = new Resolver(stacks);
   const { principals, unknowns } = appPrincipals(resolver);
-  const app: App = { resolver, uses: keyUses(resolver), principals, actions: await capabilityActions() };
+  const app: App = { resolver, uses: keyUses(resolver), principals, actions: await capabilityActions(), decisions: new Map() };
   const keys: KeyEntry[] = [];
   for (const key of createdKeys(resolver)) {
     keys.push(await createdKeyEntry(app, key));
@@ -51,9 +51,10 @@ interface App {
   readonly uses: readonly KeyUse[];
   readonly principals: readonly AppPrincipal[];
   readonly actions: Actions;
+  readonly decisions: Decisions;
 }
 
-async function createdKeyEntry({ resolver, uses, principals, actions }: App, key: CreatedKey): Promise<KeyEntry> {
+async function createdKeyEntry({ resolver, uses, principals, actions, decisions }: App, key: CreatedKey): Promise<KeyEntry> {
   const ref = resourceRefOf(key.resource);
   const encrypted = uses.filter((use) => use.key.kind === 'created' && use.key.key === key.resource);
   const aliases = resolver.all().filter((alias) => alias.json.Type === 'AWS::KMS::Alias')
@@ -64,7 +65,7 @@ async function createdKeyEntry({ resolver, uses, principals, actions }: App, key
     .map((alias) => resolver.text(alias.stack, alias.json.Properties?.AliasName));
   const { access, unknowns } = await evaluateAccess(
     { arn: key.arn, account: key.account, region: key.region, policy: key.policy, policyKnown: true, data: dataUnderKey(resolver, encrypted) },
-    principals, capabilitiesOfUsage(actions, key.configuration.keyUsage));
+    principals, capabilitiesOfUsage(actions, key.configuration.keyUsage), decisions);
   return {
     id: ref.id,
     origin: 'created',
@@ -80,7 +81,7 @@ async function createdKeyEntry({ resolver, uses, principals, actions }: App, key
 }
 
 /** Keys the app names by ARN or alias without creating them, and keys only known at deploy time. */
-async function referencedKeyEntries({ resolver, uses, principals, actions }: App): Promise<KeyEntry[]> {
+async function referencedKeyEntries({ resolver, uses, principals, actions, decisions }: App): Promise<KeyEntry[]> {
   const usesById = new Map<string, KeyUse[]>();
   for (const use of uses) {
     const id = use.key.kind === 'referenced' ? use.key.arn : use.key.kind === 'unknown' ? `unknown:${use.key.from}` : undefined;
@@ -109,7 +110,7 @@ async function referencedKeyEntries({ resolver, uses, principals, actions }: App
     // Its key policy is not in the app: evaluated under AWS's default key policy, which lets the account's IAM policies decide.
     const defaultPolicy = { Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' }] };
     const { access } = await evaluateAccess(
-      { arn: id, account, region, policy: defaultPolicy, policyKnown: false, data: dataUnderKey(resolver, keyUsesOfId) }, principals, actions);
+      { arn: id, account, region, policy: defaultPolicy, policyKnown: false, data: dataUnderKey(resolver, keyUsesOfId) }, principals, actions, decisions);
     entries.push({
       id,
       origin: 'referenced',

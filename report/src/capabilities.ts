@@ -45,9 +45,15 @@ const KEY_ACTIONS = new Set([
 
 /** Whether an IAM action pattern (`kms:Get*`, `*`) matches an action, case-insensitively. */
 export function matchesPattern(pattern: string, value: string): boolean {
-  const expression = pattern.split('*').map((part) => part.split('?').map(escape).join('.')).join('.*');
-  return new RegExp(`^${expression}$`, 'i').test(value);
+  let expression = PATTERNS.get(pattern);
+  if (!expression) {
+    expression = new RegExp(`^${pattern.split('*').map((part) => part.split('?').map(escape).join('.')).join('.*')}$`, 'i');
+    PATTERNS.set(pattern, expression);
+  }
+  return expression.test(value);
 }
+
+const PATTERNS = new Map<string, RegExp>();
 
 function escape(text: string): string {
   return text.replace(/[.+^${}()|[\]\\]/g, '\\$&');
