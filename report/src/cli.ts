@@ -5,7 +5,8 @@
  */
 import * as path from 'path';
 import { parseArgs } from 'util';
-import { AssemblyError, buildReport } from './build';
+import { buildReport } from './build';
+import { ReportInputError } from './errors';
 import { diffReports, hasGainedAccess } from './diff';
 import { AccessChange, EncryptionReportDiff } from './model';
 import { REPORT_FORMATS, ReportFormat, writeReport } from './write';
@@ -99,7 +100,7 @@ export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<numb
   try {
     return await run(request, io);
   } catch (error) {
-    if (error instanceof UsageError || error instanceof AssemblyError) {
+    if (error instanceof UsageError || error instanceof ReportInputError) {
       io.err(`cdk-kms-encryption report: ${(error as Error).message}`);
       return EXIT_USAGE;
     }

@@ -1,5 +1,6 @@
 export * from './model';
 export { buildReport } from './build';
+export { ReportInputError } from './errors';
 export { diffReports, hasGainedAccess } from './diff';
 export { EncryptionReportPlugin } from './plugin';
 export type { EncryptionReportPluginProps } from './plugin';

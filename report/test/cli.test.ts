@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { AssemblyError, buildReport } from '../src/build';
+import { buildReport } from '../src/build';
+import { ReportInputError } from '../src/errors';
 import { EXIT_NEW_ACCESS, EXIT_OK, EXIT_USAGE, USAGE, main } from '../src/cli';
 import { EncryptionReport } from '../src/model';
 import { access, key, report, resource, role } from './fixtures/cli/reports';
@@ -147,7 +148,7 @@ describe('bad input and usage exit with 2, and say what was expected', () => {
 
   test('an assembly the report cannot read: the report\'s own message, naming the file', async () => {
     // GIVEN
-    build.mockRejectedValue(new AssemblyError(`${cwd}/cdk.out/manifest.json: not found; expected a cloud assembly directory written by cdk synth`));
+    build.mockRejectedValue(new ReportInputError(`${cwd}/cdk.out/manifest.json: not found; expected a cloud assembly directory written by cdk synth`));
 
     // WHEN
     const code = await run();

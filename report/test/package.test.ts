@@ -2,9 +2,13 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { App, Stack, aws_iam as iam } from 'aws-cdk-lib';
 import * as esbuild from 'esbuild';
 import { bundleReport, packReport } from '../../scripts/report-package';
-import { USAGE } from '../src/cli';
+import { CustomerManagedKey } from '../../src/kms';
+import { EncryptedBucket } from '../../src/s3';
+import { buildReport } from '../src/build';
+import { EXIT_NEW_ACCESS, USAGE } from '../src/cli';
 
 /*
  * The companion package as npm would install it: bundled and packed into a temporary directory (nothing built
@@ -43,7 +47,7 @@ beforeAll(async () => {
     fs.mkdirSync(path.dirname(path.join(modules, name)), { recursive: true });
     fs.symlinkSync(fs.realpathSync(path.join(ROOT, 'node_modules', name)), path.join(modules, name));
   }
-});
+}, 120_000);
 
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 
@@ -99,6 +103,49 @@ test('the plugin API loads from the installed package', () => {
   expect(result.stderr).toBe('');
   expect(result.stdout.trim()).toBe('function,function,function,function,function,function');
 });
+
+/** A key, a bucket under it and a reader; `newReader` adds a second one. */
+function synthesize(outdir: string, newReader: boolean): string {
+  const app = new App({ outdir });
+  const stack = new Stack(app, 'Payments', { env: { account: '111111111111', region: 'eu-west-1' } });
+  const bucket = new EncryptedBucket(stack, 'Data', { encryptionKey: new CustomerManagedKey(stack, 'DataKey') });
+  const role = (id: string) => new iam.Role(stack, id, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+  bucket.grantRead(role('ReaderRole'));
+  if (newReader) {
+    bucket.grantRead(role('NewRole'));
+  }
+  app.synth();
+  return outdir;
+}
+
+test('the installed CLI writes the report of a synthesized app, as the sources do', async () => {
+  // GIVEN
+  const assembly = synthesize(path.join(work, 'v1.out'), false);
+  const out = path.join(work, 'v1-report');
+
+  // WHEN
+  const result = node([path.join(installed, 'lib', 'cli.js'), 'report', assembly, '--out', out]);
+
+  // THEN
+  expect(result.stderr).toBe('');
+  expect(result.status).toBe(0);
+  expect(fs.readdirSync(out).sort()).toEqual(['encryption-report.html', 'encryption-report.json', 'encryption-report.md']);
+  expect(JSON.parse(fs.readFileSync(path.join(out, 'encryption-report.json'), 'utf8'))).toEqual(await buildReport(assembly));
+}, 120_000);
+
+test('the installed CLI fails a diff that gains access with --fail-on-new-access', () => {
+  // GIVEN
+  const older = synthesize(path.join(work, 'old.out'), false);
+  const newer = synthesize(path.join(work, 'new.out'), true);
+
+  // WHEN
+  const result = node([path.join(installed, 'lib', 'cli.js'), newer, '--diff', older, '--fail-on-new-access', '--out', path.join(work, 'diff')]);
+
+  // THEN
+  expect(result.status).toBe(EXIT_NEW_ACCESS);
+  expect(result.stderr).toMatch(/^Access gained from .*old\.out to .*new\.out \(--fail-on-new-access\):\n {2}Payments\/NewRole.* can decrypt with /);
+  expect(result.stderr).not.toMatch(/ReaderRole/);
+}, 120_000);
 
 test('the library\'s modules are imports of the installed library, never copied or reached by a relative path', () => {
   const code = ['lib/cli.js', 'lib/index.js'].map((file) => fs.readFileSync(path.join(installed, file), 'utf8')).join('\n');
