@@ -6,8 +6,8 @@
 import * as path from 'path';
 import { parseArgs } from 'util';
 import { buildReport } from './build';
-import { ReportInputError } from './errors';
 import { diffReports, hasGainedAccess } from './diff';
+import { ReportInputError } from './errors';
 import { AccessChange, EncryptionReportDiff } from './model';
 import { REPORT_FORMATS, ReportFormat, writeReport } from './write';
 

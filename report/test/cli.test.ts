@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildReport } from '../src/build';
-import { ReportInputError } from '../src/errors';
 import { EXIT_NEW_ACCESS, EXIT_OK, EXIT_USAGE, USAGE, main } from '../src/cli';
+import { ReportInputError } from '../src/errors';
 import { EncryptionReport } from '../src/model';
 import { access, key, report, resource, role } from './fixtures/cli/reports';
 
