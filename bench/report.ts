@@ -77,7 +77,7 @@ function reportOnce(units: number): ReportSample {
 
 /** The README's line on the report, with the date and machine of the measurement. */
 export function reportMarkdown(
-  machine: { date: string; cpus: number; cpuModel: string; memoryGb: number; node: string },
+  machine: { date: string; cpus: number; cpuModel: string; memoryGb: number; node: string; loadAverage?: string },
   result: ReportResult,
 ): string {
   const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
@@ -85,7 +85,7 @@ export function reportMarkdown(
   return [
     `The encryption report of the library app at N = ${result.units} (${result.stacks} stacks, ${result.keys.toLocaleString('en-US')} keys,`,
     `${result.access.toLocaleString('en-US')} access entries), measured ${machine.date} on ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node.js ${machine.node}`,
-    `(median of ${result.runs} run(s), \`bench/results.json\` \`report\`): written in **${seconds(result.reportMs)}** (reading and evaluating`,
+    `(median of ${result.runs} run(s)${machine.loadAverage ? `, load average ${machine.loadAverage} at the start` : ''}; \`bench/results.json\` \`report\`): written in **${seconds(result.reportMs)}** (reading and evaluating`,
     `${seconds(result.buildMs)}, rendering and writing ${seconds(result.writeMs)}; CPU ${seconds(result.reportCpuMs)}) after a synth of ${seconds(result.synthMs)}`,
     `in the same process; peak RSS ${Math.round(result.peakRssMb)} MB. Files: JSON ${kb(result.bytes.json)}, HTML ${kb(result.bytes.html)}, Markdown ${kb(result.bytes.md)}.`,
   ].join('\n');
