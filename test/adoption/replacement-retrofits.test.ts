@@ -54,6 +54,49 @@ test('each row sets properties the specification replaces the resource for; the 
     .toEqual(['AWS::OpenSearchService::Domain', 'AWS::Elasticsearch::Domain']);
 });
 
+describe('each row\'s key policy lets the account\'s principals use the key through its service only', () => {
+  const SERVICES: Record<string, string> = {
+    'AWS::EFS::FileSystem': 'elasticfilesystem',
+    'AWS::ElastiCache::ReplicationGroup': 'elasticache',
+    'AWS::ElastiCache::ServerlessCache': 'elasticache',
+    'AWS::Backup::BackupVault': 'backup',
+    'AWS::ECR::Repository': 'ecr',
+    'AWS::StepFunctions::Activity': 'states',
+    'AWS::EC2::Volume': 'ec2',
+    'AWS::RDS::DBInstance': 'rds',
+    'AWS::RDS::DBCluster': 'rds',
+    'AWS::OpenSearchService::Domain': 'es',
+    'AWS::Elasticsearch::Domain': 'es',
+  };
+  const KEY_ARN = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
+  test.each(REPLACEMENT_ROWS.map((row) => [row.resourceType, row] as const))('%s', async (type, row) => {
+    const stack = testStack('AppStack');
+    const document = new iam.PolicyDocument({ statements: row.keyPolicy(stack) });
+    const policy = new Intrinsics(stack, { Resources: {} }).resolve(stack.resolve(document.toJSON()));
+    // Step Functions names the activity in the encryption context.
+    const activity = { 'kms:EncryptionContext:aws:states:activityArn': `arn:aws:states:${REGION}:${ACCOUNT}:activity:work` };
+    const request = (action: string, service: string, context: Record<string, string> = {}) => evaluate(policy, {
+      principal: `arn:aws:iam::${ACCOUNT}:role/app`,
+      action,
+      resource: KEY_ARN,
+      resourceAccount: ACCOUNT,
+      context: { 'kms:CallerAccount': ACCOUNT, 'kms:ViaService': `${service}.${REGION}.amazonaws.com`, ...activity, ...context },
+      identityStatements: [{ Effect: 'Allow', Action: 'kms:*', Resource: '*' }],
+    });
+    expect(await request('kms:Decrypt', SERVICES[type])).toEqual('Allowed');
+    expect(await request('kms:Decrypt', 'sqs')).toEqual('ImplicitlyDenied');
+    expect(await request('kms:Decrypt', SERVICES[type], { 'kms:CallerAccount': '222222222222' })).toEqual('ImplicitlyDenied');
+    expect(await request('kms:CreateGrant', SERVICES[type], { 'kms:GrantIsForAWSResource': 'false' })).not.toEqual('Allowed');
+    if (type === 'AWS::StepFunctions::Activity') {
+      const otherAccounts = { 'kms:EncryptionContext:aws:states:activityArn': `arn:aws:states:${REGION}:222222222222:activity:work` };
+      expect(await request('kms:Decrypt', 'states', otherAccounts)).toEqual('ImplicitlyDenied');
+    } else {
+      expect(await request('kms:CreateGrant', SERVICES[type], { 'kms:GrantIsForAWSResource': 'true' })).toEqual('Allowed');
+    }
+  });
+});
+
 describe('without allowReplacement', () => {
   test('an EFS file system keeps its encryption, with a warning that names the finding and the opt-in', () => {
     const stack = testStack('AppStack');
