@@ -146,11 +146,7 @@ interface SetAtCreation {
   readonly rule: RuleDefinition;
 }
 
-/**
- * EBS volumes, RDS storage and the types of replacement-retrofits.ts take their key at creation.
- * @see https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/Overview.Encryption.html#Overview.Encryption.Limitations
- * @see https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption.html
- */
+/** The types of replacement-retrofits.ts, each with the EncryptionChecks rule that decides whether a resource needs the key. */
 const SET_AT_CREATION = new Map<string, SetAtCreation>(REPLACEMENT_ROWS.map((row) => [row.resourceType, {
   row, rule: RULES.find((rule) => rule.id.endsWith('KmsCmk') && rule.resourceTypes.includes(row.resourceType))!,
 }]));
