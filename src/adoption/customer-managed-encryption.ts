@@ -27,7 +27,7 @@ export interface CustomerManagedEncryptionProps {
   /**
    * Whether to also set the key on resources whose key is set at creation: EFS file systems, ElastiCache
    * replication groups and serverless caches, Backup vaults, ECR repositories, Step Functions activities, RDS
-   * instances and clusters, OpenSearch domains whose template already has encryption-at-rest options, and EBS
+   * instances and clusters, DocumentDB and Neptune clusters, OpenSearch domains whose template already has encryption-at-rest options, and EBS
    * volumes. For apps or resources not deployed yet: CloudFormation replaces a deployed one with a new, empty one
    * (and keeps, snapshots or deletes the old one as its `UpdateReplacePolicy` says), or, for an EBS volume, fails
    * the update. A `cdk-kms-encryption:encryptedByReplacement` warning names each such resource and what happens to
@@ -53,7 +53,7 @@ export interface CustomerManagedEncryptionProps {
  * another customer-managed key (`cdk-kms-encryption:otherCustomerManagedKey`), a bucket receiving logs AWS
  * delivers only to SSE-S3 buckets: S3 server access logs, Application and Classic Load Balancer logs,
  * CloudFront standard logs (`cdk-kms-encryption:accessLogsTargetNotRetrofitted`), a resource type whose key
- * cannot change in place, such as EFS, ElastiCache, Backup vaults, ECR repositories, EBS volumes and RDS
+ * cannot change in place, such as EFS, ElastiCache, Backup vaults, ECR repositories, EBS volumes, RDS, DocumentDB and Neptune
  * (`cdk-kms-encryption:encryptionNotRetrofitted`), unless `allowReplacement` sets their key too. Constructs of this
  * library are left alone: they manage their own keys.
  *

@@ -46,6 +46,8 @@ test('each row sets properties the specification replaces the resource for; the 
     'AWS::EC2::Volume FAILS: Encrypted=no, KmsKeyId=no',
     'AWS::RDS::DBInstance REPLACES: StorageEncrypted=yes, KmsKeyId=yes',
     'AWS::RDS::DBCluster REPLACES: StorageEncrypted=yes, KmsKeyId=yes',
+    'AWS::DocDB::DBCluster REPLACES: StorageEncrypted=yes, KmsKeyId=yes',
+    'AWS::Neptune::DBCluster REPLACES: StorageEncrypted=yes, KmsKeyId=yes',
     // Options already in the template: the domain is deleted and recreated, which the specification does not say.
     'AWS::OpenSearchService::Domain REPLACES: EncryptionAtRestOptions=no',
     'AWS::Elasticsearch::Domain REPLACES: EncryptionAtRestOptions=maybe',
@@ -65,6 +67,8 @@ describe('each row\'s key policy lets the account\'s principals use the key thro
     'AWS::EC2::Volume': 'ec2',
     'AWS::RDS::DBInstance': 'rds',
     'AWS::RDS::DBCluster': 'rds',
+    'AWS::DocDB::DBCluster': 'rds',
+    'AWS::Neptune::DBCluster': 'rds',
     'AWS::OpenSearchService::Domain': 'es',
     'AWS::Elasticsearch::Domain': 'es',
   };

@@ -312,7 +312,6 @@ test('after CustomerManagedEncryption, none of the types issue 28 item 3 lists i
     'BedrockAgentCoreMemoryKmsCmk L2Stack/Memory/Memory',
     'BedrockAgentCorePolicyEngineKmsCmk L2Stack/PolicyEngine/Resource',
     'CodeCommitRepositoryKmsCmk L2Stack/Repository/Resource',
-    'DocDBDBClusterKmsCmk L2Stack/DocDb/Resource',
     'EbsBlockDeviceKmsCmk L2Stack/Instance/Resource',
     'EventsArchiveKmsCmk L2Stack/EventBus/Archive/Archive',
     'EventsConnectionKmsCmk L2Stack/Connection/Connection',

@@ -154,6 +154,19 @@ export const REPLACEMENT_ROWS: readonly ReplacementRow[] = [
     keyChange: replaces,
     nameProperty: 'DBClusterIdentifier',
   },
+  /**
+   * DocumentDB and Neptune encrypt through the RDS endpoints, as RDS does.
+   * @see https://docs.aws.amazon.com/documentdb/latest/developerguide/encryption-at-rest.html
+   * @see https://docs.aws.amazon.com/neptune/latest/userguide/encrypt.html
+   */
+  ...['AWS::DocDB::DBCluster', 'AWS::Neptune::DBCluster'].map((resourceType): ReplacementRow => ({
+    resourceType,
+    noun: 'database cluster',
+    encryption: (key) => ({ StorageEncrypted: true, KmsKeyId: key.keyArn }),
+    keyPolicy: throughServiceWithGrants('rds', ENCRYPT_DECRYPT, ['kms:CreateGrant', 'kms:ListGrants']),
+    keyChange: replaces,
+    nameProperty: 'DBClusterIdentifier',
+  })),
   ...['AWS::OpenSearchService::Domain', 'AWS::Elasticsearch::Domain'].map((resourceType): ReplacementRow => ({
     resourceType,
     noun: 'domain',
