@@ -18,9 +18,9 @@ export enum KeyChange {
 
 /**
  * One resource type whose key is set at creation: the property overrides that encrypt it with the key, the
- * key-policy statements of its service, and what a deployed one goes through. The mixin sets them only with
- * `allowReplacement` (each property's `causesReplacement` in the CloudFormation specification is checked by
- * test/adoption/replacement-retrofits.test.ts).
+ * key-policy statements of its service, and what a deployed one goes through. The mixin sets them where that is an
+ * update in place, and otherwise only with `allowReplacement` (each property's `causesReplacement` in the
+ * CloudFormation specification is checked by test/adoption/replacement-retrofits.test.ts).
  */
 export interface ReplacementRow {
   readonly resourceType: string;
