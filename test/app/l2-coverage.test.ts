@@ -193,6 +193,8 @@ interface Synthesized {
   /** AwsSolutions' and cfn-guard's findings, as `<pack> <rule> <construct path>`. */
   readonly scanners: string[];
   readonly resources: Record<string, { Type: string }>;
+  /** The construct paths the mixin's `encryptedByReplacement` warnings name. */
+  readonly replaced: string[];
 }
 
 /** One synthesis with EncryptionChecks (every rule at warning level, so both apps synthesize), cdk-nag's AwsSolutions and cfn-guard. */
@@ -212,11 +214,16 @@ function synthesize(withMixin: boolean): Synthesized {
   } finally {
     log.mockRestore();
   }
+  const report = JSON.parse(fs.readFileSync(path.join(app.outdir, 'validation-report.json'), 'utf8'));
+  const replaced = report.pluginReports.flatMap((plugin: any) => plugin.violations)
+    .filter((violation: any) => violation.ruleName === 'Annotation::cdk-kms-encryption:encryptedByReplacement')
+    .flatMap((violation: any) => violation.violatingConstructs.map((construct: any) => construct.constructPath));
   const scanners = [nag.name, guard.name].flatMap((name) => reportedBy(app.outdir, name).map((f) => `${name} ${f.ruleId} ${f.path}`));
   return {
     findings: reportedBy(app.outdir, checks.name).filter((f: Finding) => f.ruleId.endsWith('KmsCmk')).map((f) => `${f.ruleId.replace('cdk-kms-encryption::', '')} ${f.path}`).sort(),
     scanners,
     resources: JSON.parse(fs.readFileSync(path.join(app.outdir, 'L2Stack.template.json'), 'utf8')).Resources,
+    replaced: replaced.sort(),
   };
 }
 
@@ -321,6 +328,15 @@ test('after CustomerManagedEncryption, none of the types issue 28 item 3 lists i
     'LambdaCapacityProviderKmsCmk L2Stack/CapacityProvider/Resource',
     'LambdaLogGroupKmsCmk L2Stack/Custom::VpcRestrictDefaultSGCustomResourceProvider/Handler',
     'SchedulerScheduleKmsCmk L2Stack/Schedule/Resource',
+  ]);
+});
+
+test('a warning names each resource the key replaces (if deployed)', () => {
+  expect(before.replaced).toEqual([]);
+  expect(after.replaced).toEqual([
+    'L2Stack/Activity/Resource', 'L2Stack/Aurora/Resource', 'L2Stack/Cache', 'L2Stack/Database/Resource', 'L2Stack/DocDb/Resource',
+    'L2Stack/Domain/Resource', 'L2Stack/EsDomain/Resource', 'L2Stack/FileSystem/Resource', 'L2Stack/Images/Resource', 'L2Stack/Serverless/Resource',
+    'L2Stack/ServerlessCache', 'L2Stack/Vault/Resource', 'L2Stack/Volume/Resource',
   ]);
 });
 
