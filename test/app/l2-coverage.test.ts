@@ -24,6 +24,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as efs from 'aws-cdk-lib/aws-efs';
+import * as eks from 'aws-cdk-lib/aws-eks-v2';
 import * as elasticache from 'aws-cdk-lib/aws-elasticache';
 import * as elasticsearch from 'aws-cdk-lib/aws-elasticsearch';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -63,21 +64,43 @@ const NOT_IN_APP: Record<string, string> = {
 const GLUE_L2 = 'SecurityConfiguration' in glue;
 const ifGlue = (...findings: string[]) => (GLUE_L2 ? findings : []);
 
-/** The L2 modules of aws-cdk-lib are the folders `aws-<service>/lib`; their L1 of `AWS::<Service>::<Name>` is `Cfn<Name>`. */
+/** The installed aws-cdk-lib (the floor's in the floor run). */
 const AWS_CDK_LIB = path.dirname(require.resolve('aws-cdk-lib'));
 
 /**
- * The judged coverage types whose L1 an L2 construct of the installed aws-cdk-lib instantiates: a non-generated
- * file of the service's module calls `.Cfn<Name>(`.
+ * The L1 classes the L2 constructs of the installed aws-cdk-lib instantiate, as `<service>.Cfn<Name>`: every
+ * non-generated file of a module's `lib` that calls `<accessor>().Cfn<Name>(`, its accessor being the lazy `require`
+ * of a module's generated L1s (`./eks.generated`: `aws-eks-v2` has its own copy of EKS's) or of another module
+ * (`../../aws-logs`).
  */
+function instantiatedL1s(): Set<string> {
+  const instantiated = new Set<string>();
+  for (const module of fs.readdirSync(AWS_CDK_LIB)) {
+    const lib = path.join(AWS_CDK_LIB, module, 'lib');
+    if (!fs.existsSync(lib)) {
+      continue;
+    }
+    const files = (fs.readdirSync(lib, { recursive: true }) as string[]).filter((file) => file.endsWith('.js') && !file.endsWith('.generated.js'));
+    for (const file of files) {
+      const text = fs.readFileSync(path.join(lib, file), 'utf8');
+      const services = new Map([...text.matchAll(/(\w+)=\(\)=>\{var tmp=(?:__importStar\()?require\("([^"]+)"\)/g)].map(([, accessor, required]) =>
+        [accessor, required.endsWith('.generated') ? path.basename(required, '.generated') : path.basename(required).replace(/^aws-/, '')]));
+      for (const [, accessor, l1] of text.matchAll(/(\w+)\(\)\)?\.(Cfn\w+)\(/g)) {
+        if (services.has(accessor)) {
+          instantiated.add(`${services.get(accessor)}.${l1}`);
+        }
+      }
+    }
+  }
+  return instantiated;
+}
+
+/** The judged coverage types whose L1 (`Cfn<Name>` of `AWS::<Service>::<Name>`) an L2 construct of aws-cdk-lib instantiates. */
 function typesWithL2(): string[] {
+  const instantiated = instantiatedL1s();
   return COVERAGE.filter((coverage) => coverage.rules.length > 0).map((coverage) => coverage.resourceType).filter((type) => {
     const [, service, name] = type.split('::');
-    const lib = path.join(AWS_CDK_LIB, `aws-${service.toLowerCase()}`, 'lib');
-    const call = new RegExp(`\\.Cfn${name}\\(`);
-    return fs.existsSync(lib) && (fs.readdirSync(lib, { recursive: true }) as string[])
-      .filter((file) => file.endsWith('.js') && !file.endsWith('.generated.js'))
-      .some((file) => call.test(fs.readFileSync(path.join(lib, file), 'utf8')));
+    return instantiated.has(`${service.toLowerCase()}.Cfn${name}`);
   });
 }
 
@@ -131,6 +154,7 @@ function l2App(withMixin: boolean): App {
   task.addContainer('app', { image: ecs.ContainerImage.fromRegistry('public.ecr.aws/docker/library/busybox:latest') });
   new ecs.FargateService(s, 'Service', { cluster, taskDefinition: task, vpcSubnets });
   new efs.FileSystem(s, 'FileSystem', { vpc, vpcSubnets });
+  new eks.Cluster(s, 'Eks', { version: eks.KubernetesVersion.V1_34, vpc, vpcSubnets: [vpcSubnets] });
   new elasticsearch.Domain(s, 'EsDomain', { version: elasticsearch.ElasticsearchVersion.V7_10 });
   const eventBus = new events.EventBus(s, 'EventBus');
   eventBus.archive('Archive', { eventPattern: { source: ['app'] } });
@@ -264,6 +288,7 @@ test('EncryptionChecks reports every resource without a customer-managed key', (
     'DynamoDbGlobalTableKmsCmk L2Stack/TableV2/Resource',
     'DynamoDbTableKmsCmk L2Stack/Table/Resource',
     'ECRRepositoryKmsCmk L2Stack/Images/Resource',
+    'EKSClusterKmsCmk L2Stack/Eks/Resource',
     'EbsBlockDeviceKmsCmk L2Stack/Instance/Resource',
     'EbsBlockDeviceKmsCmk L2Stack/LaunchTemplate/Resource',
     'EbsVolumeKmsCmk L2Stack/Volume/Resource',
@@ -319,6 +344,7 @@ test('after CustomerManagedEncryption, none of the types issue 28 item 3 lists i
     'BedrockAgentCoreMemoryKmsCmk L2Stack/Memory/Memory',
     'BedrockAgentCorePolicyEngineKmsCmk L2Stack/PolicyEngine/Resource',
     'CodeCommitRepositoryKmsCmk L2Stack/Repository/Resource',
+    'EKSClusterKmsCmk L2Stack/Eks/Resource',
     'EbsBlockDeviceKmsCmk L2Stack/Instance/Resource',
     'EventsArchiveKmsCmk L2Stack/EventBus/Archive/Archive',
     'EventsConnectionKmsCmk L2Stack/Connection/Connection',
