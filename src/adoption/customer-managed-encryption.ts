@@ -27,11 +27,11 @@ export interface CustomerManagedEncryptionProps {
   /**
    * Whether to also set the key on resources whose key is set at creation: EFS file systems, ElastiCache
    * replication groups and serverless caches, Backup vaults, ECR repositories, Step Functions activities, RDS
-   * instances and clusters, DocumentDB and Neptune clusters, OpenSearch domains whose template already has encryption-at-rest options, and EBS
-   * volumes. For apps or resources not deployed yet: CloudFormation replaces a deployed one with a new, empty one
-   * (and keeps, snapshots or deletes the old one as its `UpdateReplacePolicy` says), or, for an EBS volume, fails
-   * the update. A `cdk-kms-encryption:encryptedByReplacement` warning names each such resource and what happens to
-   * a deployed one.
+   * instances and clusters, DocumentDB and Neptune clusters, OpenSearch domains whose template already has
+   * encryption-at-rest options, and EBS volumes. For apps or resources not deployed yet: CloudFormation replaces a
+   * deployed one with a new, empty one (and keeps, snapshots or deletes the old one as its `UpdateReplacePolicy`
+   * says), or, for an EBS volume, fails the update. A `cdk-kms-encryption:encryptedByReplacement` warning names
+   * each such resource and what happens to a deployed one.
    *
    * @default false - they keep their encryption, with a `cdk-kms-encryption:encryptionNotRetrofitted` warning
    */
@@ -43,19 +43,20 @@ export interface CustomerManagedEncryptionProps {
  * them (logical ids and physical resources stay): S3 buckets (SSE-KMS with an S3 Bucket Key, SSE-C
  * blocked, the bucket policy of an `EncryptedBucket`), CloudWatch log groups, Secrets Manager secrets,
  * SQS queues, SNS topics, DynamoDB tables and global tables, Kinesis streams, Firehose delivery streams,
- * CloudTrail trails, Step Functions state machines, CodeBuild projects, EC2 launch templates and OpenSearch domains
- * without encryption-at-rest options, each with the key-policy statement its service needs.
+ * CloudTrail trails, Step Functions state machines, CodeBuild projects, EC2 launch templates and OpenSearch
+ * domains without encryption-at-rest options, each with the key-policy statement its service needs.
  * Principals already granted access through IAM policies of the resource's stack get the KMS actions the
  * service needs for them, only through that service.
  *
  * Mixins apply when called, to the constructs that exist then: apply it after defining the resources and
- * their grants (one instance per application: it indexes each stack's policies when it first meets it). What it cannot fix gets a warning with a stable id: a resource already encrypted with
- * another customer-managed key (`cdk-kms-encryption:otherCustomerManagedKey`), a bucket receiving logs AWS
- * delivers only to SSE-S3 buckets: S3 server access logs, Application and Classic Load Balancer logs,
- * CloudFront standard logs (`cdk-kms-encryption:accessLogsTargetNotRetrofitted`), a resource type whose key
- * cannot change in place, such as EFS, ElastiCache, Backup vaults, ECR repositories, EBS volumes, RDS, DocumentDB and Neptune
- * (`cdk-kms-encryption:encryptionNotRetrofitted`), unless `allowReplacement` sets their key too. Constructs of this
- * library are left alone: they manage their own keys.
+ * their grants (one instance per application: it indexes each stack's policies when it first meets it).
+ * What it cannot fix gets a warning with a stable id: a resource already encrypted with another
+ * customer-managed key (`cdk-kms-encryption:otherCustomerManagedKey`), a bucket receiving logs AWS delivers
+ * only to SSE-S3 buckets: S3 server access logs, Application and Classic Load Balancer logs, CloudFront
+ * standard logs (`cdk-kms-encryption:accessLogsTargetNotRetrofitted`), a resource whose key is set at
+ * creation, such as EFS, ElastiCache, Backup vaults, ECR repositories, EBS volumes, RDS, DocumentDB and
+ * Neptune (`cdk-kms-encryption:encryptionNotRetrofitted`), unless `allowReplacement` sets their key too, with
+ * a warning each. Constructs of this library are left alone: they manage their own keys.
  *
  * @example
  * declare const app: App;
