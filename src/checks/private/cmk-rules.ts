@@ -97,6 +97,7 @@ const KINESIS_FIX = 'Set `encryption: StreamEncryption.KMS` and `encryptionKey` 
  * | `KeyId` as `customerManagedKeyResult` (absent: no server-side encryption) | as `customerManagedKeyResult` |
  *
  * @see https://docs.aws.amazon.com/streams/latest/dev/what-is-sse.html
+ * @see https://github.com/aws/aws-cdk/pull/7102
  */
 export function kinesisStreamKmsCmk(stream: TemplateResource, app: SynthesizedApp): RuleResult | undefined {
   const encryption = outsideChinaRegions(stream.stack.template, stream.properties.StreamEncryption);
