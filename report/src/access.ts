@@ -288,7 +288,8 @@ function probeChannels(key: KeyUnderTest, candidate: Candidate, capability: Capa
 
 /** Whether the engine allows `action` from the candidate through `channel`. */
 async function decide(
-  key: KeyInEvaluation, candidate: Candidate, capability: Capability, action: string, channel: Channel, account?: string, grantForAwsResource?: boolean,
+  key: KeyInEvaluation, candidate: Candidate, capability: Capability, action: string, channel: Channel,
+  account?: string, grantForAwsResource?: boolean,
 ): Promise<boolean> {
   const callerAccount = account ?? candidate.account;
   const context: Record<string, string> = {
@@ -368,8 +369,8 @@ function channelConditions(channels: readonly Channel[], candidate: Candidate): 
     if (list.some((channel) => !channel.data)) {
       return undefined;
     }
-    const names = [...new Set(list.map((channel) => channel.data!.parts.name))].sort();
-    return `${list[0].data!.use.noun} ${names.join(' or ')}`;
+    const resourceNames = [...new Set(list.map((channel) => channel.data!.parts.name))].sort();
+    return `${list[0].data!.use.noun} ${resourceNames.join(' or ')}`;
   };
   if (candidate.service) {
     const data = forData(channels);

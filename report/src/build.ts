@@ -110,7 +110,8 @@ async function referencedKeyEntries({ resolver, uses, principals, actions, decis
     // Its key policy is not in the app: evaluated under AWS's default key policy, which lets the account's IAM policies decide.
     const defaultPolicy = { Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' }] };
     const { access } = await evaluateAccess(
-      { arn: id, account, region, policy: defaultPolicy, policyKnown: false, data: dataUnderKey(resolver, keyUsesOfId) }, principals, actions, decisions);
+      { arn: id, account, region, policy: defaultPolicy, policyKnown: false, data: dataUnderKey(resolver, keyUsesOfId) },
+      principals, actions, decisions);
     entries.push({
       id,
       origin: 'referenced',
