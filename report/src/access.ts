@@ -78,7 +78,7 @@ interface Channel {
  * name; the conditions in words follow from which of those requests are allowed.
  */
 export async function evaluateAccess(
-  key: KeyUnderTest, principals: readonly AppPrincipal[], actions: Record<Capability, string[]>, decisions: Decisions,
+  key: KeyUnderTest, principals: PrincipalIndex, actions: Record<Capability, string[]>, decisions: Decisions,
 ): Promise<{ access: Access[]; unknowns: Unknown[] }> {
   const unknowns: Unknown[] = [];
   const candidates = candidatesOf(key, principals, unknowns);
@@ -94,7 +94,7 @@ export async function evaluateAccess(
   return { access, unknowns };
 }
 
-function candidatesOf(key: KeyUnderTest, principals: readonly AppPrincipal[], unknowns: Unknown[]): Candidate[] {
+function candidatesOf(key: KeyUnderTest, principals: PrincipalIndex, unknowns: Unknown[]): Candidate[] {
   const statements = allowStatements(key.policy);
   const principalValues = (type: 'AWS' | 'Service') => statements.flatMap((statement) => {
     const principal = statement.Principal;
@@ -131,7 +131,7 @@ function candidatesOf(key: KeyUnderTest, principals: readonly AppPrincipal[], un
         delegatesToIam: true,
       });
     } else {
-      const app = principals.find((principal) => principal.arn === value);
+      const app = principals.withArn(value);
       const arnAccount = /^arn:aws[\w-]*:(?:iam|sts)::(\d{12}):/.exec(value)?.[1];
       candidates.set(value, app ? appCandidate(app) : {
         ref: { id: value, kind: /:role\//.test(value) ? 'role' : /:user\//.test(value) ? 'user' : 'unknown', label: value, ...(arnAccount ? { account: arnAccount } : {}) },
@@ -146,9 +146,9 @@ function candidatesOf(key: KeyUnderTest, principals: readonly AppPrincipal[], un
   for (const host of key.policyKnown ? principalValues('Service') : []) {
     candidates.set(host, { ref: { id: host, kind: 'service', label: host }, principal: host, identity: [], service: true });
   }
-  for (const principal of principals) {
+  for (const principal of principals.couldName(key.arn)) {
     const trusted = trustedAccounts.has('*') || trustedAccounts.has(principal.account) || !key.policyKnown;
-    if (trusted && !candidates.has(principal.arn) && couldNameKey(principal.statements, key.arn)) {
+    if (trusted && !candidates.has(principal.arn)) {
       candidates.set(principal.arn, appCandidate(principal));
     }
   }
@@ -307,18 +307,14 @@ async function decide(
   };
   const policy = candidate.policy ?? key.policy;
   const request = [
-    textOf(policy), textOf(candidate.identity), candidate.principal, key.account,
+    key.decisions.textId(policy), key.decisions.textId(candidate.identity), candidate.principal, key.account,
     statementClass(policy, candidate.identity, (statement) => names(statement, 'Action', action)),
     statementClass(policy, candidate.identity, (statement) => names(statement, 'Resource', key.arn)),
     JSON.stringify(context),
   ].join('\u0000');
-  const { decisions } = key;
-  if (!decisions.has(request)) {
-    decisions.set(request, isAllowed(policy, {
-      principal: candidate.principal, action, keyArn: key.arn, keyAccount: key.account, context, identityStatements: candidate.identity,
-    }));
-  }
-  return decisions.get(request)!;
+  return key.decisions.of(request, () => isAllowed(policy, {
+    principal: candidate.principal, action, keyArn: key.arn, keyAccount: key.account, context, identityStatements: candidate.identity,
+  }));
 }
 
 /**
@@ -328,7 +324,31 @@ async function decide(
  * them. Administering a key is 16 actions that a key policy usually names alike, and the keys of one kind
  * of construct have the same policy.
  */
-export type Decisions = Map<string, Promise<boolean>>;
+export class Decisions {
+  private readonly made = new Map<string, Promise<boolean>>();
+  private readonly texts = new Map<string, number>();
+  private readonly textIds = new WeakMap<object, number>();
+
+  /** The decision on a request, made by `evaluate` the first time. */
+  public of(request: string, evaluate: () => Promise<boolean>): Promise<boolean> {
+    if (!this.made.has(request)) {
+      this.made.set(request, evaluate());
+    }
+    return this.made.get(request)!;
+  }
+
+  /** A number standing for the JSON text of a policy or statement list: equal texts, equal numbers. */
+  public textId(value: object): number {
+    if (!this.textIds.has(value)) {
+      const text = JSON.stringify(value);
+      if (!this.texts.has(text)) {
+        this.texts.set(text, this.texts.size);
+      }
+      this.textIds.set(value, this.texts.get(text)!);
+    }
+    return this.textIds.get(value)!;
+  }
+}
 
 /** A key with the decisions made so far. */
 interface KeyInEvaluation extends KeyUnderTest {
@@ -346,15 +366,6 @@ function names(statement: any, element: 'Action' | 'Resource', value: string): b
   return statement?.[`Not${element}`] !== undefined ? !matches(statement[`Not${element}`]) : matches(statement?.[element]);
 }
 
-const TEXTS = new WeakMap<object, string>();
-
-/** The JSON text of a policy or statement list, made once. */
-function textOf(value: object): string {
-  if (!TEXTS.has(value)) {
-    TEXTS.set(value, JSON.stringify(value));
-  }
-  return TEXTS.get(value)!;
-}
 
 /**
  * The conditions in words, from the channels of the allowed requests: none when a direct request is
@@ -414,10 +425,48 @@ function couldAllow(keyPolicy: any, identity: readonly any[], action: string): b
 }
 
 /** Whether identity statements could allow a KMS action on the key: an Allow statement whose actions reach KMS and whose resources could match its ARN. */
-function couldNameKey(statements: readonly any[], keyArn: string): boolean {
-  return statements.some((statement) => statement?.Effect === 'Allow'
-    && (statement.NotAction !== undefined || [statement.Action ?? []].flat().some((pattern: unknown) => typeof pattern === 'string' && /^(kms:|\*)/i.test(pattern)))
-    && (statement.NotResource !== undefined || [statement.Resource ?? []].flat().some((pattern: unknown) => typeof pattern === 'string' && matchesPattern(pattern, keyArn))));
+/**
+ * The app's roles and users by the keys their identity statements could name (an Allow statement whose
+ * actions reach KMS): by exact key ARN, by ARN pattern, or any key (`NotResource`), so each key is matched
+ * against the few statements that could name it.
+ */
+export class PrincipalIndex {
+  private readonly byArn: ReadonlyMap<string, AppPrincipal>;
+  private readonly exact = new Map<string, Set<AppPrincipal>>();
+  private readonly patterns: Array<[string, AppPrincipal]> = [];
+
+  constructor(public readonly principals: readonly AppPrincipal[]) {
+    this.byArn = new Map(principals.map((principal) => [principal.arn, principal]));
+    for (const principal of principals) {
+      for (const statement of principal.statements.filter(reachesKms)) {
+        const resources = statement.NotResource !== undefined ? ['*'] : [statement.Resource ?? []].flat().filter((value: unknown) => typeof value === 'string');
+        for (const resource of resources) {
+          if (/[*?]/.test(resource)) {
+            this.patterns.push([resource, principal]);
+          } else {
+            this.exact.set(resource, new Set([...(this.exact.get(resource) ?? []), principal]));
+          }
+        }
+      }
+    }
+  }
+
+  /** The principal of the app with this ARN. */
+  public withArn(arn: string): AppPrincipal | undefined {
+    return this.byArn.get(arn);
+  }
+
+  /** The principals whose identity statements could allow a KMS action on the key, in the app's order. */
+  public couldName(keyArn: string): AppPrincipal[] {
+    const byPattern = this.patterns.filter(([pattern]) => matchesPattern(pattern, keyArn)).map(([, principal]) => principal);
+    const found = new Set([...(this.exact.get(keyArn) ?? []), ...byPattern]);
+    return this.principals.filter((principal) => found.has(principal));
+  }
+}
+
+function reachesKms(statement: any): boolean {
+  return statement?.Effect === 'Allow'
+    && (statement.NotAction !== undefined || [statement.Action ?? []].flat().some((pattern: unknown) => typeof pattern === 'string' && /^(kms:|\*)/i.test(pattern)));
 }
 
 /** The literal values of condition keys matching `key` in a policy's statements. */

@@ -1,13 +1,13 @@
-import { DataUnderKey, Decisions, evaluateAccess } from './access';
+import { DataUnderKey, Decisions, PrincipalIndex, evaluateAccess } from './access';
 import { acknowledgementsOf } from './acknowledgements';
 import { readAssembly } from './assembly';
 import { capabilityActions } from './capabilities';
 import { estimateCost } from './cost';
 import { KeyUse, keyTarget, keyUses, unprotectedData } from './data';
-import { AppPrincipal, CreatedKey, appPrincipals, createdKeys, labelOf, resourceRefOf } from './inventory';
+import { CreatedKey, appPrincipals, createdKeys, labelOf, resourceRefOf } from './inventory';
 import { Access, EncryptionReport, KeyEntry, REPORT_SCHEMA_VERSION, Unknown } from './model';
 import { serviceUseOf } from './services';
-import { Resolver } from './values';
+import { Resolver, StackResource } from './values';
 
 export { ReportInputError } from './errors';
 
@@ -22,7 +22,16 @@ export async function buildReport(assemblyDir: string): Promise<EncryptionReport
   const stacks = readAssembly(assemblyDir);
   const resolver = new Resolver(stacks);
   const { principals, unknowns } = appPrincipals(resolver);
-  const app: App = { resolver, uses: keyUses(resolver), principals, actions: await capabilityActions(), decisions: new Map() };
+  const uses = keyUses(resolver);
+  const app: App = {
+    resolver,
+    uses,
+    usesByKey: usesOfCreatedKeys(uses),
+    aliasesByKey: aliasesOfCreatedKeys(resolver),
+    principals: new PrincipalIndex(principals),
+    actions: await capabilityActions(),
+    decisions: new Decisions(),
+  };
   const keys: KeyEntry[] = [];
   for (const key of createdKeys(resolver)) {
     keys.push(await createdKeyEntry(app, key));
@@ -49,20 +58,18 @@ type Actions = Awaited<ReturnType<typeof capabilityActions>>;
 interface App {
   readonly resolver: Resolver;
   readonly uses: readonly KeyUse[];
-  readonly principals: readonly AppPrincipal[];
+  /** The key uses and alias names of each key of the app. */
+  readonly usesByKey: ReadonlyMap<StackResource, KeyUse[]>;
+  readonly aliasesByKey: ReadonlyMap<StackResource, string[]>;
+  readonly principals: PrincipalIndex;
   readonly actions: Actions;
   readonly decisions: Decisions;
 }
 
-async function createdKeyEntry({ resolver, uses, principals, actions, decisions }: App, key: CreatedKey): Promise<KeyEntry> {
+async function createdKeyEntry({ resolver, usesByKey, aliasesByKey, principals, actions, decisions }: App, key: CreatedKey): Promise<KeyEntry> {
   const ref = resourceRefOf(key.resource);
-  const encrypted = uses.filter((use) => use.key.kind === 'created' && use.key.key === key.resource);
-  const aliases = resolver.all().filter((alias) => alias.json.Type === 'AWS::KMS::Alias')
-    .filter((alias) => {
-      const target = keyTarget(resolver, alias, alias.json.Properties?.TargetKeyId);
-      return target.kind === 'created' && target.key === key.resource;
-    })
-    .map((alias) => resolver.text(alias.stack, alias.json.Properties?.AliasName));
+  const encrypted = usesByKey.get(key.resource) ?? [];
+  const aliases = aliasesByKey.get(key.resource) ?? [];
   const { access, unknowns } = await evaluateAccess(
     { arn: key.arn, account: key.account, region: key.region, policy: key.policy, policyKnown: true, data: dataUnderKey(resolver, encrypted) },
     principals, capabilitiesOfUsage(actions, key.configuration.keyUsage), decisions);
@@ -125,6 +132,27 @@ async function referencedKeyEntries({ resolver, uses, principals, actions, decis
     });
   }
   return entries;
+}
+
+function usesOfCreatedKeys(uses: readonly KeyUse[]): Map<StackResource, KeyUse[]> {
+  const byKey = new Map<StackResource, KeyUse[]>();
+  for (const use of uses) {
+    if (use.key.kind === 'created') {
+      byKey.set(use.key.key, [...(byKey.get(use.key.key) ?? []), use]);
+    }
+  }
+  return byKey;
+}
+
+function aliasesOfCreatedKeys(resolver: Resolver): Map<StackResource, string[]> {
+  const byKey = new Map<StackResource, string[]>();
+  for (const alias of resolver.ofType('AWS::KMS::Alias')) {
+    const target = keyTarget(resolver, alias, alias.json.Properties?.TargetKeyId);
+    if (target.kind === 'created') {
+      byKey.set(target.key, [...(byKey.get(target.key) ?? []), resolver.text(alias.stack, alias.json.Properties?.AliasName)]);
+    }
+  }
+  return byKey;
 }
 
 /**

@@ -12,6 +12,8 @@ import { TemplateStack, TemplateResourceJson, isRecord } from './assembly';
 const UNKNOWN_OPEN = '⟪unknown: ';
 const UNKNOWN_CLOSE = '⟫';
 const UNKNOWN_PART = /⟪unknown: (.*?)⟫/g;
+/** @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html */
+const DYNAMIC_REFERENCE = /\{\{resolve:[^}]*\}\}/g;
 
 /** The text standing for a value only known at deploy time, `from` saying where it comes from. */
 export function unknownPart(from: string): string {
@@ -94,12 +96,16 @@ export class Resolver {
   private readonly exports = new Map<string, Located>();
   private readonly outputs = new Map<string, Located>();
   private readonly crossRegionExports = new Map<string, Located>();
+  private readonly byType = new Map<string, StackResource[]>();
+  private readonly attributes = new Map<StackResource, Map<string, string>>();
 
   constructor(stacks: readonly TemplateStack[]) {
     for (const stack of stacks) {
       const byId = new Map<string, StackResource>();
       for (const [logicalId, json] of Object.entries(stack.template.Resources)) {
-        byId.set(logicalId, { stack, logicalId, json });
+        const resource = { stack, logicalId, json };
+        byId.set(logicalId, resource);
+        this.byType.set(json.Type, [...(this.byType.get(json.Type) ?? []), resource]);
         if (json.Type === 'Custom::CrossRegionExportWriter') {
           for (const [name, value] of Object.entries<unknown>(json.Properties?.WriterProps?.exports ?? {})) {
             this.crossRegionExports.set(name, { stack, value });
@@ -121,12 +127,21 @@ export class Resolver {
     return [...this.resources.values()].flatMap((byId) => [...byId.values()]);
   }
 
+  /** The resources of one type, in every template. */
+  public ofType(type: string): readonly StackResource[] {
+    return this.byType.get(type) ?? [];
+  }
+
   public resource(stack: TemplateStack, logicalId: string): StackResource | undefined {
     return this.resources.get(stack)?.get(logicalId);
   }
 
   /** The value with every intrinsic function resolved to text; `Ref: AWS::NoValue` removes the property. */
   public resolve(stack: TemplateStack, value: unknown): any {
+    if (typeof value === 'string') {
+      // CloudFormation resolves dynamic references at deploy time.
+      return value.replace(DYNAMIC_REFERENCE, (reference) => unknownPart(`dynamic reference ${reference}`));
+    }
     if (Array.isArray(value)) {
       return value.map((item) => this.resolve(stack, item)).filter((item) => item !== undefined);
     }
@@ -196,6 +211,16 @@ export class Resolver {
   }
 
   private attribute(resource: StackResource, attribute: string | undefined): string {
+    const known = this.attributes.get(resource) ?? new Map<string, string>();
+    this.attributes.set(resource, known);
+    const name = attribute ?? 'Ref';
+    if (!known.has(name)) {
+      known.set(name, this.attributeText(resource, attribute));
+    }
+    return known.get(name)!;
+  }
+
+  private attributeText(resource: StackResource, attribute: string | undefined): string {
     const naming = NAMING[resource.json.Type];
     const parts = this.partsOf(resource.stack, this.nameOf(resource));
     if (resource.json.Type === 'AWS::KMS::ReplicaKey') {
