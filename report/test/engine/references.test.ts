@@ -63,7 +63,8 @@ test('a role whose inline policy allows decrypt through SQS, and a user with Adm
 });
 
 test('the suppressions of every scanner, and acknowledgements on a stack', () => {
-  const register = report.acknowledgements.map(({ tool, rule, reason, appliesTo, resource, path: at }) => [tool, rule, reason, appliesTo, resource?.logicalId, at]);
+  const register = report.acknowledgements
+    .map(({ tool, rule, reason, appliesTo, resource, path: at }) => [tool, rule, reason, appliesTo, resource?.logicalId, at]);
   expect(register).toEqual([
     ['EncryptionChecks', 'SqsQueueTlsDeny', 'Queues of this stack are only reached inside the VPC.', undefined, undefined, 'Refs'],
     ['cdk-nag', 'AwsSolutions-S1', 'The bucket holds access logs.', ['Resource::*'], 'Suppressed', undefined],
