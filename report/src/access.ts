@@ -3,7 +3,7 @@ import { AppPrincipal, labelOf, resourceRefOf } from './inventory';
 import { Access, Capability, PrincipalRef, ResourceRef, Unknown } from './model';
 import { ServiceUse, parseServiceHost, serviceHost, serviceLabel } from './services';
 import { isAllowed } from './simulate';
-import { NameParts, unknownsOf } from './values';
+import { NameParts, UNKNOWN_ACCOUNT, unknownsOf } from './values';
 
 /** A key whose access is evaluated, with what it encrypts. */
 export interface KeyUnderTest {
@@ -124,7 +124,7 @@ function candidatesOf(key: KeyUnderTest, principals: PrincipalIndex, unknowns: U
       const id = account[1] ?? account[2];
       trustedAccounts.add(id);
       candidates.set(id, {
-        ref: { id, kind: 'account', label: `account ${id}`, account: id },
+        ref: { id: accountId(id), kind: 'account', label: accountWords(id), account: accountId(id) },
         principal: `arn:aws:iam::${id}:role/any-principal-of-the-account`,
         account: id,
         identity: [ALLOW_ALL],
@@ -158,7 +158,7 @@ function candidatesOf(key: KeyUnderTest, principals: PrincipalIndex, unknowns: U
 function appCandidate(principal: AppPrincipal): Candidate {
   const ref = resourceRefOf(principal.resource);
   return {
-    ref: { id: ref.id, kind: principal.kind, label: labelOf(ref), resource: ref, account: principal.account },
+    ref: { id: ref.id, kind: principal.kind, label: labelOf(ref), resource: ref, account: accountId(principal.account) },
     principal: principal.arn,
     account: principal.account,
     identity: principal.statements,
@@ -187,7 +187,7 @@ async function capabilityAccess(
       }
     }
     if (fromAccounts.length > 0) {
-      conditions.push(`only from account ${fromAccounts.join(' or ')}`);
+      conditions.push(`only from ${fromAccounts.map(accountWords).join(' or ')}`);
     }
   }
   if (result.allowed.length === 0) {
@@ -387,14 +387,14 @@ function channelConditions(channels: readonly Channel[], candidate: Candidate): 
     const data = forData(channels);
     const accountOnly = channels.find((channel) => channel.accountOnly);
     return data ? [`only for ${data}`] : accountOnly && !channels.some((channel) => !channel.data && !channel.accountOnly)
-      ? [`only for ${accountOnly.noun}s of account ${accountOnly.accountOnly}`] : [];
+      ? [`only for ${accountOnly.noun}s of ${accountWords(accountOnly.accountOnly!)}`] : [];
   }
   if (channels.some((channel) => channel.via?.endpoint === UNLISTED_SERVICE)) {
     return [ANY_SERVICE];
   }
   const byService = new Map<string, Channel[]>();
   channels.forEach((channel) => {
-    const name = `${serviceLabel(channel.via!.endpoint)} in ${channel.via!.region}`;
+    const name = `${serviceLabel(channel.via!.endpoint)} in ${channel.via!.region === 'unknown-region' ? 'the stack\'s Region' : channel.via!.region}`;
     byService.set(name, [...(byService.get(name) ?? []), channel]);
   });
   const ways = [...byService.entries()].sort(([a], [b]) => a.localeCompare(b));
@@ -407,6 +407,16 @@ function channelConditions(channels: readonly Channel[], candidate: Candidate): 
     const data = forData(list);
     return data ? `${service} for ${data}` : service;
   }).join(', or ')}`];
+}
+
+/** The id the report gives an account: `unknown-account` for the stand-in of an environment-agnostic stack's. */
+function accountId(account: string): string {
+  return account === UNKNOWN_ACCOUNT ? 'unknown-account' : account;
+}
+
+/** `account 111111111111`, or the account an environment-agnostic app is deployed to. */
+function accountWords(account: string): string {
+  return account === UNKNOWN_ACCOUNT ? 'the account the app is deployed to' : `account ${account}`;
 }
 
 function isForAnyone(statement: any): boolean {

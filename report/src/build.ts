@@ -48,7 +48,11 @@ export async function buildReport(assemblyDir: string): Promise<EncryptionReport
       compare(`${a.stack}\u0000${a.resource?.id ?? ''}\u0000${a.path ?? ''}\u0000${a.tool}\u0000${a.rule}\u0000${(a.appliesTo ?? []).join()}`,
         `${b.stack}\u0000${b.resource?.id ?? ''}\u0000${b.path ?? ''}\u0000${b.tool}\u0000${b.rule}\u0000${(b.appliesTo ?? []).join()}`)),
     cost: estimateCost(sortedKeys),
-    unknowns: sortUnknowns(unknowns),
+    unknowns: sortUnknowns([...unknowns, ...stacks.filter((stack) => !stack.parent && (stack.entry.account === 'unknown-account' || stack.entry.region === 'unknown-region'))
+      .map((stack) => ({
+        what: 'the account and Region',
+        from: `stack ${stack.entry.id} is environment-agnostic: its keys and principals are evaluated in one unknown account and Region`,
+      }))]),
   };
 }
 
@@ -78,7 +82,6 @@ async function createdKeyEntry({ resolver, usesByKey, aliasesByKey, principals, 
     origin: 'created',
     label: labelOf(ref),
     resource: ref,
-    arn: key.arn,
     aliases: [...new Set(aliases)].sort(),
     configuration: key.configuration,
     encrypts: encryptedData(encrypted),

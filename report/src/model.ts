@@ -123,6 +123,7 @@ export interface KeyEntry {
   /** What a reader calls it: its construct path, alias or ARN. */
   readonly label: string;
   readonly resource?: ResourceRef;
+  /** The key's ARN, for a referenced key; a created key's is only known once it is deployed. */
   readonly arn?: string;
   readonly aliases: string[];
   readonly configuration: KeyConfiguration;

@@ -15,6 +15,12 @@ const UNKNOWN_PART = /⟪unknown: (.*?)⟫/g;
 /** @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html */
 const DYNAMIC_REFERENCE = /\{\{resolve:[^}]*\}\}/g;
 
+/**
+ * Stands for the account of an environment-agnostic stack in ARNs and requests, so its policies can be
+ * evaluated: the account the app is deployed to, whichever it is. The report calls it `unknown-account`.
+ */
+export const UNKNOWN_ACCOUNT = '000000000000';
+
 /** The text standing for a value only known at deploy time, `from` saying where it comes from. */
 export function unknownPart(from: string): string {
   return `${UNKNOWN_OPEN}${from}${UNKNOWN_CLOSE}`;
@@ -202,12 +208,14 @@ export class Resolver {
     return this.attribute(resource, undefined);
   }
 
+  /** The stack's account; {@link UNKNOWN_ACCOUNT} for an environment-agnostic stack. */
   public accountOf(stack: TemplateStack): string {
-    return stack.entry.account === 'unknown-account' ? unknownPart(`the account of stack ${stack.entry.id}`) : stack.entry.account;
+    return stack.entry.account === 'unknown-account' ? UNKNOWN_ACCOUNT : stack.entry.account;
   }
 
+  /** The stack's Region; `unknown-region` for an environment-agnostic stack, in ARNs and service names alike. */
   public regionOf(stack: TemplateStack): string {
-    return stack.entry.region === 'unknown-region' ? unknownPart(`the Region of stack ${stack.entry.id}`) : stack.entry.region;
+    return stack.entry.region;
   }
 
   private attribute(resource: StackResource, attribute: string | undefined): string {

@@ -134,7 +134,7 @@ test('a role granted decrypt on a key of another stack decrypts it directly, as 
 test('a key in another Region, through aws-cdk-lib\'s cross-Region references', () => {
   const [keyId] = logicalIds(JSON.parse(fs.readFileSync(path.join(dir, 'East.template.json'), 'utf8')), 'AWS::KMS::Key');
   const key = keyOf(`East/${keyId}`);
-  expect(key.arn).toMatch(/^arn:aws:kms:us-east-1:111111111111:key\//);
+  expect(key.resource).toMatchObject({ stack: 'East', path: 'East/EastKey/Resource' });
   expect(key.encrypts.map((data) => data.resource.path)).toEqual(['Consumer/FromEast/Resource']);
 });
 
@@ -186,3 +186,34 @@ test('keys in a Stage\'s assembly, and the cost of the app\'s keys', () => {
     ],
   });
 });
+
+test('an environment-agnostic app is evaluated in the account and Region it is deployed to', async () => {
+  // GIVEN
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-agnostic-'));
+  try {
+    const app = new App({ outdir });
+    const stack = new Stack(app, 'Agnostic');
+    const key = new kms.Key(stack, 'Key');
+    const bucket = new s3.Bucket(stack, 'Bucket', { encryptionKey: key });
+    bucket.grantRead(new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() }));
+    app.synth();
+
+    // WHEN
+    const agnostic = await buildReport(outdir);
+
+    // THEN
+    const [entry] = agnostic.keys;
+    expect(entry.access.map((access) => [access.principal.id, access.principal.label, access.capability, access.conditions])).toEqual([
+      // aws-cdk-lib's bucket grants allow kms:Decrypt on the key with no condition: directly, not only through S3.
+      [expect.stringMatching(/^Agnostic\/Role/), 'Agnostic/Role', 'decrypt', []],
+      ...['decrypt', 'encrypt', 'create-grants', 'share', 'administer']
+        .map((capability) => ['unknown-account', 'the account the app is deployed to', capability, []]),
+    ]);
+    expect(agnostic.unknowns).toEqual([{
+      what: 'the account and Region',
+      from: 'stack Agnostic is environment-agnostic: its keys and principals are evaluated in one unknown account and Region',
+    }]);
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}, 60_000);

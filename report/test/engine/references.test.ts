@@ -4,7 +4,6 @@ import { EncryptionReport, KeyEntry } from '../../src/model';
 
 /** A hand-written assembly (test/fixtures/engine/references) with the references a template can hold. */
 const FIXTURE = path.join(__dirname, '..', 'fixtures', 'engine', 'references');
-const STAND_IN_KEY_ARN = 'arn:aws:kms:eu-west-1:111111111111:key/Refs-Key';
 
 let report: EncryptionReport;
 
@@ -20,14 +19,13 @@ function keyOf(id: string): KeyEntry {
 
 test('a key is found by its alias name, by Fn::Sub of its ARN and by its replica', () => {
   const key = keyOf('Refs/Key');
+  expect(key.arn).toBeUndefined();
   expect(key).toMatchObject({
-    arn: STAND_IN_KEY_ARN,
     aliases: ['alias/app/data'],
     configuration: { multiRegion: true, rotation: { enabled: true, periodDays: 90 }, retention: 'Retain' },
   });
   expect(key.encrypts.map((data) => `${data.resource.logicalId} ${data.property}`)).toEqual(['ByAlias KmsMasterKeyId', 'BySub KmsMasterKeyId']);
   expect(keyOf('Refs/Replica')).toMatchObject({
-    arn: STAND_IN_KEY_ARN,
     configuration: { multiRegion: true, keySpec: 'SYMMETRIC_DEFAULT', retention: 'Delete', rotation: { enabled: true, periodDays: 90 } },
   });
 });
