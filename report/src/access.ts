@@ -144,7 +144,11 @@ function candidatesOf(key: KeyUnderTest, principals: PrincipalIndex, unknowns: U
     }
   }
   for (const host of key.policyKnown ? principalValues('Service') : []) {
-    candidates.set(host, { ref: { id: host, kind: 'service', label: host }, principal: host, identity: [], service: true });
+    if (unknownsOf(host).length > 0) {
+      unknowns.push({ what: 'a service principal of the key policy', from: unknownsOf(host).join(', ') });
+    } else {
+      candidates.set(host, { ref: { id: host, kind: 'service', label: host }, principal: host, identity: [], service: true });
+    }
   }
   for (const principal of principals.couldName(key.arn)) {
     const trusted = trustedAccounts.has('*') || trustedAccounts.has(principal.account) || !key.policyKnown;
@@ -472,6 +476,16 @@ export class PrincipalIndex {
     const found = new Set([...(this.exact.get(keyArn) ?? []), ...byPattern]);
     return this.principals.filter((principal) => found.has(principal));
   }
+}
+
+/** Keys the identity statements of the app's principals name by a value only known at deploy time. */
+export function unknownKeysOfPrincipals(principals: readonly AppPrincipal[]): Unknown[] {
+  return principals.flatMap((principal) => {
+    const ref = resourceRefOf(principal.resource);
+    const froms = principal.statements.filter(reachesKms)
+      .flatMap((statement) => [statement.Resource ?? []].flat().filter((value: unknown): value is string => typeof value === 'string').flatMap(unknownsOf));
+    return [...new Set(froms)].map((from) => ({ what: `a key ${principal.kind} ${labelOf(ref)} may use`, from, resource: ref }));
+  });
 }
 
 function reachesKms(statement: any): boolean {

@@ -1,4 +1,4 @@
-import { DataUnderKey, Decisions, PrincipalIndex, evaluateAccess } from './access';
+import { DataUnderKey, Decisions, PrincipalIndex, evaluateAccess, unknownKeysOfPrincipals } from './access';
 import { acknowledgementsOf } from './acknowledgements';
 import { readAssembly } from './assembly';
 import { capabilityActions } from './capabilities';
@@ -48,7 +48,7 @@ export async function buildReport(assemblyDir: string): Promise<EncryptionReport
       compare(`${a.stack}\u0000${a.resource?.id ?? ''}\u0000${a.path ?? ''}\u0000${a.tool}\u0000${a.rule}\u0000${(a.appliesTo ?? []).join()}`,
         `${b.stack}\u0000${b.resource?.id ?? ''}\u0000${b.path ?? ''}\u0000${b.tool}\u0000${b.rule}\u0000${(b.appliesTo ?? []).join()}`)),
     cost: estimateCost(sortedKeys),
-    unknowns: sortUnknowns([...unknowns, ...stacks.filter((stack) => !stack.parent && (stack.entry.account === 'unknown-account' || stack.entry.region === 'unknown-region'))
+    unknowns: sortUnknowns([...unknowns, ...unknownKeysOfPrincipals(principals), ...stacks.filter((stack) => !stack.parent && (stack.entry.account === 'unknown-account' || stack.entry.region === 'unknown-region'))
       .map((stack) => ({
         what: 'the account and Region',
         from: `stack ${stack.entry.id} is environment-agnostic: its keys and principals are evaluated in one unknown account and Region`,

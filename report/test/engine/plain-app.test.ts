@@ -37,7 +37,9 @@ function plainApp(outdir: string): App {
   new s3.Bucket(nested, 'NestedBucket', { encryption: s3.BucketEncryption.KMS, encryptionKey: key });
 
   const keyArn = new CfnParameter(consumer, 'ImportedKeyArn');
-  new logs.LogGroup(consumer, 'Logs', { encryptionKey: kms.Key.fromKeyArn(consumer, 'FromParameter', keyArn.valueAsString) });
+  const fromParameter = kms.Key.fromKeyArn(consumer, 'FromParameter', keyArn.valueAsString);
+  new logs.LogGroup(consumer, 'Logs', { encryptionKey: fromParameter });
+  fromParameter.grantEncrypt(reader);
   const imported = kms.Key.fromKeyArn(consumer, 'Imported', IMPORTED_KEY_ARN);
   new sns.Topic(consumer, 'Topic', { masterKey: imported });
   imported.grantDecrypt(reader);
@@ -162,6 +164,15 @@ test('a key from a parameter is unknown at synth, with where it comes from', () 
     access: [],
     unknowns: [{ what: 'the key', from: 'parameter ImportedKeyArn of stack Consumer', resource: expect.objectContaining({ id: `Consumer/${logsId}` }) }],
   });
+});
+
+test('a role granted the use of a key from a parameter: unknown at synth, with where it comes from', () => {
+  const [roleId] = logicalIds(consumerTemplate, 'AWS::IAM::Role');
+  expect(report.unknowns).toEqual([{
+    what: 'a key role Consumer/Reader may use',
+    from: 'parameter ImportedKeyArn of stack Consumer',
+    resource: expect.objectContaining({ id: `Consumer/${roleId}` }),
+  }]);
 });
 
 test('data not under a customer-managed key, with the fix', () => {
