@@ -1,8 +1,9 @@
 import { matchesPattern } from './capabilities';
+import { Decisions } from './decisions';
 import { AppPrincipal, labelOf, resourceRefOf } from './inventory';
 import { Access, Capability, PrincipalRef, ResourceRef, Unknown } from './model';
+import { PrincipalIndex } from './principal-index';
 import { ServiceUse, parseServiceHost, serviceHost, serviceLabel } from './services';
-import { isAllowed } from './simulate';
 import { NameParts, UNKNOWN_ACCOUNT, unknownsOf } from './values';
 
 /** A key whose access is evaluated, with what it encrypts. */
@@ -43,6 +44,11 @@ interface Candidate {
   readonly app?: boolean;
   /** The key policy the candidate is evaluated under, when not the whole of it. */
   readonly policy?: any;
+}
+
+/** A key with the decisions made so far. */
+interface KeyInEvaluation extends KeyUnderTest {
+  readonly decisions: Decisions;
 }
 
 /** An IAM policy statement allowing everything: the principal's IAM side, which the app does not define. */
@@ -101,6 +107,7 @@ function candidatesOf(key: KeyUnderTest, principals: PrincipalIndex, unknowns: U
     return principal === '*' ? (type === 'AWS' ? ['*'] : []) : [principal?.[type] ?? []].flat().map(String);
   });
   const organization = literalConditionValues(key.policy, /^aws:PrincipalOrgID$/i)[0];
+  const partition = key.arn.split(':')[1];
   const candidates = new Map<string, Candidate>();
   const trustedAccounts = new Set<string>();
   // A key the app only refers to: its policy is a stand-in, only the app's principals are evaluated.
@@ -114,7 +121,7 @@ function candidatesOf(key: KeyUnderTest, principals: PrincipalIndex, unknowns: U
         ref: { id: '*', kind: 'any', label: 'any principal' },
         // What the statements for anyone allow: an account's principals also appear under their account.
         policy: { ...key.policy, Statement: [key.policy.Statement ?? []].flat().filter((statement: any) => statement?.Effect !== 'Allow' || isForAnyone(statement)) },
-        principal: `arn:aws:iam::${OUTSIDE_ACCOUNT}:role/any-principal`,
+        principal: `arn:${partition}:iam::${OUTSIDE_ACCOUNT}:role/any-principal`,
         account: OUTSIDE_ACCOUNT,
         identity: [ALLOW_ALL],
         accounts: literalConditionValues(key.policy, /^(kms:CallerAccount|aws:PrincipalAccount|aws:SourceAccount)$/i).filter((v) => /^\d{12}$/.test(v)),
@@ -125,7 +132,7 @@ function candidatesOf(key: KeyUnderTest, principals: PrincipalIndex, unknowns: U
       trustedAccounts.add(id);
       candidates.set(id, {
         ref: { id: accountId(id), kind: 'account', label: accountWords(id), account: accountId(id) },
-        principal: `arn:aws:iam::${id}:role/any-principal-of-the-account`,
+        principal: `arn:${partition}:iam::${id}:role/any-principal-of-the-account`,
         account: id,
         identity: [ALLOW_ALL],
         delegatesToIam: true,
@@ -183,7 +190,7 @@ async function capabilityAccess(
     // "Anyone" from an account the policies name: the policy requires that account.
     const fromAccounts: string[] = [];
     for (const account of candidate.accounts) {
-      const fromAccount = { ...candidate, principal: `arn:aws:iam::${account}:role/any-principal`, account };
+      const fromAccount = { ...candidate, principal: candidate.principal.replace(OUTSIDE_ACCOUNT, account), account };
       const accountResult = await allowedChannels(key, fromAccount, capability, possible, account);
       if (accountResult.allowed.length > 0) {
         fromAccounts.push(account);
@@ -248,11 +255,6 @@ async function allowedChannels(key: KeyInEvaluation, candidate: Candidate, capab
   return { allowed, account };
 }
 
-/**
- * The ways a request can reach the key besides directly: as the service principal with each resource's
- * encryption context, or through each service the policies or the key's data name (in the key's Region),
- * with a resource no policy names and with each of the key's resources the policies may name.
- */
 /** The probes of one service: a resource no policy names, one of another account, and each of the key's resources. */
 interface Probe {
   readonly any: Channel;
@@ -260,6 +262,11 @@ interface Probe {
   readonly data: Channel[];
 }
 
+/**
+ * The ways a request can reach the key besides directly: as the service principal with each resource's
+ * encryption context, or through each service the policies or the key's data name (in the key's Region),
+ * with a resource no policy names and with each of the key's resources the policies may name.
+ */
 function probeChannels(key: KeyUnderTest, candidate: Candidate, capability: Capability): Probe[] {
   if (capability === 'administer' || capability === 'share') {
     return [];
@@ -309,67 +316,10 @@ async function decide(
     ...(capability === 'create-grants' ? { 'kms:GrantIsForAWSResource': String(grantForAwsResource ?? Boolean(channel.via)) } : {}),
     ...channel.context,
   };
-  const policy = candidate.policy ?? key.policy;
-  const request = [
-    key.decisions.textId(policy), key.decisions.textId(candidate.identity), candidate.principal, key.account,
-    statementClass(policy, candidate.identity, (statement) => names(statement, 'Action', action)),
-    statementClass(policy, candidate.identity, (statement) => names(statement, 'Resource', key.arn)),
-    JSON.stringify(context),
-  ].join('\u0000');
-  return key.decisions.of(request, () => isAllowed(policy, {
+  return key.decisions.isAllowed(candidate.policy ?? key.policy, {
     principal: candidate.principal, action, keyArn: key.arn, keyAccount: key.account, context, identityStatements: candidate.identity,
-  }));
+  });
 }
-
-/**
- * The decisions the engine made while a report is built, by request. Two requests are decided alike when
- * they differ only in the action or the key, and the same statements of the same policies name both actions
- * (by `Action` or `NotAction`) and both keys (by `Resource` or `NotResource`): the engine decides one of
- * them. Administering a key is 16 actions that a key policy usually names alike, and the keys of one kind
- * of construct have the same policy.
- */
-export class Decisions {
-  private readonly made = new Map<string, Promise<boolean>>();
-  private readonly texts = new Map<string, number>();
-  private readonly textIds = new WeakMap<object, number>();
-
-  /** The decision on a request, made by `evaluate` the first time. */
-  public of(request: string, evaluate: () => Promise<boolean>): Promise<boolean> {
-    if (!this.made.has(request)) {
-      this.made.set(request, evaluate());
-    }
-    return this.made.get(request)!;
-  }
-
-  /** A number standing for the JSON text of a policy or statement list: equal texts, equal numbers. */
-  public textId(value: object): number {
-    if (!this.textIds.has(value)) {
-      const text = JSON.stringify(value);
-      if (!this.texts.has(text)) {
-        this.texts.set(text, this.texts.size);
-      }
-      this.textIds.set(value, this.texts.get(text)!);
-    }
-    return this.textIds.get(value)!;
-  }
-}
-
-/** A key with the decisions made so far. */
-interface KeyInEvaluation extends KeyUnderTest {
-  readonly decisions: Decisions;
-}
-
-/** Which statements of the policies match: `1` or `0` each. */
-function statementClass(policy: any, identity: readonly any[], matches: (statement: any) => boolean): string {
-  return [...[policy?.Statement ?? []].flat(), ...identity].map((statement) => (matches(statement) ? '1' : '0')).join('');
-}
-
-/** Whether a statement's `Action` (`Resource`) names the value, or its `NotAction` (`NotResource`) does not. */
-function names(statement: any, element: 'Action' | 'Resource', value: string): boolean {
-  const matches = (patterns: unknown) => [patterns ?? []].flat().some((pattern: unknown) => typeof pattern === 'string' && matchesPattern(pattern, value));
-  return statement?.[`Not${element}`] !== undefined ? !matches(statement[`Not${element}`]) : matches(statement?.[element]);
-}
-
 
 /**
  * The conditions in words, from the channels of the allowed requests: none when a direct request is
@@ -436,61 +386,6 @@ function couldAllow(keyPolicy: any, identity: readonly any[], action: string): b
   const covers = (statement: any) => statement.NotAction !== undefined
     || [statement.Action ?? []].flat().some((pattern: unknown) => typeof pattern === 'string' && matchesPattern(pattern, action));
   return allowStatements(keyPolicy).some(covers) && (identity.length === 0 || identity.some((statement) => statement?.Effect === 'Allow' && covers(statement)));
-}
-
-/** Whether identity statements could allow a KMS action on the key: an Allow statement whose actions reach KMS and whose resources could match its ARN. */
-/**
- * The app's roles and users by the keys their identity statements could name (an Allow statement whose
- * actions reach KMS): by exact key ARN, by ARN pattern, or any key (`NotResource`), so each key is matched
- * against the few statements that could name it.
- */
-export class PrincipalIndex {
-  private readonly byArn: ReadonlyMap<string, AppPrincipal>;
-  private readonly exact = new Map<string, Set<AppPrincipal>>();
-  private readonly patterns: Array<[string, AppPrincipal]> = [];
-
-  constructor(public readonly principals: readonly AppPrincipal[]) {
-    this.byArn = new Map(principals.map((principal) => [principal.arn, principal]));
-    for (const principal of principals) {
-      for (const statement of principal.statements.filter(reachesKms)) {
-        const resources = statement.NotResource !== undefined ? ['*'] : [statement.Resource ?? []].flat().filter((value: unknown) => typeof value === 'string');
-        for (const resource of resources) {
-          if (/[*?]/.test(resource)) {
-            this.patterns.push([resource, principal]);
-          } else {
-            this.exact.set(resource, new Set([...(this.exact.get(resource) ?? []), principal]));
-          }
-        }
-      }
-    }
-  }
-
-  /** The principal of the app with this ARN. */
-  public withArn(arn: string): AppPrincipal | undefined {
-    return this.byArn.get(arn);
-  }
-
-  /** The principals whose identity statements could allow a KMS action on the key, in the app's order. */
-  public couldName(keyArn: string): AppPrincipal[] {
-    const byPattern = this.patterns.filter(([pattern]) => matchesPattern(pattern, keyArn)).map(([, principal]) => principal);
-    const found = new Set([...(this.exact.get(keyArn) ?? []), ...byPattern]);
-    return this.principals.filter((principal) => found.has(principal));
-  }
-}
-
-/** Keys the identity statements of the app's principals name by a value only known at deploy time. */
-export function unknownKeysOfPrincipals(principals: readonly AppPrincipal[]): Unknown[] {
-  return principals.flatMap((principal) => {
-    const ref = resourceRefOf(principal.resource);
-    const froms = principal.statements.filter(reachesKms)
-      .flatMap((statement) => [statement.Resource ?? []].flat().filter((value: unknown): value is string => typeof value === 'string').flatMap(unknownsOf));
-    return [...new Set(froms)].map((from) => ({ what: `a key ${principal.kind} ${labelOf(ref)} may use`, from, resource: ref }));
-  });
-}
-
-function reachesKms(statement: any): boolean {
-  return statement?.Effect === 'Allow'
-    && (statement.NotAction !== undefined || [statement.Action ?? []].flat().some((pattern: unknown) => typeof pattern === 'string' && /^(kms:|\*)/i.test(pattern)));
 }
 
 /** The literal values of condition keys matching `key` in a policy's statements. */

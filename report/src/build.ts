@@ -1,11 +1,13 @@
-import { DataUnderKey, Decisions, PrincipalIndex, evaluateAccess, unknownKeysOfPrincipals } from './access';
+import { DataUnderKey, evaluateAccess } from './access';
 import { acknowledgementsOf } from './acknowledgements';
 import { readAssembly } from './assembly';
 import { capabilityActions } from './capabilities';
 import { estimateCost } from './cost';
 import { KeyUse, keyTarget, keyUses, unprotectedData } from './data';
+import { Decisions } from './decisions';
 import { CreatedKey, appPrincipals, createdKeys, labelOf, resourceRefOf } from './inventory';
 import { Access, EncryptionReport, KeyEntry, REPORT_SCHEMA_VERSION, Unknown } from './model';
+import { PrincipalIndex, unknownKeysOfPrincipals } from './principal-index';
 import { serviceUseOf } from './services';
 import { Resolver, StackResource } from './values';
 
