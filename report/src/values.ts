@@ -44,6 +44,8 @@ interface Naming {
   readonly nameProperty?: string;
   /** What `Ref` returns. @default the name */
   readonly ref?: (parts: NameParts) => string;
+  /** `Ref` returns the ARN. */
+  readonly refIsArn?: boolean;
   readonly arn: (parts: NameParts) => string;
   /** Other attributes by name. */
   readonly attributes?: Record<string, (parts: NameParts) => string>;
@@ -69,7 +71,7 @@ const arnOf = (service: string, resource: (p: NameParts) => string, global = fal
 const NAMING: Record<string, Naming> = {
   'AWS::IAM::Role': { nameProperty: 'RoleName', arn: arnOf('iam', (p) => `role/${p.name}`, true), attributes: { RoleId: (p) => `AROA${p.name}` } },
   'AWS::IAM::User': { nameProperty: 'UserName', arn: arnOf('iam', (p) => `user/${p.name}`, true) },
-  'AWS::IAM::ManagedPolicy': { nameProperty: 'ManagedPolicyName', ref: (p) => arnOf('iam', (q) => `policy/${q.name}`, true)(p), arn: arnOf('iam', (p) => `policy/${p.name}`, true) },
+  'AWS::IAM::ManagedPolicy': { nameProperty: 'ManagedPolicyName', refIsArn: true, arn: arnOf('iam', (p) => `policy/${p.name}`, true) },
   'AWS::KMS::Key': { ref: (p) => p.name, arn: arnOf('kms', (p) => `key/${p.name}`), attributes: { KeyId: (p) => p.name } },
   'AWS::KMS::ReplicaKey': { ref: (p) => p.name, arn: arnOf('kms', (p) => `key/${p.name}`), attributes: { KeyId: (p) => p.name } },
   'AWS::KMS::Alias': { nameProperty: 'AliasName', arn: arnOf('kms', (p) => p.name) },
@@ -80,14 +82,15 @@ const NAMING: Record<string, Naming> = {
     attributes: { DomainName: (p) => `${p.name}.s3.amazonaws.com`, RegionalDomainName: (p) => `${p.name}.s3.${p.region}.amazonaws.com` },
   },
   'AWS::Logs::LogGroup': { nameProperty: 'LogGroupName', arn: arnOf('logs', (p) => `log-group:${p.name}:*`) },
-  'AWS::SecretsManager::Secret': { nameProperty: 'Name', ref: (p) => arnOf('secretsmanager', (q) => `secret:${q.name}-AbCdEf`)(p), arn: arnOf('secretsmanager', (p) => `secret:${p.name}-AbCdEf`) },
+  // A secret's ARN ends in six random characters.
+  'AWS::SecretsManager::Secret': { nameProperty: 'Name', refIsArn: true, arn: arnOf('secretsmanager', (p) => `secret:${p.name}-AbCdEf`) },
   'AWS::SQS::Queue': {
     nameProperty: 'QueueName',
     ref: (p) => `https://sqs.${p.region}.amazonaws.com/${p.account}/${p.name}`,
     arn: arnOf('sqs', (p) => p.name),
     attributes: { QueueName: (p) => p.name, QueueUrl: (p) => `https://sqs.${p.region}.amazonaws.com/${p.account}/${p.name}` },
   },
-  'AWS::SNS::Topic': { nameProperty: 'TopicName', ref: (p) => arnOf('sns', (q) => q.name)(p), arn: arnOf('sns', (p) => p.name), attributes: { TopicArn: arnOf('sns', (p) => p.name), TopicName: (p) => p.name } },
+  'AWS::SNS::Topic': { nameProperty: 'TopicName', refIsArn: true, arn: arnOf('sns', (p) => p.name), attributes: { TopicArn: arnOf('sns', (p) => p.name), TopicName: (p) => p.name } },
   'AWS::DynamoDB::Table': { nameProperty: 'TableName', arn: arnOf('dynamodb', (p) => `table/${p.name}`) },
   'AWS::Lambda::Function': { nameProperty: 'FunctionName', arn: arnOf('lambda', (p) => `function:${p.name}`) },
   'AWS::SSM::Parameter': { nameProperty: 'Name', arn: arnOf('ssm', (p) => `parameter${p.name.startsWith('/') ? '' : '/'}${p.name}`) },
@@ -111,7 +114,9 @@ export class Resolver {
       for (const [logicalId, json] of Object.entries(stack.template.Resources)) {
         const resource = { stack, logicalId, json };
         byId.set(logicalId, resource);
-        this.byType.set(json.Type, [...(this.byType.get(json.Type) ?? []), resource]);
+        const ofType = this.byType.get(json.Type) ?? [];
+        ofType.push(resource);
+        this.byType.set(json.Type, ofType);
         if (json.Type === 'Custom::CrossRegionExportWriter') {
           for (const [name, value] of Object.entries<unknown>(json.Properties?.WriterProps?.exports ?? {})) {
             this.crossRegionExports.set(name, { stack, value });
@@ -238,7 +243,7 @@ export class Resolver {
       return attribute === undefined || attribute === 'KeyId' ? id : naming.arn({ ...parts, name: id });
     }
     if (attribute === undefined) {
-      return naming ? (naming.ref ?? ((p: NameParts) => p.name))(parts) : parts.name;
+      return naming?.refIsArn ? naming.arn(parts) : naming?.ref ? naming.ref(parts) : parts.name;
     }
     if (attribute === 'Arn') {
       const service = resource.json.Type.split('::')[1]?.toLowerCase() ?? 'unknown';
