@@ -102,10 +102,21 @@ export async function evaluateAccess(
 
 function candidatesOf(key: KeyUnderTest, principals: PrincipalIndex, unknowns: Unknown[]): Candidate[] {
   const statements = allowStatements(key.policy);
+  // `NotPrincipal` in an Allow statement allows every principal but those it names.
   const principalValues = (type: 'AWS' | 'Service') => statements.flatMap((statement) => {
-    const principal = statement.Principal;
+    const principal = statement.NotPrincipal !== undefined ? '*' : statement.Principal;
     return principal === '*' ? (type === 'AWS' ? ['*'] : []) : [principal?.[type] ?? []].flat().map(String);
   });
+  for (const statement of key.policyKnown ? statements : []) {
+    for (const [type, values] of Object.entries<unknown>(typeof statement.Principal === 'object' ? statement.Principal : {})) {
+      if (type !== 'AWS' && type !== 'Service') {
+        unknowns.push({ what: `a ${type} principal of the key policy, not evaluated`, from: [values].flat().map(String).join(', ') });
+      }
+    }
+    for (const from of unknownsOf(JSON.stringify(statement.Condition ?? {}))) {
+      unknowns.push({ what: 'a condition value of the key policy', from });
+    }
+  }
   const organization = literalConditionValues(key.policy, /^aws:PrincipalOrgID$/i)[0];
   const partition = key.arn.split(':')[1];
   const candidates = new Map<string, Candidate>();
@@ -374,7 +385,7 @@ function accountWords(account: string): string {
 }
 
 function isForAnyone(statement: any): boolean {
-  return statement.Principal === '*' || [statement.Principal?.AWS ?? []].flat().includes('*');
+  return statement.NotPrincipal !== undefined || statement.Principal === '*' || [statement.Principal?.AWS ?? []].flat().includes('*');
 }
 
 function allowStatements(policy: any): any[] {

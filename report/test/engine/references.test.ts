@@ -25,6 +25,10 @@ test('a key is found by its alias name, by Fn::Sub of its ARN and by its replica
     configuration: { multiRegion: true, rotation: { enabled: true, periodDays: 90 }, retention: 'Retain' },
   });
   expect(key.encrypts.map((data) => `${data.resource.logicalId} ${data.property}`)).toEqual(['ByAlias KmsMasterKeyId', 'BySub KmsMasterKeyId']);
+  expect(keyOf('Refs/Replica').unknowns).toEqual([
+    { what: 'a Federated principal of the key policy, not evaluated', from: 'cognito-identity.amazonaws.com' },
+    { what: 'a condition value of the key policy', from: 'parameter UseKey of stack Refs' },
+  ]);
   expect(keyOf('Refs/Replica')).toMatchObject({
     configuration: { multiRegion: true, keySpec: 'SYMMETRIC_DEFAULT', retention: 'Delete', rotation: { enabled: true, periodDays: 90 } },
   });
