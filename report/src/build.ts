@@ -1,12 +1,12 @@
 import { DataUnderKey, evaluateAccess } from './access';
 import { acknowledgementsOf } from './acknowledgements';
-import { readAssembly } from './assembly';
+import { TemplateStack, readAssembly } from './assembly';
 import { capabilityActions } from './capabilities';
 import { estimateCost } from './cost';
 import { KeyUse, keyTarget, keyUses, unprotectedData } from './data';
 import { Decisions } from './decisions';
 import { CreatedKey, appPrincipals, createdKeys, labelOf, resourceRefOf } from './inventory';
-import { Access, EncryptionReport, KeyEntry, REPORT_SCHEMA_VERSION, Unknown } from './model';
+import { Access, Acknowledgement, EncryptionReport, KeyEntry, REPORT_SCHEMA_VERSION, Unknown } from './model';
 import { PrincipalIndex, unknownKeysOfPrincipals } from './principal-index';
 import { serviceUseOf } from './services';
 import { Resolver, StackResource } from './values';
@@ -46,16 +46,24 @@ export async function buildReport(assemblyDir: string): Promise<EncryptionReport
     stacks: stacks.map((stack) => stack.entry).sort(byId),
     keys: sortedKeys,
     unprotected: unprotectedData(resolver, app.uses).sort((a, b) => compare(a.resource.id, b.resource.id)),
-    acknowledgements: acknowledgementsOf(stacks, resolver.all()).sort((a, b) =>
-      compare(`${a.stack}\u0000${a.resource?.id ?? ''}\u0000${a.path ?? ''}\u0000${a.tool}\u0000${a.rule}\u0000${(a.appliesTo ?? []).join()}`,
-        `${b.stack}\u0000${b.resource?.id ?? ''}\u0000${b.path ?? ''}\u0000${b.tool}\u0000${b.rule}\u0000${(b.appliesTo ?? []).join()}`)),
+    acknowledgements: acknowledgementsOf(stacks, resolver.all()).sort((a, b) => compare(acknowledgementOrder(a), acknowledgementOrder(b))),
     cost: estimateCost(sortedKeys),
-    unknowns: sortUnknowns([...unknowns, ...unknownKeysOfPrincipals(principals), ...stacks.filter((stack) => !stack.parent && (stack.entry.account === 'unknown-account' || stack.entry.region === 'unknown-region'))
-      .map((stack) => ({
-        what: 'the account and Region',
-        from: `stack ${stack.entry.id} is environment-agnostic: its keys and principals are evaluated in one unknown account and Region`,
-      }))]),
+    unknowns: sortUnknowns([...unknowns, ...unknownKeysOfPrincipals(principals), ...environmentUnknowns(stacks)]),
   };
+}
+
+/** Environment-agnostic stacks: evaluated in a stand-in account and Region. */
+function environmentUnknowns(stacks: readonly TemplateStack[]): Unknown[] {
+  return stacks.filter((stack) => !stack.parent && (stack.entry.account === 'unknown-account' || stack.entry.region === 'unknown-region'))
+    .map((stack) => ({
+      what: 'the account and Region',
+      from: `stack ${stack.entry.id} is environment-agnostic: its keys and principals are evaluated in one unknown account and Region`,
+    }));
+}
+
+function acknowledgementOrder(acknowledgement: Acknowledgement): string {
+  const { stack, resource, path, tool, rule, appliesTo } = acknowledgement;
+  return [stack, resource?.id ?? '', path ?? '', tool, rule, (appliesTo ?? []).join()].join('\u0000');
 }
 
 type Actions = Awaited<ReturnType<typeof capabilityActions>>;
