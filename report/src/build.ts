@@ -168,13 +168,20 @@ function aliasesOfCreatedKeys(resolver: Resolver): Map<StackResource, string[]> 
   return byKey;
 }
 
+/** The cryptographic capabilities of each key usage (`KEY_AGREEMENT` keys derive shared secrets: none of them). */
+const CRYPTOGRAPHIC_CAPABILITIES: Record<string, string[]> = {
+  ENCRYPT_DECRYPT: ['decrypt', 'encrypt'],
+  SIGN_VERIFY: ['sign'],
+  GENERATE_VERIFY_MAC: ['sign'],
+};
+
 /**
  * The capabilities a key's usage allows: encryption keys encrypt and decrypt, signing and MAC keys sign;
  * a usage only known at deploy time keeps them all.
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/symm-asymm-choose-key-usage.html
  */
 function capabilitiesOfUsage(actions: Actions, keyUsage: string | undefined): Actions {
-  const cryptographic = keyUsage === 'ENCRYPT_DECRYPT' ? ['decrypt', 'encrypt'] : keyUsage === undefined ? ['decrypt', 'encrypt', 'sign'] : ['sign'];
+  const cryptographic = keyUsage === undefined ? ['decrypt', 'encrypt', 'sign'] : CRYPTOGRAPHIC_CAPABILITIES[keyUsage] ?? [];
   return Object.fromEntries(Object.entries(actions)
     .filter(([capability]) => !['decrypt', 'encrypt', 'sign'].includes(capability) || cryptographic.includes(capability))) as Actions;
 }
