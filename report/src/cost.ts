@@ -9,7 +9,7 @@ import { CostEstimate, CostLine, KeyEntry } from './model';
  * @see https://cloudburn.io/blog/aws-kms-pricing (2026-03-14, "including the May 2024 key rotation pricing update")
  * @see https://canglad.com/blog/2023/simple-math-of-aws-kms-key-rotation-costs (the April 2024 reduction of rotation charges)
  */
-export const KMS_PRICING = {
+const KMS_PRICING = {
   url: 'https://aws.amazon.com/kms/pricing/',
   readOn: '2026-12-07',
   region: 'us-east-1',

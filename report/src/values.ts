@@ -389,11 +389,11 @@ interface Located {
 }
 
 /** `aws`, `aws-cn` or `aws-us-gov`, from the Region. */
-export function partitionOf(region: string): string {
+function partitionOf(region: string): string {
   return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
 }
 
-export function isIntrinsic(value: Record<string, unknown>): boolean {
+function isIntrinsic(value: Record<string, unknown>): boolean {
   const names = Object.keys(value);
   return names.length === 1 && (names[0] === 'Ref' || names[0].startsWith('Fn::'));
 }
