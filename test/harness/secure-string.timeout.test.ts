@@ -3,8 +3,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { CfnElement, RemovalPolicy } from 'aws-cdk-lib';
 import { installPolicies, StackVersion } from './deployment';
 import { CloudFormationDriver, Handler, loadBundledHandler } from './driver';
-import { ACCOUNT, FakeAws, REGION } from './fake-aws';
-import { PoliciesInForce } from './policies-in-force';
+import { ACCOUNT, fakeAwsForThisFile, REGION } from './fake-aws';
 import { SDK_CLIENT_OPTIONS } from '../../src/private/handler-runtime';
 import { SecureStringParameter } from '../../src/ssm';
 import { SecureStringProvider } from '../../src/ssm/private/secure-string-provider';
@@ -30,21 +29,15 @@ const base = {
   Value: { Kind: 'generated', Length: '40' },
 };
 
-let aws: FakeAws;
+const aws = fakeAwsForThisFile();
 let handler: Handler;
-beforeAll(async () => {
-  aws = new FakeAws(new PoliciesInForce());
+beforeAll(() => {
   installPolicies(aws.iam, version);
   aws.iam.caller = version.intrinsics.arn(version.intrinsics.logicalIdOf('AWS::IAM::Role'));
-  await aws.start();
   handler = loadBundledHandler('ssm/private/secure-string.lambda');
   jest.spyOn(console, 'log').mockImplementation(() => undefined);
 });
-beforeEach(() => aws.reset());
-afterAll(async () => {
-  jest.restoreAllMocks();
-  await aws.stop();
-});
+afterAll(() => jest.restoreAllMocks());
 
 test('a call that never returns is given up after the request timeout and retried: the retry answers, so the create succeeds', async () => {
   // GIVEN the function's own timeout, and the first PutParameter hangs
