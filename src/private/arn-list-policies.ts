@@ -2,6 +2,13 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { deployedLengthUpperBound, MANAGED_POLICY_SIZE_LIMIT, validateManagedPolicySize } from './managed-policy-size';
 
+/**
+ * How many managed policies IAM attaches to a role by default: the caller checks that its policies of ARN
+ * lists and its others stay within it.
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entities
+ */
+export const MANAGED_POLICIES_PER_ROLE = 10;
+
 /** How the policies of an {@link ArnListPolicies} are made. */
 export interface ArnListPoliciesOptions {
   /** The statements of a new policy, each listing one of `arns` (the ARNs it is defined for). */

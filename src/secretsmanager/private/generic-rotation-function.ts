@@ -8,17 +8,11 @@ import { RotationFunction } from './rotation-function';
 import { MAX_SETTINGS_ENV_LENGTH, ROTATION_SETTINGS_ENV, RotationSettings, SETTINGS_FORMAT, SettingsEnvironment, settingsGroup, settingsJson } from './rotation-settings';
 import { accountSecretsArnPattern, logWriteStatement, randomPasswordStatement, rotatedByFunctionStatement, rotationKeyStatement } from './statements';
 import { acknowledgeLambdaFindings, NO_RESERVED_CONCURRENCY_REASON } from '../../private/acknowledgements';
-import { ArnListPolicies } from '../../private/arn-list-policies';
+import { ArnListPolicies, MANAGED_POLICIES_PER_ROLE } from '../../private/arn-list-policies';
 import { handlerLogGroup } from '../../private/handler-log-group';
 
 /** Construct id of the stack's generic rotation function, under the stack. */
 const SINGLETON_ID = 'CdkKmsEncryptionGenericRotation';
-
-/**
- * How many managed policies IAM attaches to a role by default.
- * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entities
- */
-const MANAGED_POLICIES_PER_ROLE = 10;
 
 /**
  * The generic rotation function of a stack, shared by all its secrets that use generic rotation

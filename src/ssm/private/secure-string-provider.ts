@@ -6,20 +6,13 @@ import { ValueKind } from './secure-string-contract';
 import { SecureStringFunction } from './secure-string-function';
 import { HANDLER_KEY_ACTIONS, handlerKeyStatement, handlerOwnedParameterStatement, handlerParameterStatement } from './statements';
 import { acknowledgeLambdaFindings, NO_RESERVED_CONCURRENCY_REASON } from '../../private/acknowledgements';
-import { ArnListPolicies } from '../../private/arn-list-policies';
+import { ArnListPolicies, MANAGED_POLICIES_PER_ROLE } from '../../private/arn-list-policies';
 import { handlerLogGroup } from '../../private/handler-log-group';
 import { PARAMETER_STORE_READ_KEY_ACTIONS } from '../../private/key-use/actions';
 import { validateManagedPolicySize } from '../../private/managed-policy-size';
 import { failValidation } from '../../private/validation';
 import { nagResourceName } from '../../s3/private/nag';
 import { SecureStringValue } from '../secure-string-value';
-
-/**
- * How many managed policies IAM attaches to a role by default: the handler's first policy and at most
- * this many less one that list parameter ARNs.
- * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entities
- */
-const MANAGED_POLICIES_PER_ROLE = 10;
 
 /**
  * The Lambda function behind every SecureStringParameter of a stack, with its role and encrypted log
