@@ -209,6 +209,19 @@ describe('retries and throttling', () => {
     // THEN
     expect(secret.versions.get('token-1')!.stages).toEqual(['AWSCURRENT']);
   }, 120_000);
+
+  test('a call that never returns is given up after the request timeout and retried inside the step', async () => {
+    // GIVEN
+    const { handler, secret } = deployedApiKey();
+    aws.hangOnce('PutSecretValue');
+
+    // WHEN no step is retried by Secrets Manager
+    await rotate(handler, secret, 'token-1', 0);
+
+    // THEN
+    expect(secret.versions.get('token-1')!.stages).toEqual(['AWSCURRENT']);
+    expect(aws.callCount('PutSecretValue')).toEqual(2);
+  }, 30_000);
 });
 
 describe('the confused deputy: another team\'s secret pointed at the function', () => {
