@@ -68,7 +68,7 @@ function diagramSection(diagram: Diagram): string {
     '<button type="button" id="collapse-stacks">Collapse all stacks</button>',
     '<button type="button" id="expand-stacks">Expand all stacks</button>',
     '</form>',
-    `<p class="legend">Principals (left) use keys (middle) that encrypt data (right); edge labels name the capabilities. `
+    '<p class="legend">Principals (left) use keys (middle) that encrypt data (right); edge labels name the capabilities. '
       + `Boxes group by stack: select a stack's title to collapse it. More than ${COLLAPSE_THRESHOLD} resources of one key in one stack `
       + `are drawn as one node "N resources": select it to expand. A diagram of more than ${STACKS_COLLAPSED_ABOVE} nodes opens with its stacks collapsed. `
       + 'In a diff, "+" marks what was gained or added (green, solid) '

@@ -64,7 +64,9 @@ function reportTables(report: EncryptionReport): Table[] {
       }))),
       'No principal can use a key.'),
     table('encrypts', 'What each key encrypts', ['Key', 'Resource', 'Type', 'Stack', 'Key property'],
-      report.keys.flatMap(key => key.encrypts.map(data => ({ cells: [key.label, resourceLabel(data.resource), data.resource.type, data.resource.stack, data.property] }))),
+      report.keys.flatMap(key => key.encrypts.map(({ resource, property }) => ({
+        cells: [key.label, resourceLabel(resource), resource.type, resource.stack, property],
+      }))),
       'No resource is encrypted with a key of the report.'),
     table('unprotected', 'Data not under a customer managed key', ['Resource', 'Type', 'Stack', 'Protection', 'Fix'],
       report.unprotected.map(data => ({ cells: [resourceLabel(data.resource), data.resource.type, data.resource.stack, protectionWords(data), data.fix ?? ''] })),

@@ -3,12 +3,15 @@
  * it draws. One browser for the file; each test opens its own page.
  */
 import type { Page } from 'playwright-core';
-import { renderHtml } from '../../src/render/html';
-import { HOSTILE, largeReport, smallDiff, smallReport } from '../fixtures/render/reports';
 import { Browser, PageProblems, drawnEdges, drawnNodes, keepScreenshot, launchChromium, openReport, waitForRender } from './browser';
 import { expectedDiffGraph, expectedGraph } from './expected';
+import { renderHtml } from '../../src/render/html';
+import { HOSTILE, largeReport, smallDiff, smallReport } from '../fixtures/render/reports';
 
 let browser: Browser;
+
+/** The browser's getComputedStyle, which the test's (DOM-less) type library does not declare. */
+interface Styled { getComputedStyle(element: unknown): { stroke: string } }
 
 /** Sets each filter (the others to "all") and waits for the drawing of each change. */
 async function setFilters(page: Page, filters: Partial<Record<'key' | 'principal' | 'stack', string>>): Promise<void> {
@@ -138,7 +141,7 @@ describe('a report', () => {
 
   test('text from templates stays text: a reason with </script> and <img onerror> runs nothing', async () => {
     // THEN
-    expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+    expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
     expect(await page.locator('img').count()).toBe(0);
     expect(await page.locator('#acknowledgements tbody tr').first().locator('td').last().textContent()).toBe(HOSTILE);
     expect(await page.locator('#unprotected tbody').textContent()).toContain(HOSTILE);
@@ -159,7 +162,7 @@ test('a diff marks gained and lost access, and added and removed keys, by colour
   const gained = page.locator('[data-edge-id][data-change="gained"][data-source="principal:Reports/ReaderRole5678"]');
   expect(await gained.textContent()).toBe('+ gained decrypt');
   expect(await page.locator('[data-edge-id][data-change="lost"][data-source="principal:222222222222"]').textContent()).toBe('− lost share');
-  expect(await gained.locator('path').evaluate(path => getComputedStyle(path).stroke)).toBe('rgb(26, 127, 55)');
+  expect(await gained.locator('path').evaluate(path => (globalThis as unknown as Styled).getComputedStyle(path).stroke)).toBe('rgb(26, 127, 55)');
   expect(await page.locator('[data-node-id="key:Reports/ArchiveKey42"]').getAttribute('data-change')).toBe('added');
   expect(await page.locator('[data-node-id="key:Reports/ArchiveKey42"]').textContent()).toContain('key added');
   expect(await page.locator('[data-node-id="key:Payments/OldKey11"]').textContent()).toContain('key removed');
