@@ -61,7 +61,7 @@ export function resourceLabel(resource: ResourceRef): string {
 }
 
 /** Capabilities in reading order, once each. */
-export function sortCapabilities(capabilities: Iterable<Capability>): Capability[] {
+function sortCapabilities(capabilities: Iterable<Capability>): Capability[] {
   const present = new Set(capabilities);
   return CAPABILITY_ORDER.filter(capability => present.has(capability));
 }

@@ -90,12 +90,12 @@ function tableSection(table: Table): string {
   const body = table.rows.length === 0
     ? `<p class="empty">${escapeHtml(table.empty)}</p>`
     : [
-      `<table aria-labelledby="${table.id}-title">`,
+      `<div class="table-wrap"><table aria-labelledby="${table.id}-title">`,
       `<thead><tr>${table.headers.map(header => `<th scope="col">${escapeHtml(header)}</th>`).join('')}</tr></thead>`,
       '<tbody>',
       ...table.rows.map(row => `<tr${row.change ? ` class="change change-${row.change}"` : ''}>${row.cells.map(cell => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`),
       '</tbody>',
-      '</table>',
+      '</table></div>',
     ].join('\n');
   return [
     `<section id="${table.id}" aria-labelledby="${table.id}-title">`,

@@ -17,20 +17,33 @@ import { Inline, Table, summaryOf, tablesOf } from './tables';
  */
 export const MERMAID_LIMITS = { edges: 280, characters: 50_000 } as const;
 
-/** `encryption-report.md`: for pull requests, a Mermaid flowchart principals → keys → data and the tables. */
+/**
+ * GitHub refuses a pull request comment (or description) longer than 65,536 characters ("Body is too long").
+ * @see https://github.com/orgs/community/discussions/27190
+ * @see https://github.com/mshick/add-pr-comment/issues/93
+ */
+export const PULL_REQUEST_COMMENT_LIMIT = 65_536;
+
+/**
+ * `encryption-report.md`: for pull requests, a Mermaid flowchart principals → keys → data and the tables. It fits
+ * a pull request comment: beyond the limit the longest tables show their first rows and say how many follow.
+ */
 export function renderMarkdown(report: EncryptionReport | EncryptionReportDiff): string {
   const title = isReportDiff(report) ? 'Encryption report: changes' : 'Encryption report';
   const source = isReportDiff(report)
     ? `From the assembly ${escapeMarkdown(report.old)} to ${escapeMarkdown(report.new)}.`
     : `From the assembly ${escapeMarkdown(report.assembly)}.`;
-  return [
-    `# ${title}`,
-    source,
-    `**${escapeMarkdown(summaryOf(report))}**`,
-    '## Who can use which key, for what data',
-    ...diagramBlock(diagramOf(report)),
-    ...tablesOf(report).flatMap(tableBlock),
-  ].join('\n\n') + '\n';
+  const head = [`# ${title}`, source, `**${escapeMarkdown(summaryOf(report))}**`, '## Who can use which key, for what data', ...diagramBlock(diagramOf(report))];
+  const tables = tablesOf(report);
+  const shown = tables.map(table => table.rows.length);
+  const document = (): string => [...head, ...tables.flatMap((table, index) => tableBlock(table, shown[index]))].join('\n\n') + '\n';
+  let markdown = document();
+  while (markdown.length > PULL_REQUEST_COMMENT_LIMIT && shown.some(rows => rows > 0)) {
+    const longest = shown.indexOf(Math.max(...shown));
+    shown[longest] = Math.floor(shown[longest] / 2);
+    markdown = document();
+  }
+  return markdown;
 }
 
 /** A node of the view: the diagram's own, or a collapsed group (`resources`, `stack`). */
@@ -128,11 +141,17 @@ const EDGE_STYLES: Record<'gained' | 'lost', string> = {
   lost: 'stroke:#cf222e,stroke-width:3px,stroke-dasharray:6 3',
 };
 
-function tableBlock(table: Table): string[] {
+/** A table with its first `shown` rows, and how many more the HTML and JSON forms list. */
+function tableBlock(table: Table, shown: number): string[] {
   const row = (cells: string[]): string => `| ${cells.map(escapeMarkdown).join(' | ')} |`;
+  const hidden = table.rows.length - shown;
   const body = table.rows.length === 0
     ? [`*${escapeMarkdown(table.empty)}*`]
-    : [[row(table.headers), `|${table.headers.map(() => ' --- |').join('')}`, ...table.rows.map(r => row(r.cells))].join('\n')];
+    : [
+      ...shown > 0 ? [[row(table.headers), `|${table.headers.map(() => ' --- |').join('')}`, ...table.rows.slice(0, shown).map(r => row(r.cells))].join('\n')] : [],
+      ...hidden > 0 ? [`*${shown > 0 ? `… and ${hidden} more` : `${hidden}`} ${hidden === 1 ? 'row' : 'rows'}, too many for a pull request comment: `
+        + 'encryption-report.html and encryption-report.json list them all.*'] : [],
+    ];
   return [`## ${escapeMarkdown(table.title)}`, ...body, ...table.notes.map(note => note.map(inlineMarkdown).join(''))];
 }
 

@@ -75,10 +75,14 @@ export async function drawnEdges(page: Page): Promise<string[]> {
     elements.map(e => `${e.getAttribute('data-source')} -> ${e.getAttribute('data-target')}`))).sort();
 }
 
-/** Keeps a screenshot of the page as a test artifact. */
-export async function keepScreenshot(page: Page, name: string): Promise<string> {
+/** Keeps a screenshot of the whole page, or of its diagram only, as a test artifact. */
+export async function keepScreenshot(page: Page, name: string, part: 'page' | 'diagram' = 'page'): Promise<string> {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  if (part === 'page') {
+    await page.screenshot({ path: file, fullPage: true });
+  } else {
+    await page.locator('#diagram-section').screenshot({ path: file });
+  }
   return file;
 }

@@ -1,6 +1,6 @@
 import { expectedGraph } from './expected';
 import type { EncryptionReport } from '../../src/model';
-import { MERMAID_LIMITS, renderMarkdown } from '../../src/render/markdown';
+import { MERMAID_LIMITS, PULL_REQUEST_COMMENT_LIMIT, renderMarkdown } from '../../src/render/markdown';
 import { HOSTILE, largeReport, smallDiff, smallReport } from '../fixtures/render/reports';
 
 /** The Mermaid block of a Markdown report, or undefined. */
@@ -136,4 +136,21 @@ describe('renderMarkdown', () => {
     expect(markdown).toContain('| + added | Reports/ArchiveKey | Reports/ArchiveKey42 |');
     expect(markdown).toContain('| − removed | Payments/OldKey | Payments/OldKey11 |');
   });
+});
+
+test('a report of 500 units fits a pull request comment: the longest tables show their first rows and say how many follow', () => {
+  // GIVEN 25 stacks × 2 keys × 10 buckets: 500 resources
+  const report = largeReport(25, 2, 10);
+
+  // WHEN
+  const markdown = renderMarkdown(report);
+
+  // THEN
+  expect(markdown.length).toBeLessThanOrEqual(PULL_REQUEST_COMMENT_LIMIT);
+  const section = markdown.slice(markdown.indexOf('## What each key encrypts'), markdown.indexOf('## Data not under'));
+  const hidden = /\*… and (\d+) more rows, too many for a pull request comment: encryption-report.html and encryption-report.json list them all.\*/.exec(section)!;
+  const shownRows = tableShapes(section)[0].rows.length;
+  expect(shownRows).toBeGreaterThan(0);
+  expect(shownRows + Number(hidden[1])).toBe(500);
+  expect(renderMarkdown(smallReport())).not.toContain('too many for a pull request comment');
 });

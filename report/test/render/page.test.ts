@@ -195,7 +195,7 @@ describe('a report of a few hundred resources', () => {
     expect(await drawnNodes(page)).toEqual([...stacks, 'principal:111111111111', 'principal:logs.eu-west-1.amazonaws.com'].sort());
     expect(await drawnEdges(page)).toEqual(stacks.flatMap(stack => [`principal:111111111111 -> ${stack}`, `principal:logs.eu-west-1.amazonaws.com -> ${stack}`]).sort());
     expect(await page.locator('[data-node-id="stack:Service03"]').textContent()).toContain('collapsed: 2 principals, 2 keys, 30 resources');
-    await keepScreenshot(page, 'large-collapsed');
+    await keepScreenshot(page, 'large-collapsed', 'diagram');
   });
 
   test('a stack expands into its principals, its keys, and one node per key for its resources', async () => {
@@ -226,7 +226,7 @@ describe('a report of a few hundred resources', () => {
     expect(buckets).toHaveLength(15);
     expect((await drawnNodes(page)).filter(node => node.startsWith('data:'))).toEqual(buckets);
     expect((await drawnEdges(page)).filter(edge => edge.startsWith('key:Service03/Key0 -> '))).toEqual(buckets.map(b => `key:Service03/Key0 -> ${b}`));
-    await keepScreenshot(page, 'large-expanded');
+    await keepScreenshot(page, 'large-expanded', 'diagram');
   });
 
   test('expanding every stack draws every key, still with resources collapsed', async () => {
