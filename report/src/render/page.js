@@ -81,7 +81,7 @@
   function group(root, groups, stack, principals) {
     var id = (principals ? 'principals:' : 'group:') + stack.id;
     if (!groups.has(id)) {
-      var title = stackTitle(stack, principals);
+      var title = stackTitle(shorten(stack.label), principals);
       var box = {
         id: id,
         layoutOptions: {
@@ -127,7 +127,8 @@
       class: 'stack-title', x: shape.x + 10, y: shape.y + 20, role: 'button', tabindex: 0,
       'data-toggle-stack': stack.id, 'aria-label': 'Collapse stack ' + stack.label,
     });
-    title.textContent = '▾ ' + stackTitle(stack, principals);
+    title.textContent = '▾ ' + stackTitle(shorten(stack.label), principals);
+    title.appendChild(element('title', {})).textContent = stackTitle(stack.label, principals);
     activate(title, function () { toggle(state.collapsedStacks, stack.id); });
     g.appendChild(title);
     return g;
@@ -220,8 +221,8 @@
     return [shorten(node.label), shorten(node.detail)];
   }
 
-  function stackTitle(stack, principals) {
-    return 'Stack ' + shorten(stack.label) + (principals ? ': principals' : '');
+  function stackTitle(label, principals) {
+    return 'Stack ' + label + (principals ? ': principals' : '');
   }
 
   function shorten(text) {

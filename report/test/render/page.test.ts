@@ -3,6 +3,7 @@
  * it draws. One browser for the file; each test opens its own page.
  */
 import type { Page } from 'playwright-core';
+import type { EncryptionReport } from '../../src/model';
 import { Browser, PageProblems, drawnEdges, drawnNodes, keepScreenshot, launchChromium, openReport, waitForRender } from './browser';
 import { expectedDiffGraph, expectedGraph } from './expected';
 import { renderHtml } from '../../src/render/html';
@@ -148,6 +149,31 @@ describe('a report', () => {
     // The inlined data is the report, intact.
     expect(JSON.parse(await page.locator('#report-data').textContent() ?? '')).toEqual(smallReport());
   });
+});
+
+test('text from templates stays text in the diagram and the filters too', async () => {
+  // GIVEN a stack, a key and a role named with hostile text
+  const report = smallReport();
+  const role = { ...report.keys[0].access[1].principal, id: `Payments/${HOSTILE}`, label: HOSTILE };
+  const hostile: EncryptionReport = {
+    ...report,
+    stacks: [{ ...report.stacks[0], stackName: HOSTILE }, report.stacks[1]],
+    keys: [{ ...report.keys[0], label: HOSTILE, access: [{ ...report.keys[0].access[1], principal: role }] }],
+  };
+
+  // WHEN
+  const { page, problems } = await openReport(browser, renderHtml(hostile));
+
+  // THEN
+  expect(problems).toEqual({ errors: [], requests: [] });
+  expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
+  expect(await page.locator('img').count()).toBe(0);
+  expect(await page.locator('[data-node-id^="principal:Payments/"] title').textContent()).toBe(`${HOSTILE}\nrole`);
+  expect(await page.locator('[data-node-id="key:Payments/DataKey0AB1"] title').textContent()).toBe(`${HOSTILE}\nkey of the app`);
+  expect(await page.locator('[data-group-id="Payments"][data-group-of="keys-and-data"] .stack-title title').textContent()).toBe(`Stack Payments (${HOSTILE})`);
+  expect(await page.locator('#filter-principal option').allTextContents()).toContain(HOSTILE);
+  expect(await page.locator('#filter-principal option').evaluateAll(options => options.map(o => o.getAttribute('value')))).toContain(`principal:Payments/${HOSTILE}`);
+  await page.close();
 });
 
 test('a diff marks gained and lost access, and added and removed keys, by colour and in words', async () => {
