@@ -3,9 +3,9 @@
  * it draws. One browser for the file; each test opens its own page.
  */
 import type { Page } from 'playwright-core';
-import type { EncryptionReport } from '../../src/model';
 import { Browser, PageProblems, drawnEdges, drawnNodes, keepScreenshot, launchChromium, openReport, waitForRender } from './browser';
 import { expectedDiffGraph, expectedGraph } from './expected';
+import type { EncryptionReport } from '../../src/model';
 import { renderHtml } from '../../src/render/html';
 import { HOSTILE, largeReport, smallDiff, smallReport } from '../fixtures/render/reports';
 
