@@ -1,9 +1,8 @@
-import * as vm from 'vm';
 import type { EncryptionReport, EncryptionReportDiff } from '../model';
-import { assetText } from './assets';
-import { COLLAPSE_THRESHOLD, Change, Diagram, DiagramEdge, DiagramNode, diagramOf } from './diagram';
+import { COLLAPSE_THRESHOLD, Change, Diagram, diagramOf } from './diagram';
 import { escapeMarkdown, escapeMermaid } from './escape';
 import { isReportDiff } from './kind';
+import { View, ViewNode, reportView } from './report-view';
 import { Inline, Table, summaryOf, tablesOf } from './tables';
 
 /**
@@ -46,33 +45,10 @@ export function renderMarkdown(report: EncryptionReport | EncryptionReportDiff):
   return markdown;
 }
 
-/** A node of the view: the diagram's own, or a collapsed group (`resources`, `stack`). */
-interface ViewNode extends Omit<DiagramNode, 'kind'> {
-  readonly kind: DiagramNode['kind'] | 'resources' | 'stack';
-}
-
-interface View {
-  readonly nodes: ViewNode[];
-  readonly edges: DiagramEdge[];
-  readonly stacks: Diagram['stacks'];
-}
-
-/** The page's own view logic (view.js), so the Markdown diagram collapses exactly as the page does. */
-interface ReportViewApi {
-  collapsed(diagram: Diagram, options: { threshold: number; collapsedStacks?: string[] }): View;
-}
-
-let reportView: ReportViewApi | undefined;
-
-function view(): ReportViewApi {
-  reportView ??= vm.runInNewContext(`${assetText('view.js')}\nReportView`, {}) as ReportViewApi;
-  return reportView;
-}
-
 /** The diagram with the data of busy keys collapsed; with every stack collapsed if that is still too large. */
 function diagramBlock(diagram: Diagram): string[] {
-  const collapsedData = view().collapsed(diagram, { threshold: COLLAPSE_THRESHOLD });
-  const collapsedStacks = view().collapsed(diagram, { threshold: COLLAPSE_THRESHOLD, collapsedStacks: diagram.stacks.map(stack => stack.id) });
+  const collapsedData = reportView().collapsed(diagram, { threshold: COLLAPSE_THRESHOLD });
+  const collapsedStacks = reportView().collapsed(diagram, { threshold: COLLAPSE_THRESHOLD, collapsedStacks: diagram.stacks.map(stack => stack.id) });
   const dataNote = collapsedData.nodes.some(node => node.kind === 'resources')
     ? [`More than ${COLLAPSE_THRESHOLD} resources of one key in one stack are drawn as one node "N resources"; the tables list them all.`]
     : [];

@@ -60,3 +60,29 @@ export function expectedDiffGraph(diff: EncryptionReportDiff): ExpectedGraph {
 function sorted(nodes: Set<string>, edges: Set<string>): ExpectedGraph {
   return { nodes: [...nodes].sort(), edges: [...edges].sort() };
 }
+
+/**
+ * The nodes a set of filters keeps: those on a path principal → key → data (a key without principals or data
+ * makes shorter paths) that passes through the filtered key, the filtered principal, and a node of the filtered
+ * stack.
+ */
+export function expectedFiltered(report: EncryptionReport, filters: { key?: string; principal?: string; stack?: string }): string[] {
+  const nodes = new Set<string>();
+  for (const key of report.keys) {
+    const principals = [...new Map(key.access.map(a => [a.principal.id, a.principal])).values()];
+    for (const principal of principals.length ? principals : [undefined]) {
+      for (const data of key.encrypts.length ? key.encrypts : [undefined]) {
+        const path = [
+          ...principal ? [{ id: `principal:${principal.id}`, stack: principal.resource?.stack }] : [],
+          { id: `key:${key.id}`, stack: key.resource?.stack },
+          ...data ? [{ id: `data:${data.resource.id}`, stack: data.resource.stack }] : [],
+        ];
+        const kept = (!filters.key || path.some(node => node.id === filters.key))
+          && (!filters.principal || path.some(node => node.id === filters.principal))
+          && (!filters.stack || path.some(node => node.stack === filters.stack));
+        if (kept) path.forEach(node => nodes.add(node.id));
+      }
+    }
+  }
+  return [...nodes].sort();
+}
