@@ -64,15 +64,21 @@ export async function waitForRender(page: Page, count: number): Promise<void> {
   await page.waitForSelector(`#diagram[data-renders="${count}"]`, { state: 'attached', timeout: 20_000 });
 }
 
+/*
+ * Code that runs in the page is given as text: a function of this (instrumented) helper would be sent with the
+ * coverage counters jest adds to it, which do not exist in the browser.
+ */
+const NODE_IDS = 'Array.from(document.querySelectorAll("#diagram [data-node-id]"), e => e.getAttribute("data-node-id"))';
+const EDGE_ENDS = 'Array.from(document.querySelectorAll("#diagram [data-edge-id]"), e => e.getAttribute("data-source") + " -> " + e.getAttribute("data-target"))';
+
 /** The ids of the nodes drawn, sorted. */
 export async function drawnNodes(page: Page): Promise<string[]> {
-  return (await page.locator('#diagram [data-node-id]').evaluateAll(elements => elements.map(e => e.getAttribute('data-node-id') ?? ''))).sort();
+  return (await page.evaluate<string[]>(NODE_IDS)).sort();
 }
 
 /** The edges drawn as `source -> target`, sorted. */
 export async function drawnEdges(page: Page): Promise<string[]> {
-  return (await page.locator('#diagram [data-edge-id]').evaluateAll(elements =>
-    elements.map(e => `${e.getAttribute('data-source')} -> ${e.getAttribute('data-target')}`))).sort();
+  return (await page.evaluate<string[]>(EDGE_ENDS)).sort();
 }
 
 /** Keeps a screenshot of the whole page, or of its diagram only, as a test artifact. */
