@@ -60,24 +60,24 @@ export function resourceLabel(resource: ResourceRef): string {
   return resource.path ?? resource.id;
 }
 
-/** Capabilities in reading order, once each. */
-function sortCapabilities(capabilities: Iterable<Capability>): Capability[] {
-  const present = new Set(capabilities);
-  return CAPABILITY_ORDER.filter(capability => present.has(capability));
+/** Entries grouped (one edge each), in the order first met, with their capabilities in reading order. */
+function withCapabilities<T extends { readonly capability: Capability }>(
+  entries: T[], groupOf: (entry: T) => string): Array<{ first: T; capabilities: string }> {
+  const groups = new Map<string, { first: T; present: Set<Capability> }>();
+  for (const entry of entries) {
+    const group = groups.get(groupOf(entry)) ?? { first: entry, present: new Set<Capability>() };
+    group.present.add(entry.capability);
+    groups.set(groupOf(entry), group);
+  }
+  return [...groups.values()].map(({ first, present }) => ({ first, capabilities: CAPABILITY_ORDER.filter(c => present.has(c)).join(', ') }));
 }
 
 function reportDiagram(report: EncryptionReport): Diagram {
   const builder = new DiagramBuilder();
   for (const key of report.keys) {
     const keyId = builder.key(key.id, key.label, key.resource?.stack, key.origin === 'created' ? 'key of the app' : 'referenced key');
-    const capabilities = new Map<string, { principal: PrincipalRef; capabilities: Capability[] }>();
-    for (const access of key.access) {
-      const entry = capabilities.get(access.principal.id) ?? { principal: access.principal, capabilities: [] };
-      entry.capabilities.push(access.capability);
-      capabilities.set(access.principal.id, entry);
-    }
-    for (const { principal, capabilities: granted } of capabilities.values()) {
-      builder.edge(builder.principal(principal), keyId, sortCapabilities(granted).join(', '));
+    for (const { first, capabilities } of withCapabilities(key.access, access => access.principal.id)) {
+      builder.edge(builder.principal(first.principal), keyId, capabilities);
     }
     for (const data of key.encrypts) {
       builder.edge(keyId, builder.data(data.resource), '');
@@ -102,17 +102,12 @@ function diffDiagram(diff: EncryptionReportDiff): Diagram {
   for (const key of diff.keysAdded) keyNode(key.id, 'added');
   for (const key of diff.keysRemoved) keyNode(key.id, 'removed');
   const addChanges = (changes: AccessChange[], change: 'gained' | 'lost', sign: string): void => {
-    const byPair = new Map<string, { change: AccessChange; capabilities: Capability[] }>();
-    for (const access of changes) {
-      const pair = JSON.stringify([access.principal.id, access.key.id]);
-      const entry = byPair.get(pair) ?? { change: access, capabilities: [] };
-      entry.capabilities.push(access.capability);
-      byPair.set(pair, entry);
+    for (const { first, capabilities } of withCapabilities(changes, access => JSON.stringify([access.principal.id, access.key.id]))) {
+      const keyId = keyNode(first.key.id);
+      builder.edge(builder.principal(first.principal), keyId, `${sign} ${change} ${capabilities}`, change);
     }
-    for (const { change: access, capabilities } of byPair.values()) {
-      const keyId = keyNode(access.key.id);
-      builder.edge(builder.principal(access.principal), keyId, `${sign} ${change} ${sortCapabilities(capabilities).join(', ')}`, change);
-      for (const data of access.data) builder.edge(keyId, builder.data(data), '');
+    for (const access of changes) {
+      for (const data of access.data) builder.edge(keyNode(access.key.id), builder.data(data), '');
     }
   };
   addChanges(diff.gained, 'gained', '+');
