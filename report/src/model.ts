@@ -67,8 +67,18 @@ export interface EncryptedData {
   readonly property: string;
 }
 
-/** What a principal can do with a key. */
-export type Capability = 'decrypt' | 'encrypt' | 'administer' | 'create-grants' | 'share';
+/**
+ * What a principal can do with a key, each a list of KMS actions (report/src/capabilities.ts):
+ * - `decrypt`: `kms:Decrypt`, `kms:ReEncryptFrom` (re-encrypting reads the plaintext);
+ * - `encrypt`: `kms:Encrypt`, `kms:GenerateDataKey`, `kms:GenerateDataKeyWithoutPlaintext`, `kms:ReEncryptTo`;
+ * - `sign`: `kms:Sign`, `kms:GenerateMac` (asymmetric signing and HMAC keys);
+ * - `administer`: the key administrators' actions that change the key (enable, disable, rotate, schedule deletion,
+ *   tag, aliases, import key material, `kms:PutKeyPolicy`), not reading it (`Describe*`, `Get*`, `List*`);
+ * - `create-grants`: `kms:CreateGrant`;
+ * - `share`: `kms:PutKeyPolicy`, `kms:ReplicateKey` (letting other principals or Regions use the key).
+ * A principal has a capability when the IAM engine allows it at least one of its actions.
+ */
+export type Capability = 'decrypt' | 'encrypt' | 'sign' | 'administer' | 'create-grants' | 'share';
 
 /** Who can use a key. */
 export interface PrincipalRef {
@@ -90,7 +100,13 @@ export interface Access {
   readonly actions: string[];
   /** Which policies allow it. */
   readonly through: Array<'key-policy' | 'identity-policy' | 'grant'>;
-  /** The conditions the request must meet, in plain words ("only through S3 in us-east-1", "only for bucket app-data"); empty: none. */
+  /**
+   * The conditions the request must meet, in plain words, all of which apply ("only through S3 in us-east-1",
+   * "only for bucket app-data"); where several ways are allowed, one entry lists them ("only through S3 in
+   * us-east-1 for bucket a, or Secrets Manager in us-east-1 for secret b"). Empty: none. Each is derived from
+   * which requests the IAM engine allows (directly, through each service, for each resource), not from the
+   * statements' text.
+   */
   readonly conditions: string[];
   /**
    * A key policy that trusts an account's identities: "any principal of 111111111111 whose IAM policy allows it".
@@ -130,9 +146,11 @@ export interface Acknowledgement {
   readonly tool: 'cdk-nag' | 'cfn-guard' | 'checkov' | 'cfn-lint' | 'EncryptionChecks' | 'aws-cdk-lib';
   /** The rule or finding id (`AwsSolutions-IAM5`, `CKV_AWS_111`, `W3005`, `cdk-kms-encryption::S3BucketKmsCmk`). */
   readonly rule: string;
-  /** The resource it is acknowledged on; absent when it is acknowledged for a whole stack. */
+  /** The resource it is acknowledged on; absent when it is acknowledged on a construct above resources (a stack, an L2). */
   readonly resource?: ResourceRef;
   readonly stack: string;
+  /** The construct path it is acknowledged on (`Validations.acknowledge`), when the assembly records one. */
+  readonly path?: string;
   readonly reason: string;
   /** cdk-nag's `appliesTo`, when the acknowledgement is narrower than the rule. */
   readonly appliesTo?: string[];
