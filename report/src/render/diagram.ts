@@ -47,8 +47,8 @@ export const COLLAPSE_THRESHOLD = 8;
 /** A page whose diagram has more nodes than this (with data collapsed) opens with every stack collapsed. */
 export const STACKS_COLLAPSED_ABOVE = 60;
 
-/** The order capabilities are listed in, from reading data to handing it on. */
-const CAPABILITY_ORDER: readonly Capability[] = ['decrypt', 'encrypt', 'create-grants', 'share', 'administer'];
+/** The order capabilities are listed in, from reading data to handing it on (every capability has its place). */
+const CAPABILITY_RANK: Record<Capability, number> = { 'decrypt': 0, 'encrypt': 1, 'sign': 2, 'create-grants': 3, 'share': 4, 'administer': 5 };
 
 /** The diagram of a report, or of a diff (what was gained and lost, and the keys and data that changed). */
 export function diagramOf(report: EncryptionReport | EncryptionReportDiff): Diagram {
@@ -69,7 +69,7 @@ function withCapabilities<T extends { readonly capability: Capability }>(
     group.present.add(entry.capability);
     groups.set(groupOf(entry), group);
   }
-  return [...groups.values()].map(({ first, present }) => ({ first, capabilities: CAPABILITY_ORDER.filter(c => present.has(c)).join(', ') }));
+  return [...groups.values()].map(({ first, present }) => ({ first, capabilities: [...present].sort((a, b) => CAPABILITY_RANK[a] - CAPABILITY_RANK[b]).join(', ') }));
 }
 
 function reportDiagram(report: EncryptionReport): Diagram {

@@ -154,7 +154,7 @@ function protectionWords(data: UnprotectedData): string {
 }
 
 function ackResource(ack: Acknowledgement): string {
-  return ack.resource ? resourceLabel(ack.resource) : 'the whole stack';
+  return ack.resource ? resourceLabel(ack.resource) : ack.path ?? 'the whole stack';
 }
 
 function dataChangeWords(oldKey: string | undefined, newKey: string | undefined): string {
