@@ -93,7 +93,7 @@ function tableSection(table: Table): string {
       `<div class="table-wrap"><table aria-labelledby="${table.id}-title">`,
       `<thead><tr>${table.headers.map(header => `<th scope="col">${escapeHtml(header)}</th>`).join('')}</tr></thead>`,
       '<tbody>',
-      ...table.rows.map(row => `<tr${row.change ? ` class="change change-${row.change}"` : ''}>${row.cells.map(cell => `<td>${escapeHtml(cell)}</td>`).join('')}</tr>`),
+      ...table.rows.map(row => `<tr${row.change ? ` class="change change-${row.change}"` : ''}>${row.cells.map(cell => `<td>${breakable(cell)}</td>`).join('')}</tr>`),
       '</tbody>',
       '</table></div>',
     ].join('\n');
@@ -104,6 +104,11 @@ function tableSection(table: Table): string {
     ...table.notes.map(note => `<p class="note">${note.map(inlineHtml).join('')}</p>`),
     '</section>',
   ].join('\n');
+}
+
+/** Escaped text that may wrap after the separators of paths and ARNs, so long ids do not widen a table. */
+function breakable(text: string): string {
+  return escapeHtml(text).replace(/[/:]/g, '$&<wbr>');
 }
 
 function inlineHtml(part: Inline): string {

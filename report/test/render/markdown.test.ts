@@ -82,13 +82,14 @@ describe('renderMarkdown', () => {
     expect(markdown).toContain('&lt;/script&gt;&lt;img src=x onerror="window.\\_\\_xss=1"&gt; \\| \\*bold\\* \\[link\\](javascript:alert(1)) "quoted" \\`code\\` &lt;!--');
   });
 
-  test('the cost is marked as an estimate and links its pricing page with its date', () => {
+  test('the cost is marked as an estimate, names keys as readers do, and links its pricing page with its date', () => {
     // WHEN
     const markdown = renderMarkdown(smallReport());
 
     // THEN
     expect(markdown).toContain('## Estimated monthly cost (an estimate)');
     expect(markdown).toContain('[https://aws.amazon.com/kms/pricing/](https://aws.amazon.com/kms/pricing/) as read on 2026-12-01 for eu-west-1');
+    expect(markdown).toContain('| Customer managed key | Payments/DataKey | 1 | $1.00 | $1.00 |');
     expect(markdown).toContain('| Total (estimate) |  |  |  | $1.00 |');
   });
 
