@@ -241,10 +241,11 @@ describe('a report of a few hundred resources', () => {
     expect(await page.locator('[data-node-id="resources:key:Service03/Key0|Service03"]').textContent()).toContain('15 resources');
   });
 
-  test('a collapsed node of resources expands into exactly the resources of its key', async () => {
+  test('a collapsed node of resources expands, from the keyboard too, into exactly the resources of its key', async () => {
     // WHEN
     const drawn = Number(await page.locator('#diagram').getAttribute('data-renders'));
-    await page.locator('[data-node-id="resources:key:Service03/Key0|Service03"]').click();
+    await page.locator('[data-node-id="resources:key:Service03/Key0|Service03"]').focus();
+    await page.keyboard.press('Enter');
     await waitForRender(page, drawn + 1);
 
     // THEN
