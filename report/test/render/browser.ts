@@ -18,13 +18,13 @@ export interface Browser {
 }
 
 /** Starts Chromium, or fails saying how to install it: a missing browser must not skip the tests. */
-export async function launchChromium(): Promise<Browser> {
-  if (!fs.existsSync(CHROMIUM)) {
-    throw new Error(`Headless Chromium is missing at ${CHROMIUM}: run scripts/install-chromium.sh (it installs Debian's chromium package)`);
+export async function launchChromium(executable = CHROMIUM): Promise<Browser> {
+  if (!fs.existsSync(executable)) {
+    throw new Error(`Headless Chromium is missing at ${executable}: run scripts/install-chromium.sh (it installs Debian's chromium package)`);
   }
   const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'report-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
+    executablePath: executable,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
     viewport: { width: 1280, height: 800 },
     offline: true,

@@ -33,6 +33,11 @@ afterAll(async () => {
   await browser?.close();
 });
 
+test('without Chromium the page tests fail, saying how to install it', async () => {
+  await expect(launchChromium('/nonexistent/chromium')).rejects.toThrow(
+    'Headless Chromium is missing at /nonexistent/chromium: run scripts/install-chromium.sh (it installs Debian\'s chromium package)');
+});
+
 describe('a report', () => {
   let page: Page;
   let problems: PageProblems;
