@@ -1,4 +1,4 @@
-import type { AccessChange, Capability, EncryptionReport, EncryptionReportDiff, PrincipalRef, ResourceRef } from '../model';
+import type { AccessChange, Capability, EncryptionReport, EncryptionReportDiff, PrincipalRef, ResourceRef, StackEntry } from '../model';
 import { isReportDiff } from './kind';
 
 /**
@@ -83,7 +83,7 @@ function reportDiagram(report: EncryptionReport): Diagram {
       builder.edge(keyId, builder.data(data.resource), '');
     }
   }
-  return builder.build(report.stacks.map(stack => ({ id: stack.id, label: stack.stackName === stack.id ? stack.id : `${stack.id} (${stack.stackName})` })));
+  return builder.build(report.stacks.map(stack => ({ id: stack.id, label: stackLabel(stack) })));
 }
 
 function diffDiagram(diff: EncryptionReportDiff): Diagram {
@@ -118,6 +118,11 @@ function diffDiagram(diff: EncryptionReportDiff): Diagram {
     if (newKey !== undefined) builder.edge(keyNode(newKey), dataId, '+ now encrypts', 'gained');
   }
   return builder.build([...stackIds].sort().map(id => ({ id, label: id })));
+}
+
+/** A stack by its artifact id, with its deployed name when that differs (a nested stack's id says enough). */
+function stackLabel(stack: StackEntry): string {
+  return stack.parent !== undefined || stack.stackName === stack.id ? stack.id : `${stack.id} (${stack.stackName})`;
 }
 
 /** The stack of a key of the app from its id (`<stack id>/<logical id>`; nested stack ids hold slashes too). */

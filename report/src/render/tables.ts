@@ -85,8 +85,10 @@ function costTable(report: EncryptionReport): Table {
   const { cost } = report;
   const labels = new Map(report.keys.map(key => [key.id, key.label]));
   return table('cost', 'Estimated monthly cost (an estimate)', ['Item', 'Keys', 'Quantity', 'Unit price (USD)', 'Monthly (USD)'],
-    [...cost.lines.map(line => ({ cells: [line.item, line.keys.map(id => labels.get(id) ?? id).join(', '), String(line.quantity), usd(line.unitUsd), usd(line.monthlyUsd)] })),
-      { cells: ['Total (estimate)', '', '', '', usd(cost.monthlyUsd)] }],
+    cost.lines.length === 0 ? [] : [
+      ...cost.lines.map(line => ({ cells: [line.item, line.keys.map(id => labels.get(id) ?? id).join(', '), String(line.quantity), usd(line.unitUsd), usd(line.monthlyUsd)] })),
+      { cells: ['Total (estimate)', '', '', '', usd(cost.monthlyUsd)] },
+    ],
     'The app has no key that costs a monthly fee.',
     [
       [`This is an estimate in ${cost.currency}, before requests, from the prices of `, { text: cost.pricing.url, href: cost.pricing.url },

@@ -181,6 +181,21 @@ test('text from templates stays text in the diagram and the filters too', async 
   await page.close();
 });
 
+test('a report without keys renders too, and says so', async () => {
+  // GIVEN
+  const report: EncryptionReport = { ...smallReport(), keys: [], cost: { ...smallReport().cost, lines: [], monthlyUsd: 0 } };
+
+  // WHEN
+  const { page, problems } = await openReport(browser, renderHtml(report));
+
+  // THEN
+  expect(problems).toEqual({ errors: [], requests: [] });
+  expect(await drawnNodes(page)).toEqual([]);
+  expect(await page.locator('#keys .empty').textContent()).toBe('The app has no KMS key.');
+  expect(await page.locator('#cost .empty').textContent()).toBe('The app has no key that costs a monthly fee.');
+  await page.close();
+});
+
 test('a diff marks gained and lost access, and added and removed keys, by colour and in words', async () => {
   // GIVEN
   const diff = smallDiff();

@@ -9,6 +9,30 @@ import { largeReport, smallDiff, smallReport } from '../fixtures/render/reports'
 
 const ids = (items: Array<{ id: string }>): string[] => items.map(item => item.id).sort();
 
+describe('diagramOf', () => {
+  test('stacks are named by id, with their deployed name when it differs; a nested stack by its id alone', () => {
+    // GIVEN
+    const report = smallReport();
+    const nested = { id: 'Reports/Archive', stackName: 'Reports-ArchiveNestedStackArchiveNestedStackResource1234', parent: 'Reports', account: '111111111111', region: 'eu-west-1' };
+    const data = { ...report.keys[0].encrypts[0], resource: { ...report.keys[0].encrypts[0].resource, id: 'Reports/Archive/Bucket', stack: 'Reports/Archive' } };
+
+    // WHEN
+    const diagram = diagramOf({ ...report, stacks: [...report.stacks, nested], keys: [{ ...report.keys[0], encrypts: [data] }, report.keys[1]] });
+
+    // THEN
+    expect(diagram.stacks).toEqual([
+      { id: 'Payments', label: 'Payments' },
+      { id: 'Reports', label: 'Reports (showcase-reports)' },
+      { id: 'Reports/Archive', label: 'Reports/Archive' },
+    ]);
+  });
+
+  test('one edge per principal and key, its capabilities in reading order', () => {
+    const diagram = diagramOf(smallReport());
+    expect(diagram.edges.find(edge => edge.source === 'principal:logs.eu-west-1.amazonaws.com')!.label).toBe('decrypt, encrypt');
+  });
+});
+
 describe('filtered', () => {
   const report = smallReport();
   const diagram = diagramOf(report);
