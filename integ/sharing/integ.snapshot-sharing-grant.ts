@@ -16,7 +16,7 @@
  * the target account's Auto Scaling role, which the key's deny of other direct grants exempts.
  */
 import { ExpectedResult, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
-import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CustomerManagedKey, SnapshotService, SnapshotSharingGrant } from '../../src';
@@ -40,8 +40,13 @@ new SnapshotSharingGrant(sharing, 'Share', { key, accounts: [targetAccount], ser
 
 const target = new Stack(app, 'SnapshotSharingTargetInteg', { env: { account: targetAccount, region } });
 const copyKey = new CustomerManagedKey(target, 'CopyKey', { removalPolicy: RemovalPolicy.DESTROY, pendingWindow: Duration.days(7) });
-// The key's id is only known once the sharing stack is deployed, so the target names the sharing account's keys.
-const sharedKey = kms.Key.fromKeyArn(target, 'SharedKey', `arn:aws:kms:${region}:${sharingAccount}:key/*`);
+// The key's id is known only once the sharing stack is deployed, and the policy must name that one key (a
+// wildcard is refused): a parameter, set to the key's ARN to copy a snapshot by hand. Its default names no key.
+const sharedKeyArn = new CfnParameter(target, 'SharedKeyArn', {
+  description: `The ARN of the key behind alias/${alias} in account ${sharingAccount}`,
+  default: `arn:aws:kms:${region}:${sharingAccount}:key/00000000-0000-0000-0000-000000000000`,
+});
+const sharedKey = kms.Key.fromKeyArn(target, 'SharedKey', sharedKeyArn.valueAsString);
 const copyRole = new iam.Role(target, 'CopyRole', { assumedBy: new iam.AccountRootPrincipal() });
 new iam.ManagedPolicy(target, 'CopyPolicy', {
   document: SnapshotSharingGrant.targetAccountPolicy({ sharedKey, copyKey, services, autoScalingServiceLinkedRole: true }),

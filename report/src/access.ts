@@ -1,9 +1,10 @@
 import { matchesPattern } from './capabilities';
+import { Decisions } from './decisions';
 import { AppPrincipal, labelOf, resourceRefOf } from './inventory';
 import { Access, Capability, PrincipalRef, ResourceRef, Unknown } from './model';
+import { PrincipalIndex } from './principal-index';
 import { ServiceUse, parseServiceHost, serviceHost, serviceLabel } from './services';
-import { isAllowed } from './simulate';
-import { NameParts, unknownsOf } from './values';
+import { NameParts, UNKNOWN_ACCOUNT, unknownsOf } from './values';
 
 /** A key whose access is evaluated, with what it encrypts. */
 export interface KeyUnderTest {
@@ -45,6 +46,11 @@ interface Candidate {
   readonly policy?: any;
 }
 
+/** A key with the decisions made so far. */
+interface KeyInEvaluation extends KeyUnderTest {
+  readonly decisions: Decisions;
+}
+
 /** An IAM policy statement allowing everything: the principal's IAM side, which the app does not define. */
 const ALLOW_ALL = { Effect: 'Allow', Action: '*', Resource: '*' };
 /** An account the policies do not name: the caller "anyone" is tried from. */
@@ -78,7 +84,7 @@ interface Channel {
  * name; the conditions in words follow from which of those requests are allowed.
  */
 export async function evaluateAccess(
-  key: KeyUnderTest, principals: readonly AppPrincipal[], actions: Record<Capability, string[]>, decisions: Decisions,
+  key: KeyUnderTest, principals: PrincipalIndex, actions: Record<Capability, string[]>, decisions: Decisions,
 ): Promise<{ access: Access[]; unknowns: Unknown[] }> {
   const unknowns: Unknown[] = [];
   const candidates = candidatesOf(key, principals, unknowns);
@@ -94,13 +100,25 @@ export async function evaluateAccess(
   return { access, unknowns };
 }
 
-function candidatesOf(key: KeyUnderTest, principals: readonly AppPrincipal[], unknowns: Unknown[]): Candidate[] {
+function candidatesOf(key: KeyUnderTest, principals: PrincipalIndex, unknowns: Unknown[]): Candidate[] {
   const statements = allowStatements(key.policy);
+  // `NotPrincipal` in an Allow statement allows every principal but those it names.
   const principalValues = (type: 'AWS' | 'Service') => statements.flatMap((statement) => {
-    const principal = statement.Principal;
+    const principal = statement.NotPrincipal !== undefined ? '*' : statement.Principal;
     return principal === '*' ? (type === 'AWS' ? ['*'] : []) : [principal?.[type] ?? []].flat().map(String);
   });
+  for (const statement of key.policyKnown ? statements : []) {
+    for (const [type, values] of Object.entries<unknown>(typeof statement.Principal === 'object' ? statement.Principal : {})) {
+      if (type !== 'AWS' && type !== 'Service') {
+        unknowns.push({ what: `a ${type} principal of the key policy, not evaluated`, from: [values].flat().map(String).join(', ') });
+      }
+    }
+    for (const from of unknownsOf(JSON.stringify(statement.Condition ?? {}))) {
+      unknowns.push({ what: 'a condition value of the key policy', from });
+    }
+  }
   const organization = literalConditionValues(key.policy, /^aws:PrincipalOrgID$/i)[0];
+  const partition = key.arn.split(':')[1];
   const candidates = new Map<string, Candidate>();
   const trustedAccounts = new Set<string>();
   // A key the app only refers to: its policy is a stand-in, only the app's principals are evaluated.
@@ -114,7 +132,7 @@ function candidatesOf(key: KeyUnderTest, principals: readonly AppPrincipal[], un
         ref: { id: '*', kind: 'any', label: 'any principal' },
         // What the statements for anyone allow: an account's principals also appear under their account.
         policy: { ...key.policy, Statement: [key.policy.Statement ?? []].flat().filter((statement: any) => statement?.Effect !== 'Allow' || isForAnyone(statement)) },
-        principal: `arn:aws:iam::${OUTSIDE_ACCOUNT}:role/any-principal`,
+        principal: `arn:${partition}:iam::${OUTSIDE_ACCOUNT}:role/any-principal`,
         account: OUTSIDE_ACCOUNT,
         identity: [ALLOW_ALL],
         accounts: literalConditionValues(key.policy, /^(kms:CallerAccount|aws:PrincipalAccount|aws:SourceAccount)$/i).filter((v) => /^\d{12}$/.test(v)),
@@ -124,14 +142,14 @@ function candidatesOf(key: KeyUnderTest, principals: readonly AppPrincipal[], un
       const id = account[1] ?? account[2];
       trustedAccounts.add(id);
       candidates.set(id, {
-        ref: { id, kind: 'account', label: `account ${id}`, account: id },
-        principal: `arn:aws:iam::${id}:role/any-principal-of-the-account`,
+        ref: { id: accountId(id), kind: 'account', label: accountWords(id), account: accountId(id) },
+        principal: `arn:${partition}:iam::${id}:role/any-principal-of-the-account`,
         account: id,
         identity: [ALLOW_ALL],
         delegatesToIam: true,
       });
     } else {
-      const app = principals.find((principal) => principal.arn === value);
+      const app = principals.withArn(value);
       const arnAccount = /^arn:aws[\w-]*:(?:iam|sts)::(\d{12}):/.exec(value)?.[1];
       candidates.set(value, app ? appCandidate(app) : {
         ref: { id: value, kind: /:role\//.test(value) ? 'role' : /:user\//.test(value) ? 'user' : 'unknown', label: value, ...(arnAccount ? { account: arnAccount } : {}) },
@@ -144,11 +162,15 @@ function candidatesOf(key: KeyUnderTest, principals: readonly AppPrincipal[], un
     }
   }
   for (const host of key.policyKnown ? principalValues('Service') : []) {
-    candidates.set(host, { ref: { id: host, kind: 'service', label: host }, principal: host, identity: [], service: true });
+    if (unknownsOf(host).length > 0) {
+      unknowns.push({ what: 'a service principal of the key policy', from: unknownsOf(host).join(', ') });
+    } else {
+      candidates.set(host, { ref: { id: host, kind: 'service', label: host }, principal: host, identity: [], service: true });
+    }
   }
-  for (const principal of principals) {
+  for (const principal of principals.couldName(key.arn)) {
     const trusted = trustedAccounts.has('*') || trustedAccounts.has(principal.account) || !key.policyKnown;
-    if (trusted && !candidates.has(principal.arn) && couldNameKey(principal.statements, key.arn)) {
+    if (trusted && !candidates.has(principal.arn)) {
       candidates.set(principal.arn, appCandidate(principal));
     }
   }
@@ -158,7 +180,7 @@ function candidatesOf(key: KeyUnderTest, principals: readonly AppPrincipal[], un
 function appCandidate(principal: AppPrincipal): Candidate {
   const ref = resourceRefOf(principal.resource);
   return {
-    ref: { id: ref.id, kind: principal.kind, label: labelOf(ref), resource: ref, account: principal.account },
+    ref: { id: ref.id, kind: principal.kind, label: labelOf(ref), resource: ref, account: accountId(principal.account) },
     principal: principal.arn,
     account: principal.account,
     identity: principal.statements,
@@ -179,7 +201,7 @@ async function capabilityAccess(
     // "Anyone" from an account the policies name: the policy requires that account.
     const fromAccounts: string[] = [];
     for (const account of candidate.accounts) {
-      const fromAccount = { ...candidate, principal: `arn:aws:iam::${account}:role/any-principal`, account };
+      const fromAccount = { ...candidate, principal: candidate.principal.replace(OUTSIDE_ACCOUNT, account), account };
       const accountResult = await allowedChannels(key, fromAccount, capability, possible, account);
       if (accountResult.allowed.length > 0) {
         fromAccounts.push(account);
@@ -187,7 +209,7 @@ async function capabilityAccess(
       }
     }
     if (fromAccounts.length > 0) {
-      conditions.push(`only from account ${fromAccounts.join(' or ')}`);
+      conditions.push(`only from ${fromAccounts.map(accountWords).join(' or ')}`);
     }
   }
   if (result.allowed.length === 0) {
@@ -244,11 +266,6 @@ async function allowedChannels(key: KeyInEvaluation, candidate: Candidate, capab
   return { allowed, account };
 }
 
-/**
- * The ways a request can reach the key besides directly: as the service principal with each resource's
- * encryption context, or through each service the policies or the key's data name (in the key's Region),
- * with a resource no policy names and with each of the key's resources the policies may name.
- */
 /** The probes of one service: a resource no policy names, one of another account, and each of the key's resources. */
 interface Probe {
   readonly any: Channel;
@@ -256,6 +273,11 @@ interface Probe {
   readonly data: Channel[];
 }
 
+/**
+ * The ways a request can reach the key besides directly: as the service principal with each resource's
+ * encryption context, or through each service the policies or the key's data name (in the key's Region),
+ * with a resource no policy names and with each of the key's resources the policies may name.
+ */
 function probeChannels(key: KeyUnderTest, candidate: Candidate, capability: Capability): Probe[] {
   if (capability === 'administer' || capability === 'share') {
     return [];
@@ -288,7 +310,8 @@ function probeChannels(key: KeyUnderTest, candidate: Candidate, capability: Capa
 
 /** Whether the engine allows `action` from the candidate through `channel`. */
 async function decide(
-  key: KeyInEvaluation, candidate: Candidate, capability: Capability, action: string, channel: Channel, account?: string, grantForAwsResource?: boolean,
+  key: KeyInEvaluation, candidate: Candidate, capability: Capability, action: string, channel: Channel,
+  account?: string, grantForAwsResource?: boolean,
 ): Promise<boolean> {
   const callerAccount = account ?? candidate.account;
   const context: Record<string, string> = {
@@ -304,55 +327,9 @@ async function decide(
     ...(capability === 'create-grants' ? { 'kms:GrantIsForAWSResource': String(grantForAwsResource ?? Boolean(channel.via)) } : {}),
     ...channel.context,
   };
-  const policy = candidate.policy ?? key.policy;
-  const request = [
-    textOf(policy), textOf(candidate.identity), candidate.principal, key.account,
-    statementClass(policy, candidate.identity, (statement) => names(statement, 'Action', action)),
-    statementClass(policy, candidate.identity, (statement) => names(statement, 'Resource', key.arn)),
-    JSON.stringify(context),
-  ].join('\u0000');
-  const { decisions } = key;
-  if (!decisions.has(request)) {
-    decisions.set(request, isAllowed(policy, {
-      principal: candidate.principal, action, keyArn: key.arn, keyAccount: key.account, context, identityStatements: candidate.identity,
-    }));
-  }
-  return decisions.get(request)!;
-}
-
-/**
- * The decisions the engine made while a report is built, by request. Two requests are decided alike when
- * they differ only in the action or the key, and the same statements of the same policies name both actions
- * (by `Action` or `NotAction`) and both keys (by `Resource` or `NotResource`): the engine decides one of
- * them. Administering a key is 16 actions that a key policy usually names alike, and the keys of one kind
- * of construct have the same policy.
- */
-export type Decisions = Map<string, Promise<boolean>>;
-
-/** A key with the decisions made so far. */
-interface KeyInEvaluation extends KeyUnderTest {
-  readonly decisions: Decisions;
-}
-
-/** Which statements of the policies match: `1` or `0` each. */
-function statementClass(policy: any, identity: readonly any[], matches: (statement: any) => boolean): string {
-  return [...[policy?.Statement ?? []].flat(), ...identity].map((statement) => (matches(statement) ? '1' : '0')).join('');
-}
-
-/** Whether a statement's `Action` (`Resource`) names the value, or its `NotAction` (`NotResource`) does not. */
-function names(statement: any, element: 'Action' | 'Resource', value: string): boolean {
-  const matches = (patterns: unknown) => [patterns ?? []].flat().some((pattern: unknown) => typeof pattern === 'string' && matchesPattern(pattern, value));
-  return statement?.[`Not${element}`] !== undefined ? !matches(statement[`Not${element}`]) : matches(statement?.[element]);
-}
-
-const TEXTS = new WeakMap<object, string>();
-
-/** The JSON text of a policy or statement list, made once. */
-function textOf(value: object): string {
-  if (!TEXTS.has(value)) {
-    TEXTS.set(value, JSON.stringify(value));
-  }
-  return TEXTS.get(value)!;
+  return key.decisions.isAllowed(candidate.policy ?? key.policy, {
+    principal: candidate.principal, action, keyArn: key.arn, keyAccount: key.account, context, identityStatements: candidate.identity,
+  });
 }
 
 /**
@@ -368,21 +345,21 @@ function channelConditions(channels: readonly Channel[], candidate: Candidate): 
     if (list.some((channel) => !channel.data)) {
       return undefined;
     }
-    const names = [...new Set(list.map((channel) => channel.data!.parts.name))].sort();
-    return `${list[0].data!.use.noun} ${names.join(' or ')}`;
+    const resourceNames = [...new Set(list.map((channel) => channel.data!.parts.name))].sort();
+    return `${list[0].data!.use.noun} ${resourceNames.join(' or ')}`;
   };
   if (candidate.service) {
     const data = forData(channels);
     const accountOnly = channels.find((channel) => channel.accountOnly);
     return data ? [`only for ${data}`] : accountOnly && !channels.some((channel) => !channel.data && !channel.accountOnly)
-      ? [`only for ${accountOnly.noun}s of account ${accountOnly.accountOnly}`] : [];
+      ? [`only for ${accountOnly.noun}s of ${accountWords(accountOnly.accountOnly!)}`] : [];
   }
   if (channels.some((channel) => channel.via?.endpoint === UNLISTED_SERVICE)) {
     return [ANY_SERVICE];
   }
   const byService = new Map<string, Channel[]>();
   channels.forEach((channel) => {
-    const name = `${serviceLabel(channel.via!.endpoint)} in ${channel.via!.region}`;
+    const name = `${serviceLabel(channel.via!.endpoint)} in ${channel.via!.region === 'unknown-region' ? 'the stack\'s Region' : channel.via!.region}`;
     byService.set(name, [...(byService.get(name) ?? []), channel]);
   });
   const ways = [...byService.entries()].sort(([a], [b]) => a.localeCompare(b));
@@ -397,8 +374,18 @@ function channelConditions(channels: readonly Channel[], candidate: Candidate): 
   }).join(', or ')}`];
 }
 
+/** The id the report gives an account: `unknown-account` for the stand-in of an environment-agnostic stack's. */
+function accountId(account: string): string {
+  return account === UNKNOWN_ACCOUNT ? 'unknown-account' : account;
+}
+
+/** `account 111111111111`, or the account an environment-agnostic app is deployed to. */
+function accountWords(account: string): string {
+  return account === UNKNOWN_ACCOUNT ? 'the account the app is deployed to' : `account ${account}`;
+}
+
 function isForAnyone(statement: any): boolean {
-  return statement.Principal === '*' || [statement.Principal?.AWS ?? []].flat().includes('*');
+  return statement.NotPrincipal !== undefined || statement.Principal === '*' || [statement.Principal?.AWS ?? []].flat().includes('*');
 }
 
 function allowStatements(policy: any): any[] {
@@ -410,13 +397,6 @@ function couldAllow(keyPolicy: any, identity: readonly any[], action: string): b
   const covers = (statement: any) => statement.NotAction !== undefined
     || [statement.Action ?? []].flat().some((pattern: unknown) => typeof pattern === 'string' && matchesPattern(pattern, action));
   return allowStatements(keyPolicy).some(covers) && (identity.length === 0 || identity.some((statement) => statement?.Effect === 'Allow' && covers(statement)));
-}
-
-/** Whether identity statements could allow a KMS action on the key: an Allow statement whose actions reach KMS and whose resources could match its ARN. */
-function couldNameKey(statements: readonly any[], keyArn: string): boolean {
-  return statements.some((statement) => statement?.Effect === 'Allow'
-    && (statement.NotAction !== undefined || [statement.Action ?? []].flat().some((pattern: unknown) => typeof pattern === 'string' && /^(kms:|\*)/i.test(pattern)))
-    && (statement.NotResource !== undefined || [statement.Resource ?? []].flat().some((pattern: unknown) => typeof pattern === 'string' && matchesPattern(pattern, keyArn))));
 }
 
 /** The literal values of condition keys matching `key` in a policy's statements. */

@@ -1,13 +1,15 @@
-import { DataUnderKey, Decisions, evaluateAccess } from './access';
+import { DataUnderKey, evaluateAccess } from './access';
 import { acknowledgementsOf } from './acknowledgements';
-import { readAssembly } from './assembly';
+import { TemplateStack, readAssembly } from './assembly';
 import { capabilityActions } from './capabilities';
 import { estimateCost } from './cost';
 import { KeyUse, keyTarget, keyUses, unprotectedData } from './data';
-import { AppPrincipal, CreatedKey, appPrincipals, createdKeys, labelOf, resourceRefOf } from './inventory';
-import { Access, EncryptionReport, KeyEntry, REPORT_SCHEMA_VERSION, Unknown } from './model';
+import { Decisions } from './decisions';
+import { CreatedKey, appPrincipals, createdKeys, labelOf, resourceRefOf } from './inventory';
+import { Access, Acknowledgement, EncryptionReport, KeyEntry, REPORT_SCHEMA_VERSION, Unknown } from './model';
+import { PrincipalIndex, unknownKeysOfPrincipals } from './principal-index';
 import { serviceUseOf } from './services';
-import { Resolver } from './values';
+import { Resolver, StackResource } from './values';
 
 export { ReportInputError } from './errors';
 
@@ -22,7 +24,16 @@ export async function buildReport(assemblyDir: string): Promise<EncryptionReport
   const stacks = readAssembly(assemblyDir);
   const resolver = new Resolver(stacks);
   const { principals, unknowns } = appPrincipals(resolver);
-  const app: App = { resolver, uses: keyUses(resolver), principals, actions: await capabilityActions(), decisions: new Map() };
+  const uses = keyUses(resolver);
+  const app: App = {
+    resolver,
+    uses,
+    usesByKey: usesOfCreatedKeys(uses),
+    aliasesByKey: aliasesOfCreatedKeys(resolver),
+    principals: new PrincipalIndex(principals),
+    actions: await capabilityActions(),
+    decisions: new Decisions(),
+  };
   const keys: KeyEntry[] = [];
   for (const key of createdKeys(resolver)) {
     keys.push(await createdKeyEntry(app, key));
@@ -35,12 +46,24 @@ export async function buildReport(assemblyDir: string): Promise<EncryptionReport
     stacks: stacks.map((stack) => stack.entry).sort(byId),
     keys: sortedKeys,
     unprotected: unprotectedData(resolver, app.uses).sort((a, b) => compare(a.resource.id, b.resource.id)),
-    acknowledgements: acknowledgementsOf(stacks, resolver.all()).sort((a, b) =>
-      compare(`${a.stack}\u0000${a.resource?.id ?? ''}\u0000${a.path ?? ''}\u0000${a.tool}\u0000${a.rule}\u0000${(a.appliesTo ?? []).join()}`,
-        `${b.stack}\u0000${b.resource?.id ?? ''}\u0000${b.path ?? ''}\u0000${b.tool}\u0000${b.rule}\u0000${(b.appliesTo ?? []).join()}`)),
+    acknowledgements: acknowledgementsOf(stacks, resolver.all()).sort((a, b) => compare(acknowledgementOrder(a), acknowledgementOrder(b))),
     cost: estimateCost(sortedKeys),
-    unknowns: sortUnknowns(unknowns),
+    unknowns: sortUnknowns([...unknowns, ...unknownKeysOfPrincipals(principals), ...environmentUnknowns(stacks)]),
   };
+}
+
+/** Environment-agnostic stacks: evaluated in a stand-in account and Region. */
+function environmentUnknowns(stacks: readonly TemplateStack[]): Unknown[] {
+  return stacks.filter((stack) => !stack.parent && (stack.entry.account === 'unknown-account' || stack.entry.region === 'unknown-region'))
+    .map((stack) => ({
+      what: 'the account and Region',
+      from: `stack ${stack.entry.id} is environment-agnostic: its keys and principals are evaluated in one unknown account and Region`,
+    }));
+}
+
+function acknowledgementOrder(acknowledgement: Acknowledgement): string {
+  const { stack, resource, path, tool, rule, appliesTo } = acknowledgement;
+  return [stack, resource?.id ?? '', path ?? '', tool, rule, (appliesTo ?? []).join()].join('\u0000');
 }
 
 type Actions = Awaited<ReturnType<typeof capabilityActions>>;
@@ -49,20 +72,18 @@ type Actions = Awaited<ReturnType<typeof capabilityActions>>;
 interface App {
   readonly resolver: Resolver;
   readonly uses: readonly KeyUse[];
-  readonly principals: readonly AppPrincipal[];
+  /** The key uses and alias names of each key of the app. */
+  readonly usesByKey: ReadonlyMap<StackResource, KeyUse[]>;
+  readonly aliasesByKey: ReadonlyMap<StackResource, string[]>;
+  readonly principals: PrincipalIndex;
   readonly actions: Actions;
   readonly decisions: Decisions;
 }
 
-async function createdKeyEntry({ resolver, uses, principals, actions, decisions }: App, key: CreatedKey): Promise<KeyEntry> {
+async function createdKeyEntry({ resolver, usesByKey, aliasesByKey, principals, actions, decisions }: App, key: CreatedKey): Promise<KeyEntry> {
   const ref = resourceRefOf(key.resource);
-  const encrypted = uses.filter((use) => use.key.kind === 'created' && use.key.key === key.resource);
-  const aliases = resolver.all().filter((alias) => alias.json.Type === 'AWS::KMS::Alias')
-    .filter((alias) => {
-      const target = keyTarget(resolver, alias, alias.json.Properties?.TargetKeyId);
-      return target.kind === 'created' && target.key === key.resource;
-    })
-    .map((alias) => resolver.text(alias.stack, alias.json.Properties?.AliasName));
+  const encrypted = usesByKey.get(key.resource) ?? [];
+  const aliases = aliasesByKey.get(key.resource) ?? [];
   const { access, unknowns } = await evaluateAccess(
     { arn: key.arn, account: key.account, region: key.region, policy: key.policy, policyKnown: true, data: dataUnderKey(resolver, encrypted) },
     principals, capabilitiesOfUsage(actions, key.configuration.keyUsage), decisions);
@@ -71,7 +92,6 @@ async function createdKeyEntry({ resolver, uses, principals, actions, decisions 
     origin: 'created',
     label: labelOf(ref),
     resource: ref,
-    arn: key.arn,
     aliases: [...new Set(aliases)].sort(),
     configuration: key.configuration,
     encrypts: encryptedData(encrypted),
@@ -110,7 +130,8 @@ async function referencedKeyEntries({ resolver, uses, principals, actions, decis
     // Its key policy is not in the app: evaluated under AWS's default key policy, which lets the account's IAM policies decide.
     const defaultPolicy = { Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' }] };
     const { access } = await evaluateAccess(
-      { arn: id, account, region, policy: defaultPolicy, policyKnown: false, data: dataUnderKey(resolver, keyUsesOfId) }, principals, actions, decisions);
+      { arn: id, account, region, policy: defaultPolicy, policyKnown: false, data: dataUnderKey(resolver, keyUsesOfId) },
+      principals, actions, decisions);
     entries.push({
       id,
       origin: 'referenced',
@@ -126,13 +147,41 @@ async function referencedKeyEntries({ resolver, uses, principals, actions, decis
   return entries;
 }
 
+function usesOfCreatedKeys(uses: readonly KeyUse[]): Map<StackResource, KeyUse[]> {
+  const byKey = new Map<StackResource, KeyUse[]>();
+  for (const use of uses) {
+    if (use.key.kind === 'created') {
+      byKey.set(use.key.key, [...(byKey.get(use.key.key) ?? []), use]);
+    }
+  }
+  return byKey;
+}
+
+function aliasesOfCreatedKeys(resolver: Resolver): Map<StackResource, string[]> {
+  const byKey = new Map<StackResource, string[]>();
+  for (const alias of resolver.ofType('AWS::KMS::Alias')) {
+    const target = keyTarget(resolver, alias, alias.json.Properties?.TargetKeyId);
+    if (target.kind === 'created') {
+      byKey.set(target.key, [...(byKey.get(target.key) ?? []), resolver.text(alias.stack, alias.json.Properties?.AliasName)]);
+    }
+  }
+  return byKey;
+}
+
+/** The cryptographic capabilities of each key usage (`KEY_AGREEMENT` keys derive shared secrets: none of them). */
+const CRYPTOGRAPHIC_CAPABILITIES: Record<string, string[]> = {
+  ENCRYPT_DECRYPT: ['decrypt', 'encrypt'],
+  SIGN_VERIFY: ['sign'],
+  GENERATE_VERIFY_MAC: ['sign'],
+};
+
 /**
  * The capabilities a key's usage allows: encryption keys encrypt and decrypt, signing and MAC keys sign;
  * a usage only known at deploy time keeps them all.
  * @see https://docs.aws.amazon.com/kms/latest/developerguide/symm-asymm-choose-key-usage.html
  */
 function capabilitiesOfUsage(actions: Actions, keyUsage: string | undefined): Actions {
-  const cryptographic = keyUsage === 'ENCRYPT_DECRYPT' ? ['decrypt', 'encrypt'] : keyUsage === undefined ? ['decrypt', 'encrypt', 'sign'] : ['sign'];
+  const cryptographic = keyUsage === undefined ? ['decrypt', 'encrypt', 'sign'] : CRYPTOGRAPHIC_CAPABILITIES[keyUsage] ?? [];
   return Object.fromEntries(Object.entries(actions)
     .filter(([capability]) => !['decrypt', 'encrypt', 'sign'].includes(capability) || cryptographic.includes(capability))) as Actions;
 }

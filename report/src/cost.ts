@@ -1,10 +1,15 @@
 import { CostEstimate, CostLine, KeyEntry } from './model';
 
 /**
- * KMS prices in US dollars, as the pricing page gives them for most Regions.
+ * KMS prices in US dollars, as the pricing page gives them for most Regions. The page itself could not be read
+ * from where this was written (2026-12-07); the prices are those the project's README quotes from it, confirmed
+ * by pages that quote it: $1 a key a month, and since the 2024 change of rotation pricing $1 a month for each of
+ * a key's first two rotations only.
  * @see https://aws.amazon.com/kms/pricing/
+ * @see https://cloudburn.io/blog/aws-kms-pricing (2026-03-14, "including the May 2024 key rotation pricing update")
+ * @see https://canglad.com/blog/2023/simple-math-of-aws-kms-key-rotation-costs (the April 2024 reduction of rotation charges)
  */
-export const KMS_PRICING = {
+const KMS_PRICING = {
   url: 'https://aws.amazon.com/kms/pricing/',
   readOn: '2026-12-07',
   region: 'us-east-1',
@@ -42,11 +47,11 @@ export function estimateCost(keys: readonly KeyEntry[]): CostEstimate {
       'An estimate of what the keys themselves cost a month, at the price of most Regions; some Regions are priced otherwise.',
       'Requests are not included: KMS charges for requests beyond its monthly free tier, by type of request, and the template does not tell how many the app makes.',
       'A rotating key costs its base price until its first rotation, one surcharge after it and two after its second; the estimate shows the last.',
-      'On-demand rotations (kms:RotateKeyOnDemand) are not in the template and are not included; each of a key\'s first two rotations, on demand or automatic, adds the surcharge.',
+      'On-demand rotations (kms:RotateKeyOnDemand) are not in the template and are not included; see the pricing page for how they are charged.',
       ...(external.length > 0 ? [`Keys with key material from outside KMS (${external.map((key) => key.id).sort().join(', ')}) are priced as keys here; a custom key store (CloudHSM cluster, external key manager) is billed separately and not included.`] : []),
       ...(unknownRotation.length > 0 ? [`Whether ${unknownRotation.map((key) => key.id).sort().join(', ')} rotate is only known at deploy time: no surcharge is included for them.`] : []),
       'Keys the app only refers to (by ARN or alias) are not included: they are billed where they are created.',
-      'The prices were read on the pricing page\'s date above; they were confirmed from secondary sources that quote the page (the page itself could not be read from where this estimate was written), so check the page.',
+      'The prices are as of the date above, from sources that quote the pricing page (the page itself could not be read where this estimate was written): check the page.',
     ],
   };
 }

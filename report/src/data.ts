@@ -64,10 +64,16 @@ export function keyTarget(resolver: Resolver, resource: StackResource, value: un
     return { kind: 'aws-managed', name: text };
   }
   const aliasName = /(^|:)(alias\/.+)$/.exec(text)?.[2];
-  const alias = aliasName && resolver.all().find((candidate) => candidate.json.Type === 'AWS::KMS::Alias'
-    && resolver.text(candidate.stack, candidate.json.Properties?.AliasName) === aliasName);
+  const alias = aliasName && resolver.ofType('AWS::KMS::Alias')
+    .find((candidate) => resolver.text(candidate.stack, candidate.json.Properties?.AliasName) === aliasName);
   if (alias) {
     return keyTarget(resolver, alias, alias.json.Properties?.TargetKeyId);
+  }
+  // A key of the app by its ARN or id as text (`Fn::Sub`, a literal of the same stand-in).
+  const created = [...resolver.ofType('AWS::KMS::Key'), ...resolver.ofType('AWS::KMS::ReplicaKey')]
+    .find((key) => resolver.arnOf(key) === text || (key.stack === resource.stack && resolver.refOf(key) === text));
+  if (created) {
+    return { kind: 'created', key: created };
   }
   if (text.startsWith('arn:')) {
     return { kind: 'referenced', arn: text };

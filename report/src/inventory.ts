@@ -107,62 +107,81 @@ const ALL_ACTIONS_MANAGED_POLICIES = /:iam::aws:policy\/(AdministratorAccess|Pow
 
 /** Every role and user of the app, with the statements of its inline policies and the app's policies attached to it. */
 export function appPrincipals(resolver: Resolver): { principals: AppPrincipal[]; unknowns: Unknown[] } {
-  const unknowns: Unknown[] = [];
   const principals = new Map<StackResource, AppPrincipal>();
-  const resources = resolver.all();
-  for (const resource of resources) {
-    const kind = resource.json.Type === 'AWS::IAM::Role' ? 'role' : resource.json.Type === 'AWS::IAM::User' ? 'user' : undefined;
-    if (!kind) {
-      continue;
+  for (const [type, kind] of [['AWS::IAM::Role', 'role'], ['AWS::IAM::User', 'user']] as const) {
+    for (const resource of resolver.ofType(type)) {
+      const statements = inlineStatements(resolver, resource);
+      principals.set(resource, { resource, kind, arn: resolver.arnOf(resource), account: resolver.accountOf(resource.stack), statements });
     }
-    const properties = resolver.resolve(resource.stack, resource.json.Properties ?? {});
-    const statements = [
-      ...(properties.Policies ?? []).flatMap((policy: any) => statementsOf(policy?.PolicyDocument)),
-      ...[properties.ManagedPolicyArns ?? []].flat().filter((arn: string) => ALL_ACTIONS_MANAGED_POLICIES.test(arn))
-        .map(() => ({ Effect: 'Allow', Action: '*', Resource: '*' })),
-    ];
-    principals.set(resource, { resource, kind, arn: resolver.arnOf(resource), account: resolver.accountOf(resource.stack), statements });
   }
-  const byName = new Map([...principals.values()].map((principal) => [`${principal.kind}:${resolver.nameOf(principal.resource)}`, principal]));
-  for (const resource of resources) {
-    if (resource.json.Type !== 'AWS::IAM::Policy' && resource.json.Type !== 'AWS::IAM::ManagedPolicy') {
-      continue;
-    }
-    const properties = resource.json.Properties ?? {};
-    const statements = statementsOf(resolver.resolve(resource.stack, properties.PolicyDocument));
-    const attach = (kind: 'role' | 'user', value: unknown) => {
-      const target = resolver.referenced(resource.stack, value);
-      const principal = (target && principals.get(target)) ?? byName.get(`${kind}:${resolver.text(resource.stack, value)}`);
+  const unknowns = [
+    ...[...resolver.ofType('AWS::IAM::Policy'), ...resolver.ofType('AWS::IAM::ManagedPolicy')].flatMap((policy) => attachPolicy(resolver, policy, principals)),
+    ...[...principals.values()].flatMap((principal) => attachManagedPolicies(resolver, principal)),
+  ];
+  return { principals: [...principals.values()], unknowns };
+}
+
+/** A role's or user's inline `Policies`, and the AWS managed policies known to allow every action. */
+function inlineStatements(resolver: Resolver, resource: StackResource): any[] {
+  const properties = resolver.resolve(resource.stack, resource.json.Properties ?? {});
+  return [
+    ...(properties.Policies ?? []).flatMap((policy: any) => statementsOf(policy?.PolicyDocument)),
+    ...[properties.ManagedPolicyArns ?? []].flat().filter((arn: string) => ALL_ACTIONS_MANAGED_POLICIES.test(arn))
+      .map(() => ({ Effect: 'Allow', Action: '*', Resource: '*' })),
+  ];
+}
+
+/** Adds a policy's statements to the roles, users and group members it names; a role or user outside the app is an unknown. */
+function attachPolicy(resolver: Resolver, policy: StackResource, principals: ReadonlyMap<StackResource, AppPrincipal>): Unknown[] {
+  const properties = policy.json.Properties ?? {};
+  const statements = statementsOf(resolver.resolve(policy.stack, properties.PolicyDocument));
+  const named = (kind: 'role' | 'user', value: unknown) => {
+    const target = resolver.referenced(policy.stack, value);
+    const name = resolver.text(policy.stack, value);
+    return (target && principals.get(target))
+      ?? [...principals.values()].find((principal) => principal.kind === kind && resolver.nameOf(principal.resource) === name);
+  };
+  const unknowns: Unknown[] = [];
+  for (const [kind, values] of [['role', properties.Roles], ['user', properties.Users]] as const) {
+    for (const value of [values ?? []].flat()) {
+      const principal = named(kind, value);
       if (principal) {
         principal.statements.push(...statements);
       } else {
-        unknowns.push({ what: `the ${kind} policy ${resource.logicalId} is attached to`, from: `${kind} ${resolver.text(resource.stack, value)}, not a ${kind} of the app`, resource: resourceRefOf(resource) });
-      }
-    };
-    [properties.Roles ?? []].flat().forEach((role: unknown) => attach('role', role));
-    [properties.Users ?? []].flat().forEach((user: unknown) => attach('user', user));
-    for (const group of [properties.Groups ?? []].flat()) {
-      const groupName = resolver.text(resource.stack, group);
-      for (const principal of principals.values()) {
-        const groups = [resolver.resolve(principal.resource.stack, principal.resource.json.Properties?.Groups ?? [])].flat();
-        if (principal.kind === 'user' && groups.includes(groupName)) {
-          principal.statements.push(...statements);
-        }
+        unknowns.push({
+          what: `the ${kind} policy ${policy.logicalId} is attached to`,
+          from: `${kind} ${resolver.text(policy.stack, value)}, not a ${kind} of the app`,
+          resource: resourceRefOf(policy),
+        });
       }
     }
   }
+  const groups = [properties.Groups ?? []].flat().map((group: unknown) => resolver.text(policy.stack, group));
   for (const principal of principals.values()) {
-    const managed = [principal.resource.json.Properties?.ManagedPolicyArns ?? []].flat();
-    for (const value of managed) {
-      const target = resolver.referenced(principal.resource.stack, value);
-      if (target?.json.Type === 'AWS::IAM::ManagedPolicy') {
-        principal.statements.push(...statementsOf(resolver.resolve(target.stack, target.json.Properties?.PolicyDocument)));
-      } else if (!target && !/:iam::aws:policy\//.test(resolver.text(principal.resource.stack, value))) {
-        unknowns.push({ what: `the statements of a managed policy attached to ${principal.kind} ${resolver.nameOf(principal.resource)}`, from: `ManagedPolicyArns ${resolver.text(principal.resource.stack, value)}`, resource: resourceRefOf(principal.resource) });
-      }
+    const memberOf = [resolver.resolve(principal.resource.stack, principal.resource.json.Properties?.Groups ?? [])].flat();
+    if (principal.kind === 'user' && groups.some((group) => memberOf.includes(group))) {
+      principal.statements.push(...statements);
     }
   }
-  return { principals: [...principals.values()], unknowns };
+  return unknowns;
+}
+
+/** Adds the statements of the app's managed policies a role or user names in `ManagedPolicyArns`; a customer managed policy outside the app is an unknown. */
+function attachManagedPolicies(resolver: Resolver, principal: AppPrincipal): Unknown[] {
+  const { stack } = principal.resource;
+  return [principal.resource.json.Properties?.ManagedPolicyArns ?? []].flat().flatMap((value: unknown): Unknown[] => {
+    const target = resolver.referenced(stack, value);
+    if (target?.json.Type === 'AWS::IAM::ManagedPolicy') {
+      principal.statements.push(...statementsOf(resolver.resolve(target.stack, target.json.Properties?.PolicyDocument)));
+      return [];
+    }
+    const arn = resolver.text(stack, value);
+    return target || /:iam::aws:policy\//.test(arn) ? [] : [{
+      what: `the statements of a managed policy attached to ${principal.kind} ${resolver.nameOf(principal.resource)}`,
+      from: `ManagedPolicyArns ${arn}`,
+      resource: resourceRefOf(principal.resource),
+    }];
+  });
 }
 
 function statementsOf(document: any): any[] {

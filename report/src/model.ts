@@ -82,8 +82,15 @@ export type Capability = 'decrypt' | 'encrypt' | 'sign' | 'administer' | 'create
 
 /** Who can use a key. */
 export interface PrincipalRef {
-  /** `<stack id>/<logical id>` for a role or user of the app, else its ARN, account id or service name. */
+  /**
+   * `<stack id>/<logical id>` for a role or user of the app, else its ARN, account id (`unknown-account` for the
+   * account an environment-agnostic app is deployed to) or service name; `*` for any principal.
+   */
   readonly id: string;
+  /**
+   * `account`: any principal of the account whose IAM policy allows it (the key policy trusts the account);
+   * `any`: any principal at all (`Principal: "*"`), within the conditions; `unknown`: a principal ARN of another form.
+   */
   readonly kind: 'role' | 'user' | 'account' | 'service' | 'any' | 'unknown';
   /** What a reader calls it: the role's construct path, `account 111111111111`, `logs.eu-west-1.amazonaws.com`. */
   readonly label: string;
@@ -98,7 +105,12 @@ export interface Access {
   readonly capability: Capability;
   /** The actions of the capability the principal is allowed (`kms:Decrypt`). */
   readonly actions: string[];
-  /** Which policies allow it. */
+  /**
+   * Which policies allow it: `key-policy` alone, or `identity-policy` and `key-policy` where the key policy
+   * delegates to the principal's IAM policies (`identity-policy` alone for a key the app only refers to, whose
+   * policy is not in the app). `grant` is not used: templates hold no grants, and the library's
+   * SnapshotSharingGrant writes key-policy statements.
+   */
   readonly through: Array<'key-policy' | 'identity-policy' | 'grant'>;
   /**
    * The conditions the request must meet, in plain words, all of which apply ("only through S3 in us-east-1",
@@ -123,6 +135,7 @@ export interface KeyEntry {
   /** What a reader calls it: its construct path, alias or ARN. */
   readonly label: string;
   readonly resource?: ResourceRef;
+  /** The key's ARN, for a referenced key; a created key's is only known once it is deployed. */
   readonly arn?: string;
   readonly aliases: string[];
   readonly configuration: KeyConfiguration;

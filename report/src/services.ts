@@ -60,14 +60,17 @@ const SERVICE_USES: Record<string, ServiceUse> = {
     noun: 'queue',
     context: (p) => ({ 'kms:EncryptionContext:aws:sqs:arn': arn('sqs', p.name, p) }),
   },
-  /** @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html */
+  /**
+   * @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html
+   * @see https://docs.amazonaws.cn/en_us/gamelift/latest/flexmatchguide/queue-notification-sns-sse.html (a key policy on `kms:EncryptionContext:aws:sns:topicArn`)
+   */
   'AWS::SNS::Topic': {
     endpoint: 'sns',
     label: 'SNS',
     noun: 'topic',
     context: (p) => ({ 'kms:EncryptionContext:aws:sns:topicArn': arn('sns', p.name, p) }),
   },
-  /** @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/encryption.usagenotes.html */
+  /** @see https://docs.aws.amazon.com/kms/latest/developerguide/services-dynamodb.html#dynamodb-encryption-context */
   'AWS::DynamoDB::Table': {
     endpoint: 'dynamodb',
     label: 'DynamoDB',

@@ -12,6 +12,14 @@ import { TemplateStack, TemplateResourceJson, isRecord } from './assembly';
 const UNKNOWN_OPEN = '⟪unknown: ';
 const UNKNOWN_CLOSE = '⟫';
 const UNKNOWN_PART = /⟪unknown: (.*?)⟫/g;
+/** @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/dynamic-references.html */
+const DYNAMIC_REFERENCE = /\{\{resolve:[^}]*\}\}/g;
+
+/**
+ * Stands for the account of an environment-agnostic stack in ARNs and requests, so its policies can be
+ * evaluated: the account the app is deployed to, whichever it is. The report calls it `unknown-account`.
+ */
+export const UNKNOWN_ACCOUNT = '000000000000';
 
 /** The text standing for a value only known at deploy time, `from` saying where it comes from. */
 export function unknownPart(from: string): string {
@@ -36,6 +44,8 @@ interface Naming {
   readonly nameProperty?: string;
   /** What `Ref` returns. @default the name */
   readonly ref?: (parts: NameParts) => string;
+  /** `Ref` returns the ARN. */
+  readonly refIsArn?: boolean;
   readonly arn: (parts: NameParts) => string;
   /** Other attributes by name. */
   readonly attributes?: Record<string, (parts: NameParts) => string>;
@@ -61,7 +71,7 @@ const arnOf = (service: string, resource: (p: NameParts) => string, global = fal
 const NAMING: Record<string, Naming> = {
   'AWS::IAM::Role': { nameProperty: 'RoleName', arn: arnOf('iam', (p) => `role/${p.name}`, true), attributes: { RoleId: (p) => `AROA${p.name}` } },
   'AWS::IAM::User': { nameProperty: 'UserName', arn: arnOf('iam', (p) => `user/${p.name}`, true) },
-  'AWS::IAM::ManagedPolicy': { nameProperty: 'ManagedPolicyName', ref: (p) => arnOf('iam', (q) => `policy/${q.name}`, true)(p), arn: arnOf('iam', (p) => `policy/${p.name}`, true) },
+  'AWS::IAM::ManagedPolicy': { nameProperty: 'ManagedPolicyName', refIsArn: true, arn: arnOf('iam', (p) => `policy/${p.name}`, true) },
   'AWS::KMS::Key': { ref: (p) => p.name, arn: arnOf('kms', (p) => `key/${p.name}`), attributes: { KeyId: (p) => p.name } },
   'AWS::KMS::ReplicaKey': { ref: (p) => p.name, arn: arnOf('kms', (p) => `key/${p.name}`), attributes: { KeyId: (p) => p.name } },
   'AWS::KMS::Alias': { nameProperty: 'AliasName', arn: arnOf('kms', (p) => p.name) },
@@ -72,14 +82,15 @@ const NAMING: Record<string, Naming> = {
     attributes: { DomainName: (p) => `${p.name}.s3.amazonaws.com`, RegionalDomainName: (p) => `${p.name}.s3.${p.region}.amazonaws.com` },
   },
   'AWS::Logs::LogGroup': { nameProperty: 'LogGroupName', arn: arnOf('logs', (p) => `log-group:${p.name}:*`) },
-  'AWS::SecretsManager::Secret': { nameProperty: 'Name', ref: (p) => arnOf('secretsmanager', (q) => `secret:${q.name}-AbCdEf`)(p), arn: arnOf('secretsmanager', (p) => `secret:${p.name}-AbCdEf`) },
+  // A secret's ARN ends in six random characters.
+  'AWS::SecretsManager::Secret': { nameProperty: 'Name', refIsArn: true, arn: arnOf('secretsmanager', (p) => `secret:${p.name}-AbCdEf`) },
   'AWS::SQS::Queue': {
     nameProperty: 'QueueName',
     ref: (p) => `https://sqs.${p.region}.amazonaws.com/${p.account}/${p.name}`,
     arn: arnOf('sqs', (p) => p.name),
     attributes: { QueueName: (p) => p.name, QueueUrl: (p) => `https://sqs.${p.region}.amazonaws.com/${p.account}/${p.name}` },
   },
-  'AWS::SNS::Topic': { nameProperty: 'TopicName', ref: (p) => arnOf('sns', (q) => q.name)(p), arn: arnOf('sns', (p) => p.name), attributes: { TopicArn: arnOf('sns', (p) => p.name), TopicName: (p) => p.name } },
+  'AWS::SNS::Topic': { nameProperty: 'TopicName', refIsArn: true, arn: arnOf('sns', (p) => p.name), attributes: { TopicArn: arnOf('sns', (p) => p.name), TopicName: (p) => p.name } },
   'AWS::DynamoDB::Table': { nameProperty: 'TableName', arn: arnOf('dynamodb', (p) => `table/${p.name}`) },
   'AWS::Lambda::Function': { nameProperty: 'FunctionName', arn: arnOf('lambda', (p) => `function:${p.name}`) },
   'AWS::SSM::Parameter': { nameProperty: 'Name', arn: arnOf('ssm', (p) => `parameter${p.name.startsWith('/') ? '' : '/'}${p.name}`) },
@@ -94,12 +105,18 @@ export class Resolver {
   private readonly exports = new Map<string, Located>();
   private readonly outputs = new Map<string, Located>();
   private readonly crossRegionExports = new Map<string, Located>();
+  private readonly byType = new Map<string, StackResource[]>();
+  private readonly attributes = new Map<StackResource, Map<string, string>>();
 
   constructor(stacks: readonly TemplateStack[]) {
     for (const stack of stacks) {
       const byId = new Map<string, StackResource>();
       for (const [logicalId, json] of Object.entries(stack.template.Resources)) {
-        byId.set(logicalId, { stack, logicalId, json });
+        const resource = { stack, logicalId, json };
+        byId.set(logicalId, resource);
+        const ofType = this.byType.get(json.Type) ?? [];
+        ofType.push(resource);
+        this.byType.set(json.Type, ofType);
         if (json.Type === 'Custom::CrossRegionExportWriter') {
           for (const [name, value] of Object.entries<unknown>(json.Properties?.WriterProps?.exports ?? {})) {
             this.crossRegionExports.set(name, { stack, value });
@@ -121,12 +138,21 @@ export class Resolver {
     return [...this.resources.values()].flatMap((byId) => [...byId.values()]);
   }
 
+  /** The resources of one type, in every template. */
+  public ofType(type: string): readonly StackResource[] {
+    return this.byType.get(type) ?? [];
+  }
+
   public resource(stack: TemplateStack, logicalId: string): StackResource | undefined {
     return this.resources.get(stack)?.get(logicalId);
   }
 
   /** The value with every intrinsic function resolved to text; `Ref: AWS::NoValue` removes the property. */
   public resolve(stack: TemplateStack, value: unknown): any {
+    if (typeof value === 'string') {
+      // CloudFormation resolves dynamic references at deploy time.
+      return value.replace(DYNAMIC_REFERENCE, (reference) => unknownPart(`dynamic reference ${reference}`));
+    }
     if (Array.isArray(value)) {
       return value.map((item) => this.resolve(stack, item)).filter((item) => item !== undefined);
     }
@@ -187,15 +213,27 @@ export class Resolver {
     return this.attribute(resource, undefined);
   }
 
+  /** The stack's account; {@link UNKNOWN_ACCOUNT} for an environment-agnostic stack. */
   public accountOf(stack: TemplateStack): string {
-    return stack.entry.account === 'unknown-account' ? unknownPart(`the account of stack ${stack.entry.id}`) : stack.entry.account;
+    return stack.entry.account === 'unknown-account' ? UNKNOWN_ACCOUNT : stack.entry.account;
   }
 
+  /** The stack's Region; `unknown-region` for an environment-agnostic stack, in ARNs and service names alike. */
   public regionOf(stack: TemplateStack): string {
-    return stack.entry.region === 'unknown-region' ? unknownPart(`the Region of stack ${stack.entry.id}`) : stack.entry.region;
+    return stack.entry.region;
   }
 
   private attribute(resource: StackResource, attribute: string | undefined): string {
+    const known = this.attributes.get(resource) ?? new Map<string, string>();
+    this.attributes.set(resource, known);
+    const name = attribute ?? 'Ref';
+    if (!known.has(name)) {
+      known.set(name, this.attributeText(resource, attribute));
+    }
+    return known.get(name)!;
+  }
+
+  private attributeText(resource: StackResource, attribute: string | undefined): string {
     const naming = NAMING[resource.json.Type];
     const parts = this.partsOf(resource.stack, this.nameOf(resource));
     if (resource.json.Type === 'AWS::KMS::ReplicaKey') {
@@ -205,7 +243,7 @@ export class Resolver {
       return attribute === undefined || attribute === 'KeyId' ? id : naming.arn({ ...parts, name: id });
     }
     if (attribute === undefined) {
-      return naming ? (naming.ref ?? ((p: NameParts) => p.name))(parts) : parts.name;
+      return naming?.refIsArn ? naming.arn(parts) : naming?.ref ? naming.ref(parts) : parts.name;
     }
     if (attribute === 'Arn') {
       const service = resource.json.Type.split('::')[1]?.toLowerCase() ?? 'unknown';
@@ -351,11 +389,11 @@ interface Located {
 }
 
 /** `aws`, `aws-cn` or `aws-us-gov`, from the Region. */
-export function partitionOf(region: string): string {
+function partitionOf(region: string): string {
   return region.startsWith('cn-') ? 'aws-cn' : region.startsWith('us-gov-') ? 'aws-us-gov' : 'aws';
 }
 
-export function isIntrinsic(value: Record<string, unknown>): boolean {
+function isIntrinsic(value: Record<string, unknown>): boolean {
   const names = Object.keys(value);
   return names.length === 1 && (names[0] === 'Ref' || names[0].startsWith('Fn::'));
 }

@@ -18,7 +18,7 @@ import {
   unique,
   viaServiceEndpoints,
 } from './private/statements';
-import { autoScalingProblem, regionProblem, servicesProblems, sharingProblems } from './private/validation';
+import { autoScalingProblem, keyWildcardProblem, regionProblem, servicesProblems, sharingProblems } from './private/validation';
 import { SnapshotService } from './snapshot-service';
 import { exemptGranteeFromGrantLimit } from '../kms/private/intents';
 import { acknowledgeOrganizationPrincipal } from '../private/acknowledgements';
@@ -82,11 +82,12 @@ export interface SnapshotSharingGrantProps extends SnapshotSharingOptions {
 export interface SnapshotCopyPolicyOptions {
   /**
    * The key of the sharing account that the shared snapshots are encrypted with, imported in the target
-   * account's app, for example with `kms.Key.fromKeyArn`.
+   * account's app, for example with `kms.Key.fromKeyArn`. Its ARN names one key: a wildcard (`key/*`) is
+   * refused, since the role could then use every key it matches.
    */
   readonly sharedKey: kms.IKey;
 
-  /** The target account's own key that the copies are encrypted with. */
+  /** The target account's own key that the copies are encrypted with; like `sharedKey`, one key. */
   readonly copyKey: kms.IKey;
 
   /** The services whose shared snapshots or images the role copies. */
@@ -146,13 +147,14 @@ export class SnapshotSharingGrant extends Construct {
    * only, and the services' copy and describe actions.
    *
    * Attach it to the role in the target account's app (`new iam.Policy(this, 'Copy', { document, roles })`).
-   * Invalid options fail with an error on `copyKey`.
+   * Invalid options, a key ARN with a wildcard among them, fail with an error on `copyKey`.
    */
   public static targetAccountPolicy(options: SnapshotCopyPolicyOptions): iam.PolicyDocument {
     throwIfInvalidFor('SnapshotSharingGrant.targetAccountPolicy', missingPropProblems(options, ['copyKey', 'sharedKey', 'services']));
     const autoScaling = options.autoScalingServiceLinkedRole ?? false;
     const additionalRegions = options.additionalRegions ?? [];
     throwIfInvalid(options.copyKey, [
+      ...present(keyWildcardProblem('sharedKey', options.sharedKey), keyWildcardProblem('copyKey', options.copyKey)),
       ...servicesProblems(options.services),
       ...additionalRegions.flatMap((region) => present(regionProblem(region))),
       ...present(autoScalingProblem(autoScaling, options.services)),

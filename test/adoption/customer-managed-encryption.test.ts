@@ -339,12 +339,12 @@ describe('CustomerManagedEncryption: what it cannot fix', () => {
     expect(JSON.stringify(bucketNamed(stack, 'Logs'))).toMatch(/aws:kms/);
   });
 
-  test('warns on a resource type whose key only changes by replacement (an EBS volume)', () => {
+  test('warns on a resource type whose key is set at creation (an EBS volume)', () => {
     const stack = stackOf();
     new ec2.Volume(stack, 'Volume', { availabilityZone: `${REGION}a`, size: Size.gibibytes(8) });
     stack.with(new CustomerManagedEncryption());
     Annotations.fromStack(stack).hasWarning('/AppStack/Volume/Resource', Match.stringLikeRegexp(
-      '^CustomerManagedEncryption cannot bring AppStack/Volume/Resource \\(AWS::EC2::Volume\\) under a customer-managed key in place: its key is set at creation, and a new key replaces the resource\\. .*cdk-kms-encryption:encryptionNotRetrofitted'));
+      '^CustomerManagedEncryption cannot bring AppStack/Volume/Resource \\(AWS::EC2::Volume\\) under a customer-managed key in place: its key is set at creation, and a deployed volume can neither change it nor be replaced by CloudFormation for it\\. .*cdk-kms-encryption:encryptionNotRetrofitted'));
   });
 
   test('an imported key: the resources use it, and each warns with the statement its key policy needs', () => {

@@ -24,7 +24,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { CheckLevel, CustomerManagedEncryption, CustomerManagedKey, EncryptionChecks } from '../../src';
-import { KEY_RETROFIT_ROWS, REPLACED_BY_A_NEW_KEY } from '../../src/adoption/private/key-property-retrofits';
+import { KEY_RETROFIT_ROWS } from '../../src/adoption/private/key-property-retrofits';
 import { StackIndex } from '../../src/adoption/private/stack-index';
 import { Finding, reportedBy } from '../checks/findings';
 import { ACCOUNT, REGION, testApp } from '../util/app';
@@ -155,7 +155,8 @@ test('what only a replacement could encrypt is a warning that names it, and stay
   );
   expect(warnings.find(([id]) => id === 'PlainStack/Repository/Resource')![1]).toEqual(
     'CustomerManagedEncryption cannot bring PlainStack/Repository/Resource (AWS::ECR::Repository) under a customer-managed key in place: its key is set at creation, and a new key replaces the resource. '
-    + 'The repository is not encrypted with a KMS key (`EncryptionConfiguration.EncryptionType` is not set). Set `encryption: RepositoryEncryption.KMS` and `encryptionKey` to a CustomerManagedKey.',
+    + 'The repository is not encrypted with a KMS key (`EncryptionConfiguration.EncryptionType` is not set). Set `encryption: RepositoryEncryption.KMS` and `encryptionKey` to a CustomerManagedKey. '
+    + 'For a repository not deployed yet, apply CustomerManagedEncryption with `allowReplacement: true`.',
   );
   const ids = Object.keys(before.resources).filter((id) => ['AWS::ECR::Repository', 'AWS::Backup::BackupVault', 'AWS::ElastiCache::ReplicationGroup', 'AWS::StepFunctions::Activity'].includes(before.resources[id].Type));
   expect(ids).toHaveLength(4);
@@ -176,7 +177,7 @@ test('the four cdk-nag packs and the Control Tower controls (cfn-guard) report n
   expect(was.filter((f) => !is.includes(f)).length).toBeGreaterThan(0);
 });
 
-test('each row sets only properties the specification updates in place; the types it warns about are replaced by a new key', () => {
+test('each row sets only properties the specification updates in place', () => {
   const db = loadAwsServiceSpecSync();
   const replacement = (type: string, name: string) => (db.all('resource').find((r) => r.cloudFormationType === type)!.properties[name]?.causesReplacement ?? 'no');
   const stack = new Stack();
@@ -198,15 +199,6 @@ test('each row sets only properties the specification updates in place; the type
     'AWS::CodeBuild::Project: EncryptionKey=no',
     'AWS::EC2::LaunchTemplate: LaunchTemplateData=no',
   ]);
-  const keyProperties: Record<string, string> = {
-    'AWS::EFS::FileSystem': 'KmsKeyId',
-    'AWS::ElastiCache::ReplicationGroup': 'KmsKeyId',
-    'AWS::ElastiCache::ServerlessCache': 'KmsKeyId',
-    'AWS::Backup::BackupVault': 'EncryptionKeyArn',
-    'AWS::ECR::Repository': 'EncryptionConfiguration',
-    'AWS::StepFunctions::Activity': 'EncryptionConfiguration',
-  };
-  expect(REPLACED_BY_A_NEW_KEY.map((type) => `${type}=${replacement(type, keyProperties[type])}`)).toEqual(REPLACED_BY_A_NEW_KEY.map((type) => `${type}=yes`));
 });
 
 describe('the key policy lets each service, and the principals already granted, use the key only as the service needs', () => {

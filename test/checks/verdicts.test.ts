@@ -1,10 +1,13 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CfnCondition, Fn, Mixins, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { findingsOfRule } from './findings';
+import { findingsOf, findingsOfRule } from './findings';
+import { CustomerManagedEncryption } from '../../src/adoption';
 import { CustomerManagedKey } from '../../src/kms';
+import { testApp } from '../util/app';
 
 /*
  * The four verdicts issue 26 found wrong (each a row of its rule's truth table in src/checks/private).
@@ -85,5 +88,39 @@ describe('LambdaLogGroupKmsCmk', () => {
       'Stack/Custom::S3AutoDeleteObjectsCustomResourceProvider/Handler', 'custom resource provider (Custom::S3AutoDeleteObjectsCustomResourceProvider)'],
   ])('aws-cdk-lib\'s %s function: the message says to acknowledge, with the id', (_name, build, path, helper) => {
     expect(findingsOfRule('LambdaLogGroupKmsCmk', build)).toEqual([['warning', path, ACK(path, helper)]]);
+  });
+});
+
+describe('KinesisStreamKmsCmk in a stack whose Region is only known at deploy time', () => {
+  const KINESIS_FIX = 'Set `encryption: StreamEncryption.KMS` and `encryptionKey` to a CustomerManagedKey.';
+  /** The rule's findings on a region-agnostic stack, where aws-cdk-lib puts a stream's encryption under `Fn::If`. */
+  const findings = (build: (stack: Stack) => void) => {
+    const app = testApp();
+    build(new Stack(app, 'Agnostic'));
+    return findingsOf(app).filter((finding) => finding.ruleId === 'cdk-kms-encryption::KinesisStreamKmsCmk')
+      .map((finding) => [finding.level, finding.path, finding.message]);
+  };
+
+  test('the default stream is judged by its encryption outside the China Regions: aws/kinesis', () => {
+    expect(findings((s) => new kinesis.Stream(s, 'R'))).toEqual([['error', 'Agnostic/R/Resource',
+      `The stream is encrypted with an AWS managed key, not a customer-managed key. ${KINESIS_FIX}`]]);
+  });
+
+  test('the stream CustomerManagedEncryption brought under the key (in the branch) is not reported', () => {
+    expect(findings((s) => {
+      new kinesis.Stream(s, 'R');
+      Mixins.of(s).apply(new CustomerManagedEncryption());
+    })).toEqual([]);
+  });
+
+  test('a condition of the user\'s with no encryption in one branch is reported as before', () => {
+    expect(findings((s) => {
+      const condition = new CfnCondition(s, 'Production', { expression: Fn.conditionEquals(Fn.ref('AWS::AccountId'), '111111111111') });
+      new kinesis.CfnStream(s, 'R', {
+        shardCount: 1,
+        streamEncryption: Fn.conditionIf(condition.logicalId, Fn.ref('AWS::NoValue'), { EncryptionType: 'KMS', KeyId: new CustomerManagedKey(s, 'Key').keyArn }) as any,
+      });
+    })).toEqual([['error', 'Agnostic/R',
+      `The stream is not encrypted with a customer-managed key: it has no server-side encryption. ${KINESIS_FIX}`]]);
   });
 });

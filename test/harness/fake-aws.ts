@@ -95,7 +95,8 @@ export class FakeAws {
   private readonly faults = new Map<string, Fault[]>();
   private responseFailures = 0;
   private server?: Server;
-  private readonly hung: ServerResponse[] = [];
+  /** Calls not answered, until the client closes the connection. */
+  private readonly hung = new Set<ServerResponse>();
 
   /** @param iam the policies every request is authorized against */
   constructor(public readonly iam: PoliciesInForce) {}
@@ -125,13 +126,13 @@ export class FakeAws {
   }
 
   /**
-   * Answers every hung call with an error the SDK does not retry, then closes the server. A call the
+   * Answers every call still hung with an error the SDK does not retry, then closes the server. A call the
    * handler abandoned at its deadline thus ends with the test: destroyed, it would be retried against a
-   * closed port for a minute, outliving its test file (its requestTimeout warning then logs after the
-   * tests are done, and the jest worker cannot exit).
+   * closed port, outliving its test file (the jest worker could not exit). An attempt the client gave up
+   * on (its requestTimeout) has closed its connection and left the list.
    */
   public async stop(): Promise<void> {
-    await Promise.all(this.hung.splice(0).map((response) => new Promise<void>((resolve) => {
+    await Promise.all([...this.hung].map((response) => new Promise<void>((resolve) => {
       // The server closes this connection once the answer is sent, so the client reads all of it first.
       response.once('close', resolve).setHeader('connection', 'close');
       answerError(response, 'FakeAwsStopped', 'the test ended before this call was answered');
@@ -140,7 +141,7 @@ export class FakeAws {
     this.server!.closeAllConnections();
     await new Promise<void>((resolve) => this.server!.close(() => resolve()));
     // The client reads those answers in the event loop's next poll phase, before this check-phase callback:
-    // the abandoned call has its answer (and its requestTimeout timer is cleared) before the test file ends.
+    // the abandoned call has its answer (and its timers are cleared) before the test file ends.
     await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
@@ -207,7 +208,8 @@ export class FakeAws {
     this.calls.push(operation);
     const fault = this.faults.get(operation)?.shift();
     if (fault?.kind === 'hang') {
-      this.hung.push(response);
+      this.hung.add(response);
+      response.once('close', () => this.hung.delete(response));
       return;
     }
     try {

@@ -1,6 +1,22 @@
 import { StackVersion, Step } from './deployment';
 import { Handler } from './driver';
-import { FakeAws, removeStage, Secret } from './fake-aws';
+import { FakeAws, fakeAwsForThisFile, removeStage, Secret } from './fake-aws';
+
+/**
+ * The fake of a rotation test file (fakeAwsForThisFile), with the handlers' log silenced during each test
+ * and the function's configuration, which `RotationAccount.rotate` puts in the environment, gone after it.
+ */
+export function rotationFakeAwsForThisFile(): FakeAws {
+  const aws = fakeAwsForThisFile();
+  beforeEach(() => {
+    jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  });
+  afterEach(() => {
+    jest.restoreAllMocks();
+    delete process.env.ROTATION_SETTINGS;
+  });
+  return aws;
+}
 
 /** A version of a stack, with the handler bundles its functions run. */
 export interface Release {

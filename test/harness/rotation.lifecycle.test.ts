@@ -2,7 +2,8 @@ import { Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { installPolicies, StackVersion } from './deployment';
 import { Handler, loadBundledHandler } from './driver';
-import { ACCOUNT, fakeAwsForThisFile, REGION, removeStage, Secret } from './fake-aws';
+import { ACCOUNT, REGION, removeStage, Secret } from './fake-aws';
+import { rotationFakeAwsForThisFile } from './rotation-account';
 import { RotatingSecret } from '../../src/secretsmanager';
 import { testStack } from '../util/app';
 import { Intrinsics } from '../util/intrinsics';
@@ -20,14 +21,7 @@ const LEGACY_SETTINGS_TAG = 'cdk-kms-encryption:generic-rotation';
 /** What a principal allowed only `secretsmanager:TagResource` would write to weaken the next value. */
 const WEAKENING_SETTINGS = { passwordLength: 1, excludeLowercase: true, excludeUppercase: true, excludePunctuation: true };
 
-const aws = fakeAwsForThisFile();
-beforeEach(() => {
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-});
-afterEach(() => {
-  jest.restoreAllMocks();
-  delete process.env.ROTATION_SETTINGS;
-});
+const aws = rotationFakeAwsForThisFile();
 
 /** The environment of the stack's rotation function, set for the handler, which is then loaded. */
 function deployedFunction(stack: Stack): Handler {
@@ -215,6 +209,19 @@ describe('retries and throttling', () => {
     // THEN
     expect(secret.versions.get('token-1')!.stages).toEqual(['AWSCURRENT']);
   }, 120_000);
+
+  test('a call that never returns is given up after the request timeout and retried inside the step', async () => {
+    // GIVEN
+    const { handler, secret } = deployedApiKey();
+    aws.hangOnce('PutSecretValue');
+
+    // WHEN no step is retried by Secrets Manager
+    await rotate(handler, secret, 'token-1', 0);
+
+    // THEN
+    expect(secret.versions.get('token-1')!.stages).toEqual(['AWSCURRENT']);
+    expect(aws.callCount('PutSecretValue')).toEqual(2);
+  }, 30_000);
 });
 
 describe('the confused deputy: another team\'s secret pointed at the function', () => {

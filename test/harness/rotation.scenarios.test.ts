@@ -4,9 +4,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { CloudFormationStack, OperationResult, StackVersion } from './deployment';
 import { loadBundledHandler } from './driver';
-import { ACCOUNT, FakeAws, REGION } from './fake-aws';
-import { PoliciesInForce } from './policies-in-force';
-import { currentValue, Release, releaseOf, ROTATION_FUNCTION, RotationAccount } from './rotation-account';
+import { ACCOUNT, REGION } from './fake-aws';
+import { currentValue, Release, releaseOf, ROTATION_FUNCTION, RotationAccount, rotationFakeAwsForThisFile } from './rotation-account';
 import { CustomerManagedKey } from '../../src/kms';
 import { RotatingSecret } from '../../src/secretsmanager';
 import { OTHER_ACCOUNT, testApp } from '../util/app';
@@ -68,21 +67,10 @@ function version(props: Props): StackVersion {
   return versions.get(key)!;
 }
 
-let aws: FakeAws;
+const aws = rotationFakeAwsForThisFile();
 let rotationCode: Release['rotation'];
-beforeAll(async () => {
-  aws = new FakeAws(new PoliciesInForce());
-  await aws.start();
+beforeAll(() => {
   rotationCode = loadBundledHandler('secretsmanager/private/rotation.lambda');
-});
-afterAll(() => aws.stop());
-beforeEach(() => {
-  aws.reset();
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-});
-afterEach(() => {
-  jest.restoreAllMocks();
-  delete process.env.ROTATION_SETTINGS;
 });
 
 /** Deploys `before`, then `after` (failing where asked), with a rotation after every step that touches it. */

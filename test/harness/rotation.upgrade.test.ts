@@ -4,9 +4,8 @@ import { App } from 'aws-cdk-lib';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { CloudFormationStack, StackVersion, Step } from './deployment';
 import { Handler, loadBundledHandler } from './driver';
-import { ACCOUNT, FakeAws, REGION, Secret } from './fake-aws';
-import { PoliciesInForce } from './policies-in-force';
-import { currentValue, Release, releaseOf, ROTATION_FUNCTION, RotationAccount } from './rotation-account';
+import { ACCOUNT, REGION, Secret } from './fake-aws';
+import { currentValue, Release, releaseOf, ROTATION_FUNCTION, RotationAccount, rotationFakeAwsForThisFile } from './rotation-account';
 import { addShowcaseStacks } from '../../demo/showcase';
 
 /**
@@ -46,11 +45,9 @@ function baseline(commit: string): Release {
   return { version: new StackVersion(template, STACK), rotation: baselineHandler(commit, true), secureString: baselineHandler(commit, false) };
 }
 
-let aws: FakeAws;
+const aws = rotationFakeAwsForThisFile();
 let today: Release;
-beforeAll(async () => {
-  aws = new FakeAws(new PoliciesInForce());
-  await aws.start();
+beforeAll(() => {
   const app = new App({ context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
   const stack = addShowcaseStacks(app).find((candidate) => candidate.stackName === STACK.stackName)!;
   today = {
@@ -58,15 +55,6 @@ beforeAll(async () => {
     rotation: loadBundledHandler('secretsmanager/private/rotation.lambda'),
     secureString: loadBundledHandler('ssm/private/secure-string.lambda'),
   };
-});
-afterAll(() => aws.stop());
-beforeEach(() => {
-  aws.reset();
-  jest.spyOn(console, 'log').mockImplementation(() => undefined);
-});
-afterEach(() => {
-  jest.restoreAllMocks();
-  delete process.env.ROTATION_SETTINGS;
 });
 
 /** Whether a step touches what a rotation of the secret depends on. */

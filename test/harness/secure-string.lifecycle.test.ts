@@ -3,8 +3,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { installPolicies, StackVersion } from './deployment';
 import { CloudFormationDriver, Handler, loadBundledHandler, STACK_ID } from './driver';
-import { ACCOUNT, FakeAws, REGION } from './fake-aws';
-import { PoliciesInForce } from './policies-in-force';
+import { ACCOUNT, fakeAwsForThisFile, REGION } from './fake-aws';
 import { CustomerManagedKey } from '../../src/kms';
 import { SecureStringParameter, SecureStringValue } from '../../src/ssm';
 import { TIER_DOWNGRADE_REASON } from '../../src/ssm/private/secure-string-resource';
@@ -54,19 +53,15 @@ const KEY_B = world.keyB;
 const generated = { Kind: 'generated', Length: '40' };
 const base = { ServiceToken: `arn:aws:lambda:${REGION}:${ACCOUNT}:function:handler`, Name: NAME, KeyId: KEY_A, Tier: 'Standard', Retain: 'false', Value: generated };
 
-let aws: FakeAws;
+const aws = fakeAwsForThisFile();
 let handler: Handler;
 let cfn: CloudFormationDriver;
 
-beforeAll(async () => {
-  aws = new FakeAws(new PoliciesInForce());
+beforeAll(() => {
   installPolicies(aws.iam, world.version);
-  await aws.start();
   handler = loadBundledHandler('ssm/private/secure-string.lambda');
 });
-afterAll(() => aws.stop());
 beforeEach(() => {
-  aws.reset();
   aws.iam.caller = world.role;
   cfn = new CloudFormationDriver(aws, handler);
   jest.spyOn(console, 'log').mockImplementation(() => undefined);

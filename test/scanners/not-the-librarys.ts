@@ -65,7 +65,7 @@ export const NOT_THE_LIBRARYS: readonly ForeignFinding[] = [
   },
   {
     owner: 'integ/sharing/integ.snapshot-sharing-grant.ts (the target account\'s policy, built from SnapshotSharingGrant\'s policy document)',
-    reason: 'The target account creates this policy itself. Copying a shared snapshot or image needs the copy and describe actions on any snapshot (no narrower resource exists before the copy); the README says so where it shows the document. The test passes the sharing account\'s keys as `key/*` for `sharedKey`, because the shared key\'s id is only known once the sharing stack, in another account, is deployed: EncryptionChecks\' KMS.1 rule reports that choice, as it would to a user.',
+    reason: 'The target account creates this policy itself. Copying a shared snapshot or image needs the copy and describe actions on any snapshot (no narrower resource exists before the copy); the README says so where it shows the document. The test passes the shared key\'s ARN as a CloudFormation parameter (the key\'s id is only known once the sharing stack, in another account, is deployed, and a wildcard is refused): EncryptionChecks\' KMS.1 rule cannot read its value at synth and reports the statement, as it would to a user.',
     template: /^integ\/sharing\/.*SnapshotSharingTargetInteg\.template\.json$/,
     resource: /^CopyPolicy/,
     checks: ['CKV_AWS_111', 'cdk-kms-encryption::IamPolicyKmsDecryptAllKeys'],

@@ -1,9 +1,10 @@
-import { App, Stack, Token, Validations } from 'aws-cdk-lib';
+import { App, Aws, CfnParameter, Stack, Token, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { CustomerManagedKey, ReplicaKey } from '../../src/kms';
 import { SnapshotService, SnapshotSharingGrant, SnapshotSharingOptions } from '../../src/sharing';
+import { copyKeyUseStatement } from '../../src/sharing/private/statements';
 import { ACCOUNT, OTHER_ACCOUNT, REGION, testApp, testStack, THIRD_ACCOUNT } from '../util/app';
 import { Intrinsics } from '../util/intrinsics';
 import { expectNoNagFindings } from '../util/nag';
@@ -54,9 +55,14 @@ async function callFrom(
   });
 }
 
+/** A stack of the target account's app. */
+function targetAccountStack(app?: App): Stack {
+  return new Stack(app ?? testApp(), 'TargetStack', { env: { account: OTHER_ACCOUNT, region: REGION } });
+}
+
 /** The target account's app: its own key, and a role with the copy policy. */
 function targetStack(options: { services: SnapshotService[]; autoScalingServiceLinkedRole?: boolean; additionalRegions?: string[] }, app?: App) {
-  const stack = new Stack(app ?? testApp(), 'TargetStack', { env: { account: OTHER_ACCOUNT, region: REGION } });
+  const stack = targetAccountStack(app);
   const copyKey = new CustomerManagedKey(stack, 'CopyKey');
   const sharedKey = kms.Key.fromKeyArn(stack, 'SharedKey', SHARED_KEY_ARN);
   const document = SnapshotSharingGrant.targetAccountPolicy({ sharedKey, copyKey, ...options });
@@ -527,6 +533,64 @@ describe('SnapshotSharingGrant', () => {
     test('additional Regions: both keys through the services there too', () => {
       const { stack } = targetStack({ services: [SnapshotService.AMI], additionalRegions: ['eu-central-1'] });
       expect(identityStatements(stack)[0].Condition.StringEquals['kms:ViaService']).toEqual([EC2, 'ec2.eu-central-1.amazonaws.com']);
+    });
+
+    test('why a key ARN with a wildcard is refused: the role could use every key of its account through the services', async () => {
+      // GIVEN the use statement as a wildcard shared key would make it, and a key of the target account
+      // that has nothing to do with sharing, with the default key policy
+      const statement = copyKeyUseStatement([`arn:aws:kms:${REGION}:${ACCOUNT}:key/*`, `arn:aws:kms:${REGION}:${OTHER_ACCOUNT}:key/*`], [EC2]);
+      const defaultKeyPolicy = {
+        Version: '2012-10-17',
+        Statement: [{ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:root` }, Action: 'kms:*', Resource: '*' }],
+      };
+
+      // THEN the role decrypts with it through EC2
+      expect(await evaluate(defaultKeyPolicy, {
+        principal: `arn:aws:iam::${OTHER_ACCOUNT}:role/copyrole`,
+        action: 'kms:Decrypt',
+        resource: `arn:aws:kms:${REGION}:${OTHER_ACCOUNT}:key/0f1e2d3c-unrelated-key`,
+        resourceAccount: OTHER_ACCOUNT,
+        context: { 'kms:ViaService': EC2, 'kms:CallerAccount': OTHER_ACCOUNT },
+        identityStatements: [new Stack().resolve(statement.toStatementJson())],
+      })).toBe('Allowed');
+    });
+
+    test.each<[string, string, string]>([
+      ['every key of the account', `arn:aws:kms:${REGION}:${ACCOUNT}:key/*`, `arn:aws:kms:${REGION}:${ACCOUNT}:key/*`],
+      ['a key id in every Region', `arn:aws:kms:*:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`, `arn:aws:kms:*:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`],
+      ['a one-character wildcard', `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890a?`, `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890a?`],
+      ['a wildcard beside a token', `arn:aws:kms:${Aws.REGION}:${ACCOUNT}:key/*`, `arn:aws:kms:<AWS.Region>:${ACCOUNT}:key/*`],
+    ])('a shared key ARN with a wildcard is refused: %s', (_name, arn, echoed) => {
+      // GIVEN
+      const stack = targetAccountStack();
+      const copyKey = new CustomerManagedKey(stack, 'CopyKey');
+
+      // THEN
+      expect(() => SnapshotSharingGrant.targetAccountPolicy({ sharedKey: kms.Key.fromKeyArn(stack, 'SharedKey', arn), copyKey, services: [SnapshotService.EBS] }))
+        .toThrow(new Error(`[TargetStack/CopyKey] Invalid configuration: \`sharedKey\` must be one key, got the key ARN '${echoed}', whose wildcard would let the role use every key it matches. Import the key with kms.Key.fromKeyArn and its full key ARN (arn:aws:kms:<region>:<account>:key/<key-id>).`));
+    });
+
+    test('a copy key ARN with a wildcard is refused too', () => {
+      // GIVEN
+      const stack = targetAccountStack();
+      const copyKey = kms.Key.fromKeyArn(stack, 'CopyKey', `arn:aws:kms:${REGION}:${OTHER_ACCOUNT}:key/*`);
+
+      // THEN
+      expect(() => SnapshotSharingGrant.targetAccountPolicy({ sharedKey: kms.Key.fromKeyArn(stack, 'SharedKey', SHARED_KEY_ARN), copyKey, services: [SnapshotService.EBS] }))
+        .toThrow(new Error(`[TargetStack/CopyKey] Invalid configuration: \`copyKey\` must be one key, got the key ARN 'arn:aws:kms:${REGION}:${OTHER_ACCOUNT}:key/*', whose wildcard would let the role use every key it matches. Import the key with kms.Key.fromKeyArn and its full key ARN (arn:aws:kms:<region>:<account>:key/<key-id>).`));
+    });
+
+    test('a shared key ARN from a parameter is taken as the one key it names at deployment', () => {
+      // GIVEN
+      const stack = targetAccountStack();
+      const copyKey = new CustomerManagedKey(stack, 'CopyKey');
+      const sharedKeyArn = new CfnParameter(stack, 'SharedKeyArn');
+
+      // WHEN
+      const document = SnapshotSharingGrant.targetAccountPolicy({ sharedKey: kms.Key.fromKeyArn(stack, 'SharedKey', sharedKeyArn.valueAsString), copyKey, services: [SnapshotService.EBS] });
+
+      // THEN
+      expect(stack.resolve(document.toJSON()).Statement[0].Resource[0]).toEqual({ Ref: 'SharedKeyArn' });
     });
 
     test.each<[string, { services: SnapshotService[]; autoScalingServiceLinkedRole?: boolean; additionalRegions?: string[] }, string]>([

@@ -37,7 +37,9 @@ function plainApp(outdir: string): App {
   new s3.Bucket(nested, 'NestedBucket', { encryption: s3.BucketEncryption.KMS, encryptionKey: key });
 
   const keyArn = new CfnParameter(consumer, 'ImportedKeyArn');
-  new logs.LogGroup(consumer, 'Logs', { encryptionKey: kms.Key.fromKeyArn(consumer, 'FromParameter', keyArn.valueAsString) });
+  const fromParameter = kms.Key.fromKeyArn(consumer, 'FromParameter', keyArn.valueAsString);
+  new logs.LogGroup(consumer, 'Logs', { encryptionKey: fromParameter });
+  fromParameter.grantEncrypt(reader);
   const imported = kms.Key.fromKeyArn(consumer, 'Imported', IMPORTED_KEY_ARN);
   new sns.Topic(consumer, 'Topic', { masterKey: imported });
   imported.grantDecrypt(reader);
@@ -134,7 +136,7 @@ test('a role granted decrypt on a key of another stack decrypts it directly, as 
 test('a key in another Region, through aws-cdk-lib\'s cross-Region references', () => {
   const [keyId] = logicalIds(JSON.parse(fs.readFileSync(path.join(dir, 'East.template.json'), 'utf8')), 'AWS::KMS::Key');
   const key = keyOf(`East/${keyId}`);
-  expect(key.arn).toMatch(/^arn:aws:kms:us-east-1:111111111111:key\//);
+  expect(key.resource).toMatchObject({ stack: 'East', path: 'East/EastKey/Resource' });
   expect(key.encrypts.map((data) => data.resource.path)).toEqual(['Consumer/FromEast/Resource']);
 });
 
@@ -164,6 +166,15 @@ test('a key from a parameter is unknown at synth, with where it comes from', () 
   });
 });
 
+test('a role granted the use of a key from a parameter: unknown at synth, with where it comes from', () => {
+  const [roleId] = logicalIds(consumerTemplate, 'AWS::IAM::Role');
+  expect(report.unknowns).toEqual([{
+    what: 'a key role Consumer/Reader may use',
+    from: 'parameter ImportedKeyArn of stack Consumer',
+    resource: expect.objectContaining({ id: `Consumer/${roleId}` }),
+  }]);
+});
+
 test('data not under a customer-managed key, with the fix', () => {
   const [queueId] = logicalIds(consumerTemplate, 'AWS::SQS::Queue');
   expect(report.unprotected).toContainEqual({
@@ -186,3 +197,34 @@ test('keys in a Stage\'s assembly, and the cost of the app\'s keys', () => {
     ],
   });
 });
+
+test('an environment-agnostic app is evaluated in the account and Region it is deployed to', async () => {
+  // GIVEN
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-agnostic-'));
+  try {
+    const app = new App({ outdir });
+    const stack = new Stack(app, 'Agnostic');
+    const key = new kms.Key(stack, 'Key');
+    const bucket = new s3.Bucket(stack, 'Bucket', { encryptionKey: key });
+    bucket.grantRead(new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() }));
+    app.synth();
+
+    // WHEN
+    const agnostic = await buildReport(outdir);
+
+    // THEN
+    const [entry] = agnostic.keys;
+    expect(entry.access.map((access) => [access.principal.id, access.principal.label, access.capability, access.conditions])).toEqual([
+      // aws-cdk-lib's bucket grants allow kms:Decrypt on the key with no condition: directly, not only through S3.
+      [expect.stringMatching(/^Agnostic\/Role/), 'Agnostic/Role', 'decrypt', []],
+      ...['decrypt', 'encrypt', 'create-grants', 'share', 'administer']
+        .map((capability) => ['unknown-account', 'the account the app is deployed to', capability, []]),
+    ]);
+    expect(agnostic.unknowns).toEqual([{
+      what: 'the account and Region',
+      from: 'stack Agnostic is environment-agnostic: its keys and principals are evaluated in one unknown account and Region',
+    }]);
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}, 60_000);

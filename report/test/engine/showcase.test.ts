@@ -222,6 +222,9 @@ test('the configuration, aliases, cost and acknowledgements of the showcase', ()
     reason: 'Clients of this bucket write each object with one PutObject that names the algorithm and key.',
   });
   expect(report.acknowledgements).toContainEqual(expect.objectContaining({
+    tool: 'cfn-guard', rule: 's3_bucket_object_lock_enabled_check', path: `${stack}/Bucket`,
+  }));
+  expect(report.acknowledgements).toContainEqual(expect.objectContaining({
     tool: 'checkov', rule: 'CKV_AWS_19', resource: expect.objectContaining({ path: `${stack}/Bucket/Resource` }),
   }));
   expect(report.acknowledgements).toContainEqual(expect.objectContaining({

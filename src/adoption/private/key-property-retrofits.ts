@@ -250,16 +250,6 @@ function launchTemplateEncryption(
   };
 }
 
-/** The resource types whose key only changes by replacement: the mixin warns with EncryptionChecks' finding instead. */
-export const REPLACED_BY_A_NEW_KEY = [
-  'AWS::EFS::FileSystem',
-  'AWS::ElastiCache::ReplicationGroup',
-  'AWS::ElastiCache::ServerlessCache',
-  'AWS::Backup::BackupVault',
-  'AWS::ECR::Repository',
-  'AWS::StepFunctions::Activity',
-];
-
 /** The retrofit of each row, by resource type, in the form of retrofits.ts. */
 export const KEY_PROPERTY_RETROFITS: Record<string, (resource: CfnResource, key: kms.IKey, index: StackIndex) => void> =
   Object.fromEntries(KEY_RETROFIT_ROWS.map((row) => [

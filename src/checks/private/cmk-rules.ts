@@ -83,6 +83,56 @@ export function encryptedStorageRule(judged: EncryptedStorage) {
     encryptedStorageResult(app, resource, property(resource.properties, judged.flag), property(resource.properties, judged.keyProperty), judged);
 }
 
+const KINESIS_FIX = 'Set `encryption: StreamEncryption.KMS` and `encryptionKey` to a CustomerManagedKey.';
+
+/**
+ * aws-cdk-lib's `kinesis.Stream` in a stack whose Region is only known at deploy time puts its encryption under
+ * `Fn::If [<condition>, AWS::NoValue, <encryption>]`, the condition being true only in the China Regions, where it
+ * takes Kinesis to lack server-side encryption. Such a stream is judged by its encryption everywhere else; any other
+ * `Fn::If` is judged as a value without a key, as before.
+ *
+ * | `StreamEncryption` | result |
+ * |---|---|
+ * | `Fn::If` on a condition true only in `cn-*` Regions, `AWS::NoValue` when true | the other branch, as below |
+ * | `KeyId` as `customerManagedKeyResult` (absent: no server-side encryption) | as `customerManagedKeyResult` |
+ *
+ * @see https://docs.aws.amazon.com/streams/latest/dev/what-is-sse.html
+ * @see https://github.com/aws/aws-cdk/pull/7102
+ */
+export function kinesisStreamKmsCmk(stream: TemplateResource, app: SynthesizedApp): RuleResult | undefined {
+  const encryption = outsideChinaRegions(stream.stack.template, stream.properties.StreamEncryption);
+  return customerManagedKeyResult(app, stream, property(encryption, 'KeyId'), {
+    resource: 'stream', property: 'StreamEncryption.KeyId', withoutKey: 'it has no server-side encryption', fix: KINESIS_FIX,
+  });
+}
+
+/** The value outside the China Regions of `Fn::If [<true only in cn-* Regions>, AWS::NoValue, value]`; any other value as it is. */
+function outsideChinaRegions(template: { Conditions?: Record<string, unknown> }, value: unknown): unknown {
+  const conditional = (value as { 'Fn::If'?: unknown } | undefined)?.['Fn::If'];
+  if (!Array.isArray(conditional) || conditional.length !== 3 || typeof conditional[0] !== 'string') {
+    return value;
+  }
+  const [condition, whenTrue, otherwise] = conditional;
+  const noValue = (whenTrue as { Ref?: unknown } | null)?.Ref === 'AWS::NoValue';
+  return noValue && trueOnlyInChinaRegions(template.Conditions?.[condition]) ? otherwise : value;
+}
+
+/** `Fn::Equals [Ref AWS::Region, 'cn-…']`, or `Fn::Or` of such comparisons. */
+function trueOnlyInChinaRegions(condition: unknown): boolean {
+  const record = (condition ?? {}) as Record<string, unknown>;
+  const any = record['Fn::Or'];
+  if (Array.isArray(any)) {
+    return any.length > 0 && any.every(trueOnlyInChinaRegions);
+  }
+  const equals = record['Fn::Equals'];
+  if (!Array.isArray(equals) || equals.length !== 2) {
+    return false;
+  }
+  const region = equals.findIndex((operand) => (operand as { Ref?: unknown } | null)?.Ref === 'AWS::Region');
+  const other = equals[1 - region];
+  return region >= 0 && typeof other === 'string' && other.startsWith('cn-');
+}
+
 const SECRET_FIX = 'Use RotatingSecret, or set `encryptionKey` (and a key for each replica Region) to a CustomerManagedKey.';
 
 /**

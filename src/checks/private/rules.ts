@@ -5,6 +5,7 @@ import {
   ebsBlockDeviceKmsCmk,
   encryptedStorageRule,
   keyPropertyRule,
+  kinesisStreamKmsCmk,
   lambdaEnvironmentKmsCmk,
   lambdaLogGroupKmsCmk,
   rdsClusterKmsCmk,
@@ -87,9 +88,7 @@ export const RULES: readonly RuleDefinition[] = [
   rule('DynamoDbGlobalTableKmsCmk', ['AWS::DynamoDB::GlobalTable'], CheckLevel.ERROR,
     'Every replica of the global table (TableV2) is encrypted with a customer-managed key (not an AWS owned key, not aws/dynamodb).', dynamoDbGlobalTableKmsCmk),
   rule('KinesisStreamKmsCmk', ['AWS::Kinesis::Stream'], CheckLevel.ERROR,
-    'The stream is encrypted with a customer-managed key (not unencrypted, not aws/kinesis).', keyPropertyRule('StreamEncryption.KeyId', {
-      resource: 'stream', withoutKey: 'it has no server-side encryption', fix: 'Set `encryption: StreamEncryption.KMS` and `encryptionKey` to a CustomerManagedKey.',
-    })),
+    'The stream is encrypted with a customer-managed key (not unencrypted, not aws/kinesis).', kinesisStreamKmsCmk),
   rule('FirehoseDeliveryStreamKmsCmk', ['AWS::KinesisFirehose::DeliveryStream'], CheckLevel.ERROR,
     'A delivery stream with a Direct PUT source is encrypted with a customer-managed key (CUSTOMER_MANAGED_CMK); one reading a Kinesis stream is judged by the stream.', firehoseKmsCmk),
   rule('EbsVolumeKmsCmk', ['AWS::EC2::Volume'], CheckLevel.ERROR,

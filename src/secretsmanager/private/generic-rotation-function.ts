@@ -3,22 +3,16 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct, IConstruct, IDependable } from 'constructs';
-import { ArnListPolicies } from './arn-list-policies';
 import { secretsManagerInvokePermission } from './invoke-permission';
 import { RotationFunction } from './rotation-function';
 import { MAX_SETTINGS_ENV_LENGTH, ROTATION_SETTINGS_ENV, RotationSettings, SETTINGS_FORMAT, SettingsEnvironment, settingsGroup, settingsJson } from './rotation-settings';
 import { accountSecretsArnPattern, logWriteStatement, randomPasswordStatement, rotatedByFunctionStatement, rotationKeyStatement } from './statements';
 import { acknowledgeLambdaFindings, NO_RESERVED_CONCURRENCY_REASON } from '../../private/acknowledgements';
+import { ArnListPolicies, MANAGED_POLICIES_PER_ROLE } from '../../private/arn-list-policies';
 import { handlerLogGroup } from '../../private/handler-log-group';
 
 /** Construct id of the stack's generic rotation function, under the stack. */
 const SINGLETON_ID = 'CdkKmsEncryptionGenericRotation';
-
-/**
- * How many managed policies IAM attaches to a role by default.
- * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_iam-quotas.html#reference_iam-quotas-entities
- */
-const MANAGED_POLICIES_PER_ROLE = 10;
 
 /**
  * The generic rotation function of a stack, shared by all its secrets that use generic rotation
@@ -45,9 +39,9 @@ export class GenericRotationFunction extends Construct {
   public readonly policy: iam.ManagedPolicy;
   /** Secrets Manager's permission to invoke the function; a rotation schedule must wait for it too. */
   public readonly invokePermission: lambda.CfnPermission;
-  private readonly secretPolicies: ArnListPolicies;
-  private readonly keyPolicies: ArnListPolicies;
-  private readonly previousKeyPolicies: ArnListPolicies;
+  private readonly secretPolicies: ArnListGroup;
+  private readonly keyPolicies: ArnListGroup;
+  private readonly previousKeyPolicies: ArnListGroup;
   /** The settings of the secrets, by settings: secrets that share settings share an entry of the environment. */
   private readonly settings = new Map<string, { settings: RotationSettings; names: string[]; deployTimeNames: string[] }>();
   private secrets = 0;
@@ -72,12 +66,11 @@ export class GenericRotationFunction extends Construct {
     // The policies name the function's ARN, so the function cannot wait for them (a cycle). It needs
     // none of them to be created, only when Secrets Manager invokes it, and every rotation schedule, which
     // is what makes Secrets Manager invoke it, waits for all of them (RotatingSecret).
-    const fix = 'Define some of the secrets with generic rotation in another stack, or give them shorter names.';
-    this.secretPolicies = new ArnListPolicies(this, 'SecretPolicies', role, (arns) => rotatedByFunctionStatement(this.function.functionArn, arns), fix);
-    this.keyPolicies = new ArnListPolicies(this, 'KeyPolicies', role, (arns) => rotationKeyStatement(arns, stack), fix);
-    this.previousKeyPolicies = new ArnListPolicies(this, 'PreviousKeyPolicies', role, (arns) => rotationKeyStatement(arns, stack), fix);
+    this.secretPolicies = arnListGroup(this, 'SecretPolicies', role, (arns) => rotatedByFunctionStatement(this.function.functionArn, arns));
+    this.keyPolicies = arnListGroup(this, 'KeyPolicies', role, (arns) => rotationKeyStatement(arns, stack));
+    this.previousKeyPolicies = arnListGroup(this, 'PreviousKeyPolicies', role, (arns) => rotationKeyStatement(arns, stack));
     // The policy that held the secrets and keys of earlier releases loses them only once these name them.
-    this.policy.node.addDependency(this.secretPolicies, this.keyPolicies, this.previousKeyPolicies);
+    this.policy.node.addDependency(this.secretPolicies.construct, this.keyPolicies.construct, this.previousKeyPolicies.construct);
     // Secrets Manager may invoke it for any secret of the account that names it; the role's policies and
     // the function decide which of them it can read and write: for a secret not of this stack, none.
     this.invokePermission = secretsManagerInvokePermission(this, 'InvokePermission', this.function.functionArn, accountSecretsArnPattern(stack.region, stack));
@@ -95,11 +88,11 @@ export class GenericRotationFunction extends Construct {
     const entry = this.settings.get(key) ?? { settings, names: [], deployTimeNames: [] };
     (Token.isUnresolved(secretName) ? entry.deployTimeNames : entry.names).push(secretName);
     this.settings.set(key, entry);
-    this.secretPolicies.add(secret.ref);
-    this.keyPolicies.add(keyArn);
-    this.previousKeyPolicies.add(keyArn);
-    secret.node.addDependency(this.function, this.keyPolicies);
-    this.previousKeyPolicies.node.addDependency(secret);
+    this.secretPolicies.policies.addOnce(secret.ref);
+    this.keyPolicies.policies.addOnce(keyArn);
+    this.previousKeyPolicies.policies.addOnce(keyArn);
+    secret.node.addDependency(this.function, this.keyPolicies.construct);
+    this.previousKeyPolicies.construct.node.addDependency(secret);
   }
 
   /**
@@ -107,7 +100,7 @@ export class GenericRotationFunction extends Construct {
    * permission. Not the function itself, which a rotation schedule references (cfn-lint W3005).
    */
   public get invocationDependencies(): IDependable[] {
-    return [this.policy, this.secretPolicies, this.keyPolicies, this.previousKeyPolicies, this.invokePermission];
+    return [this.policy, this.secretPolicies.construct, this.keyPolicies.construct, this.previousKeyPolicies.construct, this.invokePermission];
   }
 
   private settingsEnvironment(): SettingsEnvironment {
@@ -128,11 +121,31 @@ export class GenericRotationFunction extends Construct {
   /** IAM attaches at most 10 managed policies to a role. */
   private policyCountProblems(): string[] {
     const groups = [this.secretPolicies, this.keyPolicies, this.previousKeyPolicies];
-    const count = 1 + groups.reduce((sum, policies) => sum + policies.managedPolicies.length, 0);
+    const count = 1 + groups.reduce((sum, group) => sum + group.policies.managedPolicies.length, 0);
     return count <= MANAGED_POLICIES_PER_ROLE ? [] : [
       `This stack's generic rotation function needs ${count} managed policies to name its ${this.secrets} secrets and their keys, above the ${MANAGED_POLICIES_PER_ROLE} IAM attaches to a role. Define some of these secrets in another stack, share keys between them, or give them shorter names.`,
     ];
   }
+}
+
+/** Managed policies that list ARNs, under one construct that resources can wait for. */
+interface ArnListGroup {
+  readonly construct: Construct;
+  readonly policies: ArnListPolicies;
+}
+
+/**
+ * Managed policies of the function's role, `<id>/Policy1`, `<id>/Policy2`, ..., each with one statement
+ * that lists ARNs, each ARN once (a key shared by many secrets is named once).
+ */
+function arnListGroup(scope: Construct, id: string, role: iam.IRole, statementFor: (arns: string[]) => iam.PolicyStatement): ArnListGroup {
+  const construct = new Construct(scope, id);
+  const policies = new ArnListPolicies(Stack.of(scope), {
+    statementsFor: (arns) => [statementFor(arns)],
+    define: (statements, number) => new iam.ManagedPolicy(construct, `Policy${number}`, { roles: [role], statements }),
+    fix: () => 'Define some of the secrets with generic rotation in another stack, or give them shorter names.',
+  });
+  return { construct, policies };
 }
 
 /** The findings that cannot be fixed for this function, each acknowledged on the one construct it concerns. */

@@ -2,7 +2,7 @@ import { Token } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { validateOrganizationId, validateServiceName } from '../../kms/private/validation';
 import { symmetricKeyProblem } from '../../private/key-use/key-spec';
-import { accountIdProblem, present } from '../../private/validation';
+import { accountIdProblem, present, tokensAsPlaceholders } from '../../private/validation';
 import { SnapshotService } from '../snapshot-service';
 
 /** What `sharingProblems` checks. */
@@ -92,6 +92,24 @@ function ownAccountProblem(account: string, keyAccount: string): string | undefi
     return undefined;
   }
   return `\`accounts\` must not contain the key's own account, got '${account}': snapshots are shared with other accounts, and this account already uses the key through its own IAM policies. Remove it.`;
+}
+
+/**
+ * A key of the target account's policy whose ARN has a wildcard. IAM matches `*` and `?` in a statement's
+ * Resource, so `key/*` (or `kms:*:…`, an account `*`) lets the role use, through the services, every key it
+ * matches whose key policy trusts the role's account: every key of its own account with the default key
+ * policy, and any other account's key shared with it. The parts of the ARN that are tokens (a parameter, an
+ * import) are not known at synth and are taken as one key.
+ * @see https://docs.aws.amazon.com/kms/latest/developerguide/cmks-in-iam-policies.html
+ * @see https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_resource.html
+ */
+export function keyWildcardProblem(prop: string, key: kms.IKey): string | undefined {
+  const arn = tokensAsPlaceholders(key.keyArn);
+  if (!/[*?]/.test(arn)) {
+    return undefined;
+  }
+  return `\`${prop}\` must be one key, got the key ARN '${arn}', whose wildcard would let the role use every key it matches. `
+    + 'Import the key with kms.Key.fromKeyArn and its full key ARN (arn:aws:kms:<region>:<account>:key/<key-id>).';
 }
 
 /** The Auto Scaling option is about launching instances from shared AMIs. */

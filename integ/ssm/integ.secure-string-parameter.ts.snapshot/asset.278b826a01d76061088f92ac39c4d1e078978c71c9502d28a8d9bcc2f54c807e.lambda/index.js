@@ -52,7 +52,7 @@ function generatorAlphabet(excludeCharacters) {
 var SDK_CLIENT_OPTIONS = {
   retryMode: "adaptive",
   maxAttempts: 10,
-  requestHandler: { connectionTimeout: 3e3, requestTimeout: 1e4 }
+  requestHandler: { connectionTimeout: 3e3, requestTimeout: 1e4, throwOnRequestTimeout: true }
 };
 function sleep(millis) {
   return new Promise((resolve) => setTimeout(resolve, millis));

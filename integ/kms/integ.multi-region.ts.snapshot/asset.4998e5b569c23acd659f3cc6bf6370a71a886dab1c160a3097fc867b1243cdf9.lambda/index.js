@@ -307,7 +307,7 @@ function parsedObject(text) {
 var SDK_CLIENT_OPTIONS = {
   retryMode: "adaptive",
   maxAttempts: 10,
-  requestHandler: { connectionTimeout: 3e3, requestTimeout: 1e4 }
+  requestHandler: { connectionTimeout: 3e3, requestTimeout: 1e4, throwOnRequestTimeout: true }
 };
 
 // src/secretsmanager/private/rotation.lambda.ts
