@@ -20,14 +20,13 @@ import * as os from 'os';
 import * as path from 'path';
 import * as esbuild from 'esbuild';
 import * as ts from 'typescript';
+import { RENDER_ASSETS } from '../report/src/render/assets';
 
 const ROOT = path.resolve(__dirname, '..');
 const REPORT_DIR = path.join(ROOT, 'report');
 const REPORT_SRC = path.join(REPORT_DIR, 'src');
 const LIBRARY_SRC = path.join(ROOT, 'src');
 const LIBRARY = 'cdk-kms-encryption';
-/** Files of report/src/render that the HTML renderer reads at run time, next to the bundle. */
-const ASSET_PATTERN = /\.(js|css|svg|html)$/;
 
 /** report/package.json, as .projenrc.ts writes it. */
 interface Manifest {
@@ -172,13 +171,13 @@ function describeDiagnostic(diagnostic: ts.Diagnostic): string {
   return `  ${where ? `${where.line + 1}:${where.character + 1} ` : ''}${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`;
 }
 
-/** The renderer reads its browser assets from the bundle's directory (`__dirname`), as from report/src/render in the sources. */
+/**
+ * The renderer reads its browser code and style (RENDER_ASSETS) from its module's directory, `__dirname`: in the
+ * sources report/src/render, in the package the bundle's directory.
+ */
 function copyAssets(libDir: string): void {
-  const renderDir = path.join(REPORT_SRC, 'render');
-  for (const file of fs.existsSync(renderDir) ? fs.readdirSync(renderDir) : []) {
-    if (ASSET_PATTERN.test(file)) {
-      fs.copyFileSync(path.join(renderDir, file), path.join(libDir, file));
-    }
+  for (const asset of RENDER_ASSETS) {
+    fs.copyFileSync(path.join(REPORT_SRC, 'render', asset), path.join(libDir, asset));
   }
 }
 

@@ -9,6 +9,9 @@ import { CustomerManagedKey } from '../../src/kms';
 import { EncryptedBucket } from '../../src/s3';
 import { buildReport } from '../src/build';
 import { EXIT_NEW_ACCESS, USAGE } from '../src/cli';
+import { RENDER_ASSETS } from '../src/render/assets';
+import { renderHtml } from '../src/render/html';
+import { renderMarkdown } from '../src/render/markdown';
 
 /*
  * The companion package as npm would install it: bundled and packed into a temporary directory (nothing built
@@ -65,8 +68,11 @@ function node(args: string[]) {
   return spawnSync(process.execPath, args, { cwd: path.join(work, 'app'), encoding: 'utf8' });
 }
 
-test('the tarball holds the bundles, their declarations, the manifest, README and LICENSE', () => {
-  expect(files).toEqual(expect.arrayContaining(['package.json', 'README.md', 'LICENSE', 'lib/cli.js', 'lib/index.js', 'lib/index.d.ts', 'lib/model.d.ts']));
+test('the tarball holds the bundles, their declarations, the renderer\'s assets, the manifest, README and LICENSE', () => {
+  expect(files).toEqual(expect.arrayContaining([
+    'package.json', 'README.md', 'LICENSE', 'lib/cli.js', 'lib/index.js', 'lib/index.d.ts', 'lib/model.d.ts',
+    ...RENDER_ASSETS.map((asset) => `lib/${asset}`),
+  ]));
   expect(files.filter((file) => !/^(package\.json|README\.md|LICENSE|lib\/.+\.(js|d\.ts|css|svg|html))$/.test(file))).toEqual([]);
   expect(files.filter((file) => file.endsWith('.ts') && !file.endsWith('.d.ts'))).toEqual([]);
 });
@@ -130,7 +136,10 @@ test('the installed CLI writes the report of a synthesized app, as the sources d
   expect(result.stderr).toBe('');
   expect(result.status).toBe(0);
   expect(fs.readdirSync(out).sort()).toEqual(['encryption-report.html', 'encryption-report.json', 'encryption-report.md']);
-  expect(JSON.parse(fs.readFileSync(path.join(out, 'encryption-report.json'), 'utf8'))).toEqual(await buildReport(assembly));
+  const report = await buildReport(assembly);
+  expect(JSON.parse(fs.readFileSync(path.join(out, 'encryption-report.json'), 'utf8'))).toEqual(report);
+  expect(fs.readFileSync(path.join(out, 'encryption-report.md'), 'utf8')).toBe(renderMarkdown(report));
+  expect(fs.readFileSync(path.join(out, 'encryption-report.html'), 'utf8')).toBe(renderHtml(report));
 }, 120_000);
 
 test('the installed CLI fails a diff that gains access with --fail-on-new-access', () => {
