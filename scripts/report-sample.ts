@@ -41,7 +41,8 @@ export function excerpt(markdown: string, key: string): string {
   return [...summary, ACCESS_SECTION, '', header, rule, ...shown, '', `*… and ${entries.length - shown.length} more rows (other principals and keys); then what each key encrypts, the data not under a customer managed key, the acknowledgements, the cost estimate and what is unknown at synth.*`].join('\n');
 }
 
-async function main(): Promise<void> {
+/** The README's sample, as the block between its markers holds it. */
+export async function readmeSample(): Promise<string> {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'report-sample-'));
   try {
     const app = new App({ outdir, context: { ...CURRENTLY_RECOMMENDED_FLAGS } });
@@ -49,11 +50,15 @@ async function main(): Promise<void> {
     app.synth();
     // The temporary directory's name would change the sample at every run: the report says what a user's says.
     const markdown = renderMarkdown({ ...await buildReport(outdir), assembly: 'cdk.out' });
-    writeReadmeBlock(README, 'report-sample', ['````md', excerpt(markdown, SAMPLE_KEY), '````'].join('\n'));
-    console.log(`report-sample: wrote the Markdown sample of ${path.relative(process.cwd(), README)}`);
+    return ['````md', excerpt(markdown, SAMPLE_KEY), '````'].join('\n');
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+async function main(): Promise<void> {
+  writeReadmeBlock(README, 'report-sample', await readmeSample());
+  console.log(`report-sample: wrote the Markdown sample of ${path.relative(process.cwd(), README)}`);
 }
 
 if (require.main === module) {
