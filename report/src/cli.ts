@@ -9,7 +9,7 @@ import { buildReport } from './build';
 import { diffReports, hasGainedAccess } from './diff';
 import { ReportInputError } from './errors';
 import { AccessChange, EncryptionReportDiff } from './model';
-import { REPORT_FORMATS, ReportFormat, writeReport } from './write';
+import { REPORT_FORMATS, ReportFormat, isDiff, writeReport } from './write';
 
 /** Exit codes. */
 export const EXIT_OK = 0;
@@ -110,16 +110,12 @@ export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<numb
 
 async function run(request: Request, io: CliIo): Promise<number> {
   const newer = await buildReport(request.assembly);
-  if (request.diffWith === undefined) {
-    const files = write(() => writeReport(newer, request.outDir, request.formats), request.outDir);
-    io.out(`Wrote ${files.map((file) => path.relative(io.cwd, file) || file).join(', ')}: ${newer.keys.length} key(s) in ${newer.stacks.length} stack(s).`);
-    return EXIT_OK;
-  }
-  const diff = diffReports(await buildReport(request.diffWith), newer);
-  const files = write(() => writeReport(diff, request.outDir, request.formats), request.outDir);
-  io.out(`Wrote ${files.map((file) => path.relative(io.cwd, file) || file).join(', ')}: ${summary(diff)}.`);
-  if (request.failOnNewAccess && hasGainedAccess(diff)) {
-    io.err(`Access gained from ${diff.old} to ${diff.new} (--fail-on-new-access):\n${diff.gained.map((change) => `  ${describeChange(change)}`).join('\n')}`);
+  const written = request.diffWith === undefined ? newer : diffReports(await buildReport(request.diffWith), newer);
+  const files = write(() => writeReport(written, request.outDir, request.formats), request.outDir);
+  const what = isDiff(written) ? summary(written) : `${newer.keys.length} key(s) in ${newer.stacks.length} stack(s)`;
+  io.out(`Wrote ${files.map((file) => path.relative(io.cwd, file) || file).join(', ')}: ${what}.`);
+  if (isDiff(written) && request.failOnNewAccess && hasGainedAccess(written)) {
+    io.err(`Access gained from ${written.old} to ${written.new} (--fail-on-new-access):\n${written.gained.map((change) => `  ${describeChange(change)}`).join('\n')}`);
     return EXIT_NEW_ACCESS;
   }
   return EXIT_OK;
