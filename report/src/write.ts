@@ -44,6 +44,7 @@ export function reportFileBase(report: EncryptionReport | EncryptionReportDiff):
   return isDiff(report) ? 'encryption-report-diff' : 'encryption-report';
 }
 
+/** Whether `report` is the diff of two reports. */
 export function isDiff(report: EncryptionReport | EncryptionReportDiff): report is EncryptionReportDiff {
   return 'gained' in report;
 }
