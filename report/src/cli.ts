@@ -108,6 +108,12 @@ export async function main(argv: string[], io: CliIo = PROCESS_IO): Promise<numb
   }
 }
 
+/** What bin.ts does with an error `main` throws: a defect, printed with its stack; returns the exit code. */
+export function reportInternalError(error: unknown, io: CliIo = PROCESS_IO): number {
+  io.err(`cdk-kms-encryption report: internal error, please report it: ${error instanceof Error ? error.stack : String(error)}`);
+  return EXIT_INTERNAL;
+}
+
 async function run(request: Request, io: CliIo): Promise<number> {
   const newer = await buildReport(request.assembly);
   const written = request.diffWith === undefined ? newer : diffReports(await buildReport(request.diffWith), newer);

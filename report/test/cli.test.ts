@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { buildReport } from '../src/build';
-import { EXIT_NEW_ACCESS, EXIT_OK, EXIT_USAGE, USAGE, main } from '../src/cli';
+import { EXIT_INTERNAL, EXIT_NEW_ACCESS, EXIT_OK, EXIT_USAGE, USAGE, main, reportInternalError } from '../src/cli';
 import { ReportInputError } from '../src/errors';
 import { EncryptionReport } from '../src/model';
 import { access, key, report, resource, role } from './fixtures/cli/reports';
@@ -172,8 +172,18 @@ describe('bad input and usage exit with 2, and say what was expected', () => {
     expect(err).toEqual([`cdk-kms-encryption report: --out ${path.join(cwd, 'taken')}: cannot write ${path.join(cwd, 'taken')} (EEXIST); expected a directory that can be written`]);
   });
 
-  test('anything else is a defect, not bad input: it is thrown for bin.ts to print with its stack', async () => {
-    build.mockRejectedValue(new TypeError('Cannot read properties of undefined'));
-    await expect(run()).rejects.toThrow('Cannot read properties of undefined');
+  test('anything else is a defect, not bad input: it is thrown for bin.ts, which prints it with its stack and exits with 3', async () => {
+    // GIVEN
+    const defect = new TypeError('Cannot read properties of undefined');
+    build.mockRejectedValue(defect);
+
+    // WHEN
+    const thrown = await run().catch((error: unknown) => error);
+    const code = reportInternalError(thrown, { out: (text) => out.push(text), err: (text) => err.push(text), cwd });
+
+    // THEN
+    expect(thrown).toBe(defect);
+    expect(code).toBe(EXIT_INTERNAL);
+    expect(err).toEqual([`cdk-kms-encryption report: internal error, please report it: ${defect.stack}`]);
   });
 });
