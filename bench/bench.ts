@@ -10,6 +10,8 @@
  *   --quick             --units=10,100 --runs=1, for a smoke run; the N = 500 target is then not checked
  *                       (the capacity search is the same)
  *   --out=<file>        where to write the JSON (default bench/results.json; only then is the README written)
+ *   --report-only       only the encryption report's cost at the largest N of --units (default 500): added to
+ *                       the existing results file as `report`, and to the README's Performance section
  *   --no-cfn-validation synthesize without aws-cdk-lib's built-in CloudFormation validation
  *                       (CDK_VALIDATION=false), to see the constructs' own cost apart from the validation of
  *                       their templates, which takes most of the synth time; the capacity found is then not
@@ -25,7 +27,8 @@ import { UNITS_PER_STACK } from './apps/stacks';
 import { Capacity, measureCapacity } from './capacity';
 import { ConstructCost, SynthResult, constructCost, linearFit, measureSynth, pairedRatio } from './measure';
 import { PolicySeries, measurePolicyScaling } from './policy-scaling';
-import { capacityMarkdown, writeCapacityTable } from './readme';
+import { capacityMarkdown, writeCapacityTable, writeReadmeBlock } from './readme';
+import { ReportResult, measureReport, reportMarkdown } from './report';
 
 /** Targets of issue 10. */
 const TARGET_RATIO = 1.25;
@@ -48,6 +51,7 @@ interface Options {
   readonly runs: number;
   readonly out: string;
   readonly cfnValidation: boolean;
+  readonly reportOnly: boolean;
 }
 
 /** Both apps at one N. */
@@ -73,6 +77,12 @@ function main(): void {
   const machine = describeMachine();
   console.log(`cdk-kms-encryption benchmark, ${machine.date}: ${machine.cpus} × ${machine.cpuModel}, ${machine.memoryGb} GB, Node.js ${machine.node}, load average ${machine.loadAverage}`);
   console.log(`N = ${options.units.join(', ')} of each construct, ${UNITS_PER_STACK} per stack, median of ${options.runs} run(s), built-in CloudFormation validation ${options.cfnValidation ? 'on (the default)' : 'off'}\n`);
+  if (options.reportOnly) {
+    const report = measureEncryptionReport(options);
+    const previous = fs.existsSync(options.out) ? JSON.parse(fs.readFileSync(options.out, 'utf8')) : {};
+    writeResults(options, { ...previous, report: { machine, ...report } }, machine, report);
+    return;
+  }
 
   const constructs = Object.keys(LIBRARY_CONSTRUCTS).map((name) => ({
     name,
@@ -102,15 +112,46 @@ function main(): void {
   const capacity = measureCapacity(options.cfnValidation);
   printCapacity(capacity);
 
+  const report = measureEncryptionReport(options);
+
   const targets = checkTargets(synth, functions, policies, capacity);
   console.log('\nTargets');
   targets.forEach((t) => console.log(`  ${t.met === undefined ? 'NOT MEASURED' : t.met ? 'MET   ' : 'MISSED'}  ${t.target}: ${t.measured}`));
 
-  fs.writeFileSync(options.out, `${JSON.stringify({ machine, options, constructs, synth, functionsPerStack: functions, policies, capacity, targets }, undefined, 2)}\n`);
-  console.log(`\nWrote ${path.relative(process.cwd(), options.out)}`);
+  const results = { machine, options, constructs, synth, functionsPerStack: functions, policies, capacity, report: { machine, ...report }, targets };
+  writeResults(options, results, machine, report);
   if (options.out === DEFAULT_OUT) {
     writeCapacityTable(README, capacityMarkdown({ machine, capacity }));
     console.log(`Wrote the capacity table of ${path.relative(process.cwd(), README)}`);
+  }
+}
+
+/** The encryption report of the library app at the largest N (issue 29: 500). */
+function measureEncryptionReport(options: Options): ReportResult {
+  const units = Math.max(...options.units);
+  console.log(`\nEncryption report of the library app at N = ${units} (synth, then the report into the assembly; ${options.runs} run(s))`);
+  const report = measureReport(units, options.runs);
+  table(
+    [
+      'N', 'stacks', 'keys', 'access entries', 'synth ms', 'report ms (read + evaluate / render + write)',
+      'report CPU ms', 'peak RSS MB', 'JSON / HTML / MD bytes',
+    ],
+    [[
+      String(units), String(report.stacks), String(report.keys), String(report.access), String(Math.round(report.synthMs)),
+      `${Math.round(report.reportMs)} (${Math.round(report.buildMs)} / ${Math.round(report.writeMs)}; runs ${report.samplesMs.join(', ')})`,
+      String(Math.round(report.reportCpuMs)), String(Math.round(report.peakRssMb)),
+      ['json', 'html', 'md'].map((format) => report.bytes[format] ?? 0).join(' / '),
+    ]],
+  );
+  return report;
+}
+
+function writeResults(options: Options, results: object, machine: ReturnType<typeof describeMachine>, report: ReportResult): void {
+  fs.writeFileSync(options.out, `${JSON.stringify(results, undefined, 2)}\n`);
+  console.log(`\nWrote ${path.relative(process.cwd(), options.out)}`);
+  if (options.out === DEFAULT_OUT) {
+    writeReadmeBlock(README, 'report-bench', reportMarkdown(machine, report));
+    console.log(`Wrote the encryption report's line of ${path.relative(process.cwd(), README)}`);
   }
 }
 
@@ -125,7 +166,7 @@ function parseOptions(args: string[]): Options {
     throw new Error(`bench: --units must be positive integers and --runs a positive integer, got --units=${units.join(',')} --runs=${runs}`);
   }
   const cfnValidation = !args.includes('--no-cfn-validation');
-  return { units, runs, cfnValidation, out: path.resolve(value('out') ?? DEFAULT_OUT) };
+  return { units, runs, cfnValidation, reportOnly: args.includes('--report-only'), out: path.resolve(value('out') ?? DEFAULT_OUT) };
 }
 
 function describeMachine() {

@@ -10,8 +10,6 @@ import * as path from 'path';
 import { Placement } from './apps/capacity';
 import type { Capacity, CapacityResult } from './capacity';
 
-const BEGIN = '<!-- capacity:begin -->';
-const END = '<!-- capacity:end -->';
 
 /** What the table needs from results.json. */
 export interface CapacityResults {
@@ -58,6 +56,12 @@ function formatResult(result: CapacityResult): string {
 
 /** Replaces the text between the capacity markers of `readme` with `markdown`. */
 export function writeCapacityTable(readme: string, markdown: string): void {
+  writeReadmeBlock(readme, 'capacity', markdown);
+}
+
+/** Replaces the text between `<!-- <name>:begin -->` and `<!-- <name>:end -->` of `readme` with `markdown`. */
+export function writeReadmeBlock(readme: string, name: string, markdown: string): void {
+  const [BEGIN, END] = [`<!-- ${name}:begin -->`, `<!-- ${name}:end -->`];
   const text = fs.readFileSync(readme, 'utf8');
   const begin = text.indexOf(BEGIN);
   const end = text.indexOf(END);
