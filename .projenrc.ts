@@ -36,8 +36,6 @@ const JEST_PROJECT_BASE = {
   // Jest 30 soft-deletes the globals of a finished test file and prints a JEST-01 warning when code kept
   // from it reads them (here `expect.arrayContaining`); Jest 29's behaviour, without the noise.
   testEnvironmentOptions: { globalsCleanup: 'off' },
-  // Policy-evaluation tests take seconds each on a busy 2-core CI machine; 5 s (Jest's default) is flaky.
-  testTimeout: 30_000,
   testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/report/test/**/*.test.ts'],
   // Records each file's time and memory when scripts/test-footprint.ts measures the suite.
   setupFilesAfterEnv: ['<rootDir>/test/util/setup.ts'],
@@ -116,6 +114,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
       // and kept about 300 MB per file in a worker, past 9 GB each (issue 31); istanbul instruments only our
       // own files, and a worker stays near 0.6 GB.
       coverageProvider: 'babel',
+      // Policy-evaluation tests take seconds each on a busy 2-core CI machine; 5 s (Jest's default) is flaky.
+      // A global option: Jest ignores it inside `projects`.
+      testTimeout: 30_000,
       // Two workers; one whose heap grows past the limit between files is replaced.
       maxWorkers: 2,
       workerIdleMemoryLimit: '1536MB',
