@@ -55,6 +55,12 @@ export function diagramOf(report: EncryptionReport | EncryptionReportDiff): Diag
   return isReportDiff(report) ? diffDiagram(report) : reportDiagram(report);
 }
 
+/** The labels of the keys a diff names (`dataChanged` names keys by id only). */
+export function diffKeyLabels(diff: EncryptionReportDiff): Map<string, string> {
+  const keys = [...diff.keysAdded, ...diff.keysRemoved, ...diff.gained.map(c => c.key), ...diff.lost.map(c => c.key)];
+  return new Map(keys.map(key => [key.id, key.label]));
+}
+
 /** What a reader calls a resource: its construct path when the template records it, else its id. */
 export function resourceLabel(resource: ResourceRef): string {
   return resource.path ?? resource.id;
@@ -88,10 +94,7 @@ function reportDiagram(report: EncryptionReport): Diagram {
 
 function diffDiagram(diff: EncryptionReportDiff): Diagram {
   const builder = new DiagramBuilder();
-  const keyLabels = new Map<string, string>();
-  for (const key of [...diff.keysAdded, ...diff.keysRemoved, ...diff.gained.map(c => c.key), ...diff.lost.map(c => c.key)]) {
-    keyLabels.set(key.id, key.label);
-  }
+  const keyLabels = diffKeyLabels(diff);
   const stackIds = new Set([
     ...[...diff.gained, ...diff.lost].flatMap(change => [...change.data.map(d => d.stack), change.principal.resource?.stack]),
     ...diff.dataChanged.map(change => change.resource.stack),

@@ -204,7 +204,9 @@
 
   function arrowMarker() {
     var defs = element('defs', {});
-    var marker = element('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' });
+    var marker = element('marker', {
+      id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5, markerWidth: 8, markerHeight: 8, markerUnits: 'userSpaceOnUse', orient: 'auto-start-reverse',
+    });
     marker.appendChild(element('path', { d: 'M0 0 L10 5 L0 10 z', class: 'arrow-head' }));
     defs.appendChild(marker);
     return defs;

@@ -2,7 +2,7 @@ import type {
   AccessChange, Acknowledgement, EncryptionReport, EncryptionReportDiff, KeyConfiguration, KeyEntry, Unknown, UnprotectedData,
 } from '../model';
 import type { Change } from './diagram';
-import { resourceLabel } from './diagram';
+import { diffKeyLabels, resourceLabel } from './diagram';
 import { isReportDiff } from './kind';
 
 /**
@@ -98,6 +98,8 @@ function costTable(report: EncryptionReport): Table {
 }
 
 function diffTables(diff: EncryptionReportDiff): Table[] {
+  const labels = diffKeyLabels(diff);
+  const keyLabel = (id: string | undefined): string => id === undefined ? 'none' : labels.get(id) ?? id;
   const accessHeaders = ['Change', 'Key', 'Principal', 'Kind', 'Capability', 'Conditions', 'Data under the key'];
   const accessRows = (changes: AccessChange[], change: 'gained' | 'lost', words: string): Row[] => changes.map(access => ({
     change,
@@ -111,7 +113,7 @@ function diffTables(diff: EncryptionReportDiff): Table[] {
     table('data-changed', 'Data that changed key', ['Change', 'Resource', 'Type', 'Stack', 'Key before', 'Key after'],
       diff.dataChanged.map(({ resource, oldKey, newKey }) => ({
         change: 'changed' as const,
-        cells: [dataChangeWords(oldKey, newKey), resourceLabel(resource), resource.type, resource.stack, oldKey ?? 'none', newKey ?? 'none'],
+        cells: [dataChangeWords(oldKey, newKey), resourceLabel(resource), resource.type, resource.stack, keyLabel(oldKey), keyLabel(newKey)],
       })),
       'No resource changed key.'),
   ];
