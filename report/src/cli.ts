@@ -8,8 +8,8 @@ import { parseArgs } from 'util';
 import { buildReport } from './build';
 import { diffReports, hasGainedAccess } from './diff';
 import { ReportInputError } from './errors';
-import { AccessChange, EncryptionReportDiff } from './model';
-import { REPORT_FORMATS, ReportFormat, isDiff, writeReport } from './write';
+import { AccessChange, EncryptionReportDiff, isReportDiff } from './model';
+import { REPORT_FORMATS, ReportFormat, writeReport } from './write';
 
 /** Exit codes. */
 export const EXIT_OK = 0;
@@ -118,9 +118,9 @@ async function run(request: Request, io: CliIo): Promise<number> {
   const newer = await buildReport(request.assembly);
   const written = request.diffWith === undefined ? newer : diffReports(await buildReport(request.diffWith), newer);
   const files = write(() => writeReport(written, request.outDir, request.formats), request.outDir);
-  const what = isDiff(written) ? summary(written) : `${newer.keys.length} key(s) in ${newer.stacks.length} stack(s)`;
+  const what = isReportDiff(written) ? summary(written) : `${newer.keys.length} key(s) in ${newer.stacks.length} stack(s)`;
   io.out(`Wrote ${files.map((file) => path.relative(io.cwd, file) || file).join(', ')}: ${what}.`);
-  if (isDiff(written) && request.failOnNewAccess && hasGainedAccess(written)) {
+  if (isReportDiff(written) && request.failOnNewAccess && hasGainedAccess(written)) {
     io.err(`Access gained from ${written.old} to ${written.new} (--fail-on-new-access):\n${written.gained.map((change) => `  ${describeChange(change)}`).join('\n')}`);
     return EXIT_NEW_ACCESS;
   }

@@ -227,3 +227,8 @@ export interface EncryptionReportDiff {
   /** Data that came under a key, or moved between keys, or left one. */
   readonly dataChanged: Array<{ readonly resource: ResourceRef; readonly oldKey?: string; readonly newKey?: string }>;
 }
+
+/** Whether a report is the result of `--diff` (two assemblies compared) rather than one assembly's report. */
+export function isReportDiff(report: EncryptionReport | EncryptionReportDiff): report is EncryptionReportDiff {
+  return 'gained' in report;
+}

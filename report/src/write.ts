@@ -4,7 +4,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { EncryptionReport, EncryptionReportDiff } from './model';
+import { EncryptionReport, EncryptionReportDiff, isReportDiff } from './model';
 import { renderHtml } from './render/html';
 import { renderMarkdown } from './render/markdown';
 
@@ -41,12 +41,7 @@ export function writeReport(
 
 /** `encryption-report` or `encryption-report-diff`. */
 export function reportFileBase(report: EncryptionReport | EncryptionReportDiff): string {
-  return isDiff(report) ? 'encryption-report-diff' : 'encryption-report';
-}
-
-/** Whether `report` is the diff of two reports. */
-export function isDiff(report: EncryptionReport | EncryptionReportDiff): report is EncryptionReportDiff {
-  return 'gained' in report;
+  return isReportDiff(report) ? 'encryption-report-diff' : 'encryption-report';
 }
 
 /**

@@ -1,5 +1,13 @@
-import type { AccessChange, Capability, EncryptionReport, EncryptionReportDiff, PrincipalRef, ResourceRef, StackEntry } from '../model';
-import { isReportDiff } from './kind';
+import {
+  type AccessChange,
+  type Capability,
+  type EncryptionReport,
+  type EncryptionReportDiff,
+  isReportDiff,
+  type PrincipalRef,
+  type ResourceRef,
+  type StackEntry,
+} from '../model';
 
 /**
  * The diagram principals → keys → data that both the page and the Markdown form draw, as plain data: the page

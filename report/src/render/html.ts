@@ -1,9 +1,8 @@
 import { createHash } from 'crypto';
-import type { EncryptionReport, EncryptionReportDiff } from '../model';
+import { type EncryptionReport, type EncryptionReportDiff, isReportDiff } from '../model';
 import { assetText, elkSource } from './assets';
 import { COLLAPSE_THRESHOLD, STACKS_COLLAPSED_ABOVE, Diagram, DiagramNode, diagramOf } from './diagram';
 import { escapeHtml, jsonForScript } from './escape';
-import { isReportDiff } from './kind';
 import { Inline, Table, summaryOf, tablesOf } from './tables';
 
 /**

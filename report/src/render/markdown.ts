@@ -1,7 +1,6 @@
-import type { EncryptionReport, EncryptionReportDiff } from '../model';
+import { type EncryptionReport, type EncryptionReportDiff, isReportDiff } from '../model';
 import { COLLAPSE_THRESHOLD, Change, Diagram, diagramOf } from './diagram';
 import { escapeMarkdown, escapeMermaid } from './escape';
-import { isReportDiff } from './kind';
 import { View, ViewNode, reportView } from './report-view';
 import { Inline, Table, summaryOf, tablesOf } from './tables';
 

@@ -1,9 +1,16 @@
-import type {
-  AccessChange, Acknowledgement, EncryptionReport, EncryptionReportDiff, KeyConfiguration, KeyEntry, Unknown, UnprotectedData,
+import {
+  type AccessChange,
+  type Acknowledgement,
+  type EncryptionReport,
+  type EncryptionReportDiff,
+  isReportDiff,
+  type KeyConfiguration,
+  type KeyEntry,
+  type Unknown,
+  type UnprotectedData,
 } from '../model';
 import type { Change } from './diagram';
 import { diffKeyLabels, resourceLabel } from './diagram';
-import { isReportDiff } from './kind';
 
 /**
  * The report's tables as plain text, once, for both forms: html.ts and markdown.ts only escape and lay them out.
