@@ -77,23 +77,27 @@ export function measureSynth(apps: string[], units: number, runs: number, cfnVal
 }
 
 function synthOnce(app: string, units: number, inspect: boolean, cfnValidation: boolean): SynthSample {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${app}-`));
+  const args = [app, String(units), '<outdir>', ...(inspect ? ['--inspect-assembly'] : [])];
+  // aws-cdk-lib validates every template at synth unless CDK_VALIDATION is 'false'.
+  return runChild('synth-child.ts', `bench-${app}-`, args, cfnValidation ? {} : { CDK_VALIDATION: 'false' });
+}
+
+/**
+ * Runs a measuring child (`bench/<script>`) under ts-node in a fresh process, with a temporary output directory
+ * in place of `<outdir>` among `args`, and returns the JSON of its last line of output.
+ */
+export function runChild<T>(script: string, tmpPrefix: string, args: string[], env: Record<string, string> = {}): T {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), tmpPrefix));
   try {
-    const args = [path.join(__dirname, 'synth-child.ts'), app, String(units), outdir, ...(inspect ? ['--inspect-assembly'] : [])];
-    const stdout = execFileSync(process.execPath, ['-r', 'ts-node/register', ...args], {
-      cwd: ROOT,
-      // Type-checking is the job of tsc; transpiling only keeps ts-node's share of the load time small.
-      env: {
-        ...process.env,
-        TS_NODE_PROJECT: path.join(ROOT, 'test', 'tsconfig.json'),
-        TS_NODE_TRANSPILE_ONLY: 'true',
-        // aws-cdk-lib validates every template at synth unless CDK_VALIDATION is 'false'.
-        ...(cfnValidation ? {} : { CDK_VALIDATION: 'false' }),
-      },
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
+    const stdout = execFileSync(process.execPath,
+      ['-r', 'ts-node/register', path.join(__dirname, script), ...args.map((arg) => arg === '<outdir>' ? outdir : arg)], {
+        cwd: ROOT,
+        // Type-checking is the job of tsc; transpiling only keeps ts-node's share of the load time small.
+        env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'test', 'tsconfig.json'), TS_NODE_TRANSPILE_ONLY: 'true', ...env },
+        encoding: 'utf8',
+        maxBuffer: 64 * 1024 * 1024,
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
     return JSON.parse(stdout.trim().split('\n').pop()!);
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });

@@ -3,13 +3,7 @@
  * assembly, each run in a fresh process (bench/report-child.ts). bench.ts runs it at N = 500, or alone with
  * `--report-only`.
  */
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
-import { median } from './measure';
-
-const ROOT = path.resolve(__dirname, '..');
+import { median, runChild } from './measure';
 
 /** One run: the synth of the library app, then its report. */
 export interface ReportSample {
@@ -60,19 +54,7 @@ export function measureReport(units: number, runs: number): ReportResult {
 }
 
 function reportOnce(units: number): ReportSample {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-report-'));
-  try {
-    const stdout = execFileSync(process.execPath, ['-r', 'ts-node/register', path.join(__dirname, 'report-child.ts'), String(units), outdir], {
-      cwd: ROOT,
-      env: { ...process.env, TS_NODE_PROJECT: path.join(ROOT, 'test', 'tsconfig.json'), TS_NODE_TRANSPILE_ONLY: 'true' },
-      encoding: 'utf8',
-      maxBuffer: 64 * 1024 * 1024,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    return JSON.parse(stdout.trim().split('\n').pop()!);
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
-  }
+  return runChild('report-child.ts', 'bench-report-', [String(units), '<outdir>']);
 }
 
 /** The README's line on the report, with the date and machine of the measurement. */

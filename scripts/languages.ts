@@ -168,10 +168,17 @@ function synthTypeScript(version: string): string {
   if (!tarball) {
     throw new Error('dist/js holds no package: run `npx projen package:js` (or this script without --skip-packages)');
   }
-  fs.rmSync(path.join(dir, 'node_modules'), { recursive: true, force: true });
+  const nodeModules = path.join(dir, 'node_modules');
+  fs.rmSync(nodeModules, { recursive: true, force: true });
   run('npm', ['install', '--no-save', '--no-package-lock', '--no-audit', '--no-fund',
     `aws-cdk-lib@${version}`, 'constructs@^10.5.1', path.join(ROOT, 'dist', 'js', tarball)], dir);
-  return synth(dir, `typescript-${version}`);
+  try {
+    return synth(dir, `typescript-${version}`);
+  } finally {
+    // The installed package's .jsii is an older build of this library under the same name and version: left in
+    // the tree, jsii-docgen (which takes every .jsii below the project) would write API.md from it.
+    fs.rmSync(nodeModules, { recursive: true, force: true });
+  }
 }
 
 function synthApp(language: Language): string {

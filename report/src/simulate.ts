@@ -46,7 +46,8 @@ export async function isAllowed(keyPolicy: any, request: KmsRequest): Promise<bo
  * iam-simulate only understands variable condition keys whose variable follows a slash
  * (`aws:ResourceTag/<key>`); it never matches `kms:EncryptionContext:<key>`, so every such condition would
  * fail. The same string comparison is evaluated under a slash-variable global key, in the policies and the
- * request alike (the test helper test/util/policy.ts does the same; simulate.test.ts proves both outcomes).
+ * request alike (the tests' own evaluator, test/util/policy.ts, uses these too; simulate.test.ts and policy.test.ts
+ * prove both outcomes).
  */
 const ENCRYPTION_CONTEXT_KEY = /^kms:EncryptionContext:(.+)$/i;
 
@@ -55,11 +56,13 @@ function simulatableKey(key: string): string {
   return match ? `aws:ResourceTag/kms-encryption-context/${match[1]}` : key;
 }
 
-function renameKeys<T>(values: Record<string, T>): Record<string, T> {
+/** `values` (request context or a condition's keys) with each `kms:EncryptionContext:*` key renamed. */
+export function renameKeys<T>(values: Record<string, T>): Record<string, T> {
   return Object.fromEntries(Object.entries(values).map(([key, value]) => [simulatableKey(key), value]));
 }
 
-function withSimulatableKeys(statement: any): any {
+/** `statement` with the `kms:EncryptionContext:*` keys of its conditions renamed. */
+export function withSimulatableKeys(statement: any): any {
   if (!statement?.Condition) {
     return statement;
   }

@@ -1,4 +1,6 @@
 import { runSimulation } from '@cloud-copilot/iam-simulate';
+// iam-simulate never matches `kms:EncryptionContext:*` keys: the report's renaming, which policy.test.ts proves.
+import { renameKeys, withSimulatableKeys } from '../../report/src/simulate';
 
 /** One request to evaluate against a resource policy (a key or bucket policy). */
 export interface PolicyRequest {
@@ -100,31 +102,3 @@ export function kms1Findings(statements: readonly any[]): any[] {
 
 /** An IAM policy statement allowing everything: the caller's IAM side is not what a test is about. */
 export const ALLOW_ALL_IDENTITY = { Effect: 'Allow', Action: '*', Resource: '*' };
-
-/**
- * iam-simulate only understands variable condition keys whose variable follows a slash
- * (`aws:ResourceTag/<key>`); it never matches `kms:EncryptionContext:<key>`, so every such condition
- * would fail and "denied" tests would pass whatever the policy says. The same string comparison is
- * simulated under a slash-variable global key, in the policy and the request alike
- * (policy.test.ts proves both outcomes).
- */
-const ENCRYPTION_CONTEXT_KEY = /^kms:EncryptionContext:(.+)$/i;
-
-function simulatableKey(key: string): string {
-  const match = ENCRYPTION_CONTEXT_KEY.exec(key);
-  return match ? `aws:ResourceTag/kms-encryption-context/${match[1]}` : key;
-}
-
-function renameKeys<T>(values: Record<string, T>): Record<string, T> {
-  return Object.fromEntries(Object.entries(values).map(([key, value]) => [simulatableKey(key), value]));
-}
-
-function withSimulatableKeys(statement: any): any {
-  if (!statement.Condition) {
-    return statement;
-  }
-  const condition = Object.fromEntries(
-    Object.entries<Record<string, unknown>>(statement.Condition).map(([operator, values]) => [operator, renameKeys(values)]),
-  );
-  return { ...statement, Condition: condition };
-}
