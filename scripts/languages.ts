@@ -190,8 +190,10 @@ function synthApp(language: Language): string {
       throw new Error('dist/python holds no wheel: run `npx projen package:python`');
     }
     run('python3', ['-m', 'venv', '.venv'], dir);
-    run(path.join(dir, '.venv', 'bin', 'pip'), ['install', '--quiet', '--no-input',
-      '-r', 'requirements.txt', path.join(ROOT, 'dist', 'python', wheel)], dir);
+    const pip = path.join(dir, '.venv', 'bin', 'pip');
+    run(pip, ['install', '--quiet', '--no-input', '-r', 'requirements.txt'], dir);
+    // Every build is version 0.0.0: pip keeps an installed wheel of the same version unless told to replace it.
+    run(pip, ['install', '--quiet', '--no-input', '--force-reinstall', '--no-deps', path.join(ROOT, 'dist', 'python', wheel)], dir);
   }
   // Java's cdk.json compiles with Maven (dist/java is its repository); Go's `go run` builds against dist/go.
   return synth(dir, language);
